@@ -1,0 +1,54 @@
+import { type ErrorCode, ErrorCodes } from './codes.js';
+import { Categories, type Category, type Domain, type Recovery } from './taxonomy.js';
+
+export type ErrorDetails = Record<string, unknown>;
+
+/** The one error type choir raises on purpose. Everything else is wrapped into `INTERNAL` at a boundary. */
+export class ChoirError extends Error {
+  readonly code: ErrorCode;
+  readonly category: Category;
+  readonly domain: Domain;
+  readonly retryable: boolean;
+  readonly recovery: Recovery;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, options: { details?: ErrorDetails; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const spec = ErrorCodes[code];
+    this.name = 'ChoirError';
+    this.code = code;
+    this.category = spec.category;
+    this.domain = Categories[spec.category].domain;
+    this.retryable = spec.retryable;
+    this.recovery = 'recovery' in spec ? spec.recovery : Categories[spec.category].recovery;
+    this.details = options.details ?? {};
+  }
+
+  /** Fields that are safe to show to API clients and to log. */
+  toJSON(): Record<string, unknown> {
+    return {
+      code: this.code,
+      message: this.message,
+      category: this.category,
+      domain: this.domain,
+      retryable: this.retryable,
+      recovery: this.recovery,
+      details: this.details,
+    };
+  }
+}
+
+export function isChoirError(err: unknown, code?: ErrorCode): err is ChoirError {
+  return err instanceof ChoirError && (code === undefined || err.code === code);
+}
+
+/** Wraps anything thrown into a ChoirError, keeping ChoirErrors as they are. */
+export function toChoirError(err: unknown, fallback: ErrorCode = 'INTERNAL'): ChoirError {
+  if (err instanceof ChoirError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new ChoirError(fallback, message, { cause: err });
+}
+
+export function isRetryable(err: unknown): boolean {
+  return err instanceof ChoirError && err.retryable;
+}

@@ -1,0 +1,30 @@
+import { type Logger, type LoggerOptions, pino } from 'pino';
+
+export type { Logger };
+
+export interface LoggerSettings {
+  level: string;
+  /** `auto` = pretty when stdout is a terminal, JSON otherwise. */
+  format: 'json' | 'pretty' | 'auto';
+}
+
+/**
+ * The root logger. JSON lines by default so log shippers can parse them; pretty output only for a person at a
+ * terminal. Components take a child logger (`logger.child({ component: 'indexer' })`) so every line names its source.
+ */
+export function createLogger(settings: LoggerSettings = { level: 'info', format: 'auto' }): Logger {
+  const pretty = settings.format === 'pretty' || (settings.format === 'auto' && process.stdout.isTTY === true);
+  const options: LoggerOptions = {
+    level: settings.level,
+    base: { service: 'choir' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: ['*.apiKey', '*.xToken', '*.password', 'config.*.apiKey'], censor: '[redacted]' },
+  };
+  if (pretty) {
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, singleLine: true } } });
+  }
+  return pino(options);
+}
+
+/** A logger that drops everything, for tests and library use. */
+export const silentLogger: Logger = pino({ level: 'silent' });
