@@ -1,0 +1,23 @@
+import { defineSection } from '../section.js';
+import { v } from '../variable.js';
+
+export const serverSection = defineSection(
+  'server',
+  {
+    PORT: v.port({
+      default: '4000',
+      example: '4000',
+      description: 'HTTP port of the API (`/graphql`, `/healthz`, `/readyz`, `/metrics`).',
+    }),
+    HOST: v.string({ default: '0.0.0.0', example: '127.0.0.1', description: 'Interface the API listens on.' }),
+    SHUTDOWN_TIMEOUT_MS: v.int({
+      default: '10000',
+      min: 0,
+      max: 600_000,
+      example: '10000',
+      description: 'How long a shutdown waits for open requests to drain before closing connections.',
+    }),
+  },
+  (e) => ({ port: e.PORT, host: e.HOST, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS }),
+);
+export type ServerSettings = ReturnType<typeof serverSection.build>;
