@@ -1,0 +1,84 @@
+import type { LedgerEvent, LedgerEventInput } from './types.js';
+
+export type EventListener = (event: LedgerEvent) => void;
+
+/**
+ * The ledger's bounded history of streamed events, numbered by a sequence that never repeats. Geyser subscribers
+ * read it through cursors, so replay (`from_slot`) and live streaming are one code path, and a slow reader only
+ * lags behind instead of holding anything up.
+ */
+export class EventLog {
+  private events: LedgerEvent[] = [];
+  private offset = 0;
+  private baseSeq = 0;
+  private readonly slotStarts = new Map<number, number>();
+  private readonly listeners = new Set<EventListener>();
+
+  /** Sequence number of the oldest retained event. */
+  get firstSeq(): number {
+    return this.baseSeq + this.offset;
+  }
+
+  /** Sequence number the next event will get. */
+  get nextSeq(): number {
+    return this.baseSeq + this.events.length;
+  }
+
+  append(input: LedgerEventInput): LedgerEvent {
+    const event = { ...input, seq: this.nextSeq } as LedgerEvent;
+    this.events.push(event);
+    for (const listener of this.listeners) listener(event);
+    return event;
+  }
+
+  /** Marks where the events of a newly opened slot begin. */
+  markSlotStart(slot: number): void {
+    this.slotStarts.set(slot, this.nextSeq);
+  }
+
+  /** The first sequence number at or after the start of `slot`, or `null` when that slot is older than the history. */
+  seqForSlot(slot: number): number | null {
+    const oldest = this.oldestSlot();
+    if (oldest === null || slot < oldest) return null;
+    for (let s = slot; s < slot + 1_000_000; s++) {
+      const seq = this.slotStarts.get(s);
+      if (seq !== undefined) return Math.max(seq, this.firstSeq);
+      if (s > this.newestSlot()) break;
+    }
+    return this.nextSeq;
+  }
+
+  oldestSlot(): number | null {
+    let oldest: number | null = null;
+    for (const slot of this.slotStarts.keys()) if (oldest === null || slot < oldest) oldest = slot;
+    return oldest;
+  }
+
+  private newestSlot(): number {
+    let newest = -1;
+    for (const slot of this.slotStarts.keys()) if (slot > newest) newest = slot;
+    return newest;
+  }
+
+  get(seq: number): LedgerEvent | undefined {
+    return this.events[seq - this.baseSeq];
+  }
+
+  /** Drops the events of slots older than `minSlot` from the front. */
+  trimBefore(minSlot: number): void {
+    for (const slot of [...this.slotStarts.keys()]) if (slot < minSlot) this.slotStarts.delete(slot);
+    const keepFrom = this.slotStarts.get(minSlot) ?? this.firstSeq;
+    while (this.firstSeq < keepFrom) this.offset++;
+    // Compact the array once the dropped prefix is large, so trimming stays amortised O(1).
+    if (this.offset > 4096 && this.offset > this.events.length / 2) {
+      this.events = this.events.slice(this.offset);
+      this.baseSeq += this.offset;
+      this.offset = 0;
+    }
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

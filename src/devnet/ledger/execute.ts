@@ -1,0 +1,99 @@
+import { getTransactionDecoder } from '@solana/kit';
+import bs58 from 'bs58';
+import { FailedTransactionMetadata, type LiteSVM, type TransactionMetadata } from 'litesvm';
+import { readAccount } from './accounts.js';
+import { type TransactionErrorJson, transactionErrorJson } from './tx-error.js';
+import type { AccountState, InnerInstructionRecord, TransactionRecord } from './types.js';
+import type { DecodedTransaction } from './wire.js';
+
+export const LAMPORTS_PER_SIGNATURE = 5_000n;
+
+const kitDecoder = getTransactionDecoder();
+
+export interface AccountWrite {
+  readonly pubkey: string;
+  readonly before: AccountState | null;
+  readonly after: AccountState | null;
+}
+
+export type Execution =
+  | { readonly landed: true; readonly record: TransactionRecord; readonly writes: AccountWrite[] }
+  /** Rejected before execution (bad signature, unknown fee payer, …): nothing was charged or written. */
+  | { readonly landed: false; readonly err: TransactionErrorJson; readonly logs: string[] };
+
+export interface ExecutionContext {
+  readonly slot: number;
+  readonly index: number;
+  readonly blockTime: number;
+}
+
+function innerInstructions(meta: TransactionMetadata): TransactionRecord['innerInstructions'] {
+  const out: TransactionRecord['innerInstructions'] = [];
+  meta.innerInstructions().forEach((list, index) => {
+    if (list.length === 0) return;
+    const instructions: InnerInstructionRecord[] = list.map((inner) => {
+      const ix = inner.instruction();
+      return {
+        programIdIndex: ix.programIdIndex(),
+        accounts: Array.from(ix.accounts()),
+        data: ix.data(),
+        stackHeight: inner.stackHeight(),
+      };
+    });
+    out.push({ index, instructions });
+  });
+  return out;
+}
+
+function returnData(meta: TransactionMetadata): TransactionRecord['returnData'] {
+  const rd = meta.returnData();
+  const data = rd.data();
+  if (data.length === 0) return null;
+  return { programId: bs58.encode(rd.programId()), data };
+}
+
+/**
+ * Runs one transaction in LiteSVM and reports what a validator would: fee, balances, logs and the accounts it
+ * wrote. LiteSVM reports none of the account effects, so they are read before and after.
+ */
+export function executeTransaction(svm: LiteSVM, tx: DecodedTransaction, ctx: ExecutionContext): Execution {
+  const before = tx.accountKeys.map((key) => readAccount(svm, key));
+  const result = svm.sendTransaction(kitDecoder.decode(tx.wire));
+  const failed = result instanceof FailedTransactionMetadata;
+  const meta = failed ? result.meta() : result;
+  const payer = tx.accountKeys[0]!;
+  const payerAfter = readAccount(svm, payer);
+  if (failed && (payerAfter?.lamports ?? 0n) === (before[0]?.lamports ?? 0n)) {
+    // Nothing was charged: the runtime rejected the transaction before it could land in a block.
+    return { landed: false, err: transactionErrorJson(result), logs: meta.logs() };
+  }
+  const after = tx.accountKeys.map((key, i) =>
+    key === payer ? payerAfter : tx.writable[i] ? readAccount(svm, key) : before[i]!,
+  );
+  // A failed transaction only charges its fee payer; a successful one stores every writable account.
+  const writes: AccountWrite[] = [];
+  tx.accountKeys.forEach((pubkey, i) => {
+    if (!tx.writable[i] || (failed && i !== 0)) return;
+    if (writes.some((w) => w.pubkey === pubkey)) return;
+    writes.push({ pubkey, before: before[i]!, after: after[i]! });
+  });
+  const record: TransactionRecord = {
+    signature: tx.signature,
+    slot: ctx.slot,
+    index: ctx.index,
+    wire: tx.wire,
+    version: tx.version,
+    accountKeys: tx.accountKeys,
+    writable: tx.writable,
+    err: failed ? transactionErrorJson(result) : null,
+    fee: LAMPORTS_PER_SIGNATURE * BigInt(tx.signatures.length),
+    preBalances: before.map((a) => a?.lamports ?? 0n),
+    postBalances: after.map((a) => a?.lamports ?? 0n),
+    logs: meta.logs(),
+    computeUnitsConsumed: meta.computeUnitsConsumed(),
+    innerInstructions: innerInstructions(meta),
+    returnData: returnData(meta),
+    blockTime: ctx.blockTime,
+  };
+  return { landed: true, record, writes };
+}
