@@ -82,8 +82,11 @@ export interface ScoredPoint {
   id: string;
   /** Cosine similarity to the query, higher is closer. */
   score: number;
-  payload: PointPayload;
+  /** `content` is absent when the query asked for `withContent: false`. */
+  payload: HitPayload;
 }
+
+export type HitPayload = Omit<PointPayload, 'content'> & { content?: string };
 
 /** The payload fields that may change after a write: on-chain metadata. Content and ids never change. */
 export interface PayloadPatch {

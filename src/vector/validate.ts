@@ -1,11 +1,11 @@
-import { ChoirError } from '../errors/index.js';
 import { assertContent } from '../embed/content.js';
+import { ChoirError } from '../errors/index.js';
 import { normaliseFilter } from './filter.js';
 import { isContentHash, messagePointId, sha256Hex, threadPointId } from './point-id.js';
 import {
   PATCHABLE_FIELDS,
-  POINT_KINDS,
   type PayloadPatch,
+  POINT_KINDS,
   type PointPayload,
   type PointSelector,
   type VectorPoint,
@@ -104,7 +104,11 @@ export interface CheckedPoint {
 }
 
 /** Validates a whole batch before any of it is written, so a bad point leaves nothing half-written. */
-export function checkPoints(points: readonly VectorPoint[], dimension: number, maxContentBytes: number): CheckedPoint[] {
+export function checkPoints(
+  points: readonly VectorPoint[],
+  dimension: number,
+  maxContentBytes: number,
+): CheckedPoint[] {
   if (!Array.isArray(points)) throw new ChoirError('QDRANT_STORAGE_REJECTED', 'points must be a list');
   const byId = new Map<string, CheckedPoint>();
   points.forEach((point, index) => {

@@ -7,8 +7,9 @@ export function toQdrantFilter(conditions: readonly Condition[]): Schemas['Filte
   const must: Schemas['FieldCondition'][] = conditions.map((c) => {
     if (c.kind === 'range') return { key: c.key, range: { ...c.range } };
     // `match.value` for one value; `match.any` for a list. On an array field (co_authors) both mean "contains".
-    return c.values.length === 1 ? { key: c.key, match: { value: c.values[0]! } } : { key: c.key, match: { any: c.values } };
+    return c.values.length === 1
+      ? { key: c.key, match: { value: c.values[0]! } }
+      : { key: c.key, match: { any: c.values } };
   });
   return { must };
 }
-

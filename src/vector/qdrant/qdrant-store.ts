@@ -7,6 +7,7 @@ import { PAYLOAD_INDEXES } from '../payload-indexes.js';
 import type {
   CollectionInfo,
   HealthReport,
+  HitPayload,
   PayloadPatch,
   PointPayload,
   PointSelector,
@@ -18,7 +19,7 @@ import type {
   VectorQuery,
   VectorStore,
 } from '../types.js';
-import { checkPatch, checkPoints, checkQuery, checkSelector, checkScrollLimit, checkCursor } from '../validate.js';
+import { checkCursor, checkPatch, checkPoints, checkQuery, checkScrollLimit, checkSelector } from '../validate.js';
 import { callQdrant, type OperationKind, type QdrantRetry } from './qdrant-errors.js';
 import { toQdrantFilter } from './qdrant-filter.js';
 
@@ -176,7 +177,11 @@ export class QdrantVectorStore implements VectorStore {
         ...(query.exact ? { params: { exact: true } } : {}),
       }),
     );
-    return points.map((p) => ({ id: String(p.id), score: p.score, payload: (p.payload ?? {}) as unknown as PointPayload }));
+    return points.map((p) => ({
+      id: String(p.id),
+      score: p.score,
+      payload: (p.payload ?? {}) as unknown as HitPayload,
+    }));
   }
 
   private selector(target: PointSelector): { points: string[] } | { filter: Schemas['Filter'] } {
@@ -197,9 +202,7 @@ export class QdrantVectorStore implements VectorStore {
   async deletePoints(target: PointSelector): Promise<void> {
     const selector = this.selector(target);
     if ('points' in selector && selector.points.length === 0) return;
-    await this.call('delete points', 'write', (c) =>
-      c.delete(this.collection, { wait: true, ...selector }),
-    );
+    await this.call('delete points', 'write', (c) => c.delete(this.collection, { wait: true, ...selector }));
   }
 
   async scroll(request: ScrollRequest = {}): Promise<ScrollPage> {

@@ -66,7 +66,10 @@ function matches(point: StoredPoint, condition: Schemas['Condition']): boolean {
       if (typeof raw !== 'number') return false;
       const { gt, gte, lt, lte } = range;
       return (
-        (gt == null || raw > gt) && (gte == null || raw >= gte) && (lt == null || raw < lt) && (lte == null || raw <= lte)
+        (gt == null || raw > gt) &&
+        (gte == null || raw >= gte) &&
+        (lt == null || raw < lt) &&
+        (lte == null || raw <= lte)
       );
     });
   }

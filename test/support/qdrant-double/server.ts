@@ -64,7 +64,11 @@ export class QdrantDouble {
     const s = this.state;
     const ok = { status: 'acknowledged' } as const;
     // `/collections/aliases` must be matched before `/collections/{collection_name}`.
-    this.route('POST', '/collections/aliases', (_, b) => (s.changeAliases(b as Schemas['ChangeAliasesOperation']), true));
+    this.route(
+      'POST',
+      '/collections/aliases',
+      (_, b) => (s.changeAliases(b as Schemas['ChangeAliasesOperation']), true),
+    );
     this.route('GET', '/aliases', () => ({ aliases: s.aliasList() }));
     this.route('GET', '/collections', () => ({ collections: [...s.collections.keys()].map((name) => ({ name })) }));
     this.route('GET', '/collections/{collection_name}/exists', (p) => ({ exists: s.has(p['collection_name']!) }));
@@ -168,7 +172,13 @@ export class QdrantDouble {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query, body: undefined, status: 0 };
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query,
+      body: undefined,
+      status: 0,
+    };
     this.requests.push(record);
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       record.status = status;

@@ -122,7 +122,8 @@ export class QdrantSpec {
             const copy: Record<string, unknown> = { ...params };
             if (!query(copy)) problems.push({ where: 'query', message: firstAjvError(query) });
             const validateBody = compileLazily();
-            if (validateBody && !validateBody(given)) problems.push({ where: 'body', message: firstAjvError(validateBody) });
+            if (validateBody && !validateBody(given))
+              problems.push({ where: 'body', message: firstAjvError(validateBody) });
             return problems;
           },
         });

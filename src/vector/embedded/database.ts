@@ -1,0 +1,97 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { ChoirError } from '../../errors/index.js';
+
+/** Keeps the embedded store in memory only (tests); any other value is a data directory. */
+export const IN_MEMORY = 'memory://';
+
+export interface EmbeddedDatabase {
+  readonly db: PGlite;
+  close(): Promise<void>;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite is one in-process Postgres over files: two processes opening the same directory would corrupt it. A lock
+ * file holding the owner's pid makes the second one stop with a clear error (a stale lock of a dead pid is taken over).
+ */
+function takeLock(dir: string): () => void {
+  const lockPath = join(dir, 'choir.lock');
+  for (let tries = 0; tries < 2; tries++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(readFileSync(lockPath, 'utf8'));
+      if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+        throw new ChoirError(
+          'QDRANT_UNAVAILABLE',
+          `the embedded vector store in ${dir} is in use by process ${owner}; one process owns it at a time ` +
+            '(set QDRANT_URL to share a vector store between processes)',
+          { details: { dir, owner } },
+        );
+      }
+      rmSync(lockPath, { force: true });
+    }
+  }
+  throw new ChoirError('QDRANT_UNAVAILABLE', `could not lock the embedded vector store in ${dir}`);
+}
+
+const META_SCHEMA = `
+  CREATE EXTENSION IF NOT EXISTS vector;
+  CREATE TABLE IF NOT EXISTS choir_collections (
+    name text PRIMARY KEY,
+    dimension integer NOT NULL,
+    model text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE TABLE IF NOT EXISTS choir_aliases (
+    alias text PRIMARY KEY,
+    collection text NOT NULL REFERENCES choir_collections (name)
+  );
+`;
+
+/** Opens (creating if needed) the embedded Postgres with pgvector in `dataDir`. */
+export async function openEmbeddedDatabase(dataDir: string, efSearch: number): Promise<EmbeddedDatabase> {
+  let release = () => {};
+  let db: PGlite;
+  if (dataDir === IN_MEMORY) {
+    db = await PGlite.create({ extensions: { vector } });
+  } else {
+    const dir = resolve(dataDir);
+    mkdirSync(dir, { recursive: true });
+    release = takeLock(dir);
+    try {
+      db = await PGlite.create(join(dir, 'pgdata'), { extensions: { vector } });
+    } catch (err) {
+      release();
+      throw new ChoirError('QDRANT_UNAVAILABLE', `cannot open the embedded vector store in ${dir}: ${String(err)}`, {
+        cause: err,
+      });
+    }
+  }
+  await db.exec(META_SCHEMA);
+  // Filtered HNSW scans keep walking the graph until enough rows pass the filter (pgvector ≥ 0.8); rows may come
+  // back slightly out of order, so the store re-sorts them. ef_search trades latency for recall.
+  await db.exec(`SET hnsw.iterative_scan = relaxed_order; SET hnsw.ef_search = ${Math.trunc(efSearch)};`);
+  return {
+    db,
+    async close() {
+      await db.close();
+      release();
+    },
+  };
+}
