@@ -1,9 +1,10 @@
 // Test harness: a LiteSVM with the Choir program deployed through BPF Loader Upgradeable, funded keypairs and
 // helpers to send instructions and read decoded accounts. Shared by the tests and bench/program-cu.ts.
 import { type Address, address, lamports } from '@solana/kit';
-import { Keypair, type PublicKey, type TransactionInstruction } from '@solana/web3.js';
+import { Keypair, type PublicKey, TransactionInstruction } from '@solana/web3.js';
 import { Clock, LiteSVM, type TransactionMetadata } from 'litesvm';
 import {
+  createThreadInstruction,
   decodeMessageAccount,
   decodeThreadAccount,
   deployProgram,
@@ -116,4 +117,50 @@ export function randomId(): Uint8Array {
 
 export function threadAddress(threadId: Uint8Array): PublicKey {
   return findThreadAddress(threadId)[0];
+}
+
+/** A thread created by coAuthors[0] with these co-authors; returns its address. */
+export function createThreadFor(
+  chain: Chain,
+  coAuthors: readonly Keypair[],
+  options: { minStake?: bigint; specLifetime?: bigint; threadId?: Uint8Array } = {},
+): PublicKey {
+  const creator = coAuthors[0];
+  if (!creator) throw new Error('a thread needs a creator');
+  const threadId = options.threadId ?? randomId();
+  chain.ok(
+    [
+      createThreadInstruction({
+        payer: creator.publicKey,
+        creator: creator.publicKey,
+        threadId,
+        coAuthors: coAuthors.map((k) => k.publicKey),
+        minStake: options.minStake ?? 0n,
+        specLifetime: options.specLifetime ?? 0n,
+      }),
+    ],
+    [creator],
+  );
+  return threadAddress(threadId);
+}
+
+/** A copy of an instruction with account `index` changed. */
+export function withAccount(
+  ix: TransactionInstruction,
+  index: number,
+  change: Partial<TransactionInstruction['keys'][number]>,
+): TransactionInstruction {
+  const keys = ix.keys.map((k, i) => (i === index ? { ...k, ...change } : k));
+  return new TransactionInstruction({ programId: ix.programId, keys, data: ix.data });
+}
+
+export function withData(ix: TransactionInstruction, data: Uint8Array): TransactionInstruction {
+  return new TransactionInstruction({ programId: ix.programId, keys: ix.keys, data: Buffer.from(data) });
+}
+
+/** The fee the runtime charged, from the transaction metadata. */
+export function feeOf(result: SendResult): bigint {
+  const m = /fee: (\d+)/.exec(result.toString());
+  if (!m?.[1]) throw new Error(`no fee in ${result.toString()}`);
+  return BigInt(m[1]);
 }
