@@ -5,10 +5,11 @@
 import 'reflect-metadata';
 import { ChoirError, toChoirError } from '../errors/index.js';
 import { type Command, parseCommandArgs } from './command.js';
+import { envCommand } from './commands/env.js';
 import { migrateCommand } from './commands/migrate.js';
 import { startCommand } from './commands/start.js';
 
-export const commands: readonly Command[] = [startCommand, migrateCommand];
+export const commands: readonly Command[] = [startCommand, migrateCommand, envCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

