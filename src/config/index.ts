@@ -5,16 +5,29 @@
  */
 import { type Env, readSection } from './section.js';
 import { databaseSection } from './sections/database.js';
+import { devnetSection } from './sections/devnet.js';
+import { embedSection } from './sections/embed.js';
 import { loggingSection } from './sections/logging.js';
 import { serverSection } from './sections/server.js';
+import { vectorSection } from './sections/vector.js';
 
 /** Every section, in the order the README documents them. */
-export const sections = [serverSection, databaseSection, loggingSection] as const;
+export const sections = [
+  serverSection,
+  databaseSection,
+  devnetSection,
+  vectorSection,
+  embedSection,
+  loggingSection,
+] as const;
 
 export function loadConfig(env: Env = process.env) {
   return {
     server: readSection(serverSection, env),
     database: readSection(databaseSection, env),
+    devnet: readSection(devnetSection, env),
+    vector: readSection(vectorSection, env),
+    embed: readSection(embedSection, env),
     logging: readSection(loggingSection, env),
   };
 }
