@@ -54,7 +54,8 @@ export const devnetSection = defineSection(
       min: 64,
       max: 10_000_000,
       example: '10000',
-      description: 'How many recent slots of transactions, account writes and statuses the devnet keeps for RPC reads and Geyser `from_slot` replay.',
+      description:
+        'How many recent slots of transactions, account writes and statuses the devnet keeps for RPC reads and Geyser `from_slot` replay.',
     }),
     DEVNET_X_TOKEN: v.string({
       example: 'a-long-random-token',
@@ -66,7 +67,8 @@ export const devnetSection = defineSection(
       min: 100,
       max: 10_000_000,
       example: '100000',
-      description: 'How many updates a Geyser subscriber may lag behind before the devnet drops it (RESOURCE_EXHAUSTED).',
+      description:
+        'How many updates a Geyser subscriber may lag behind before the devnet drops it (RESOURCE_EXHAUSTED).',
     }),
     DEVNET_PROGRAM_PATH: v.string({
       default: 'programs/choir/build/choir.so',

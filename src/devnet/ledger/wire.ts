@@ -110,3 +110,16 @@ export function decodeTransaction(wire: Uint8Array): DecodedTransaction {
     messageBytes: wire.subarray(messageStart),
   };
 }
+
+/** The fee-relevant head of a serialized message (for `getFeeForMessage`). */
+export function decodeMessageHeader(message: Uint8Array): { numRequiredSignatures: number; recentBlockhash: string } {
+  const r = new Reader(message);
+  const first = r.u8();
+  let numRequiredSignatures = first;
+  if (first & 0x80) numRequiredSignatures = r.u8();
+  r.u8();
+  r.u8();
+  const keyCount = r.compactU16();
+  r.take(32 * keyCount);
+  return { numRequiredSignatures, recentBlockhash: bs58.encode(r.take(32)) };
+}

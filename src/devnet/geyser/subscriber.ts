@@ -1,0 +1,195 @@
+import { type ServerDuplexStream, status } from '@grpc/grpc-js';
+import type { SubscribeRequest } from '@triton-one/yellowstone-grpc';
+import type { EventLog } from '../ledger/event-log.js';
+import type { LedgerEvent } from '../ledger/types.js';
+import {
+  encodeAccount,
+  encodeBlockMeta,
+  encodePing,
+  encodePong,
+  encodeSlot,
+  encodeTransaction,
+  encodeTransactionStatus,
+} from './encode.js';
+import { FilterError, hasSubscription, parseFilters, type SubscriptionFilters } from './filters.js';
+
+export interface SubscriberOptions {
+  /** How many events a subscriber may lag behind (unsent or held for commitment) before it is dropped. */
+  readonly bufferLimit: number;
+  readonly pingIntervalMs: number;
+  readonly isPaused: () => boolean;
+  readonly onClose: (subscriber: Subscriber) => void;
+}
+
+/**
+ * One Subscribe stream: a cursor over the ledger's event log. Replay (`from_slot`) and live updates are the same
+ * loop; updates of slots not yet at the requested commitment wait per slot and are dropped if the slot dies.
+ * Writes stop when gRPC's buffer is full and resume on `drain`, so a slow client never holds up the ledger; one
+ * that falls `bufferLimit` events behind is dropped with RESOURCE_EXHAUSTED.
+ */
+export class Subscriber {
+  private filters: SubscriptionFilters | null = null;
+  private cursor = 0;
+  private readonly held = new Map<number, Buffer[]>();
+  private heldCount = 0;
+  private waitingForDrain = false;
+  private closed = false;
+  private readonly pingTimer: NodeJS.Timeout;
+
+  constructor(
+    readonly id: number,
+    readonly peer: string,
+    private readonly call: ServerDuplexStream<SubscribeRequest, Buffer>,
+    private readonly log: EventLog,
+    private readonly options: SubscriberOptions,
+  ) {
+    this.pingTimer = setInterval(() => this.write(encodePing()), options.pingIntervalMs);
+    this.pingTimer.unref();
+    call.on('data', (request: SubscribeRequest) => this.onRequest(request));
+    call.on('end', () => this.close());
+    call.on('cancelled', () => this.close());
+    call.on('error', () => this.close());
+    call.on('close', () => this.close());
+  }
+
+  get lag(): number {
+    return this.filters === null ? 0 : this.log.nextSeq - this.cursor;
+  }
+
+  private onRequest(request: SubscribeRequest): void {
+    if (this.closed) return;
+    if (request.ping) this.write(encodePong(request.ping.id));
+    // The official client opens the stream with an empty request; only requests with filters subscribe.
+    if (!hasSubscription(request)) return;
+    let filters: SubscriptionFilters;
+    try {
+      filters = parseFilters(request);
+    } catch (err) {
+      if (err instanceof FilterError) return this.fail(status.INVALID_ARGUMENT, err.message);
+      throw err;
+    }
+    if (this.filters === null) {
+      if (filters.fromSlot === null) this.cursor = this.log.nextSeq;
+      else {
+        const seq = this.log.seqForSlot(filters.fromSlot);
+        if (seq === null) {
+          const oldest = this.log.oldestSlot() ?? 0;
+          return this.fail(
+            status.OUT_OF_RANGE,
+            `broadcast from ${filters.fromSlot} is not available, last available: ${oldest}`,
+          );
+        }
+        this.cursor = seq;
+      }
+    } else if (filters.commitment !== this.filters.commitment) {
+      this.held.clear();
+      this.heldCount = 0;
+    }
+    this.filters = filters;
+    this.pump();
+  }
+
+  /** Sends what the cursor has not sent yet, until gRPC's buffer is full. */
+  pump(): void {
+    if (this.closed || this.filters === null || this.waitingForDrain || this.options.isPaused()) return;
+    if (this.cursor < this.log.firstSeq || this.lag > this.options.bufferLimit) {
+      return this.fail(
+        status.RESOURCE_EXHAUSTED,
+        `subscriber lagged: ${this.lag} updates behind (limit ${this.options.bufferLimit}); reconnect with from_slot`,
+      );
+    }
+    while (this.cursor < this.log.nextSeq && !this.closed) {
+      const event = this.log.get(this.cursor++);
+      if (event && !this.process(event, this.filters)) {
+        this.waitingForDrain = true;
+        this.call.once('drain', () => {
+          this.waitingForDrain = false;
+          this.pump();
+        });
+        return;
+      }
+    }
+  }
+
+  /** Returns false when the stream asks to wait for `drain`. */
+  private process(event: LedgerEvent, filters: SubscriptionFilters): boolean {
+    switch (event.kind) {
+      case 'account': {
+        const names = filters.accounts.filter(([, match]) => match(event.pubkey, event.account, event.txnSignature));
+        if (names.length === 0) return true;
+        return this.deliver(
+          event.slot,
+          encodeAccount(
+            event,
+            names.map(([n]) => n),
+            filters.dataSlices,
+          ),
+        );
+      }
+      case 'transaction': {
+        let ok = true;
+        const names = filters.transactions.filter(([, match]) => match(event.tx)).map(([n]) => n);
+        if (names.length > 0) ok = this.deliver(event.slot, encodeTransaction(event, names));
+        const statusNames = filters.transactionsStatus.filter(([, match]) => match(event.tx)).map(([n]) => n);
+        if (statusNames.length > 0) ok = this.deliver(event.slot, encodeTransactionStatus(event, statusNames)) && ok;
+        return ok;
+      }
+      case 'blockMeta':
+        if (filters.blocksMeta.length === 0) return true;
+        return this.deliver(event.slot, encodeBlockMeta(event.block, filters.blocksMeta));
+      case 'slot': {
+        let ok = true;
+        const held = this.held.get(event.slot);
+        if (held && (event.status === 'dead' || event.status === filters.commitment)) {
+          this.held.delete(event.slot);
+          this.heldCount -= held.length;
+          // A dead slot's held updates are never sent: at this commitment they never happened.
+          if (event.status !== 'dead') for (const message of held) ok = this.write(message) && ok;
+        }
+        const names = filters.slots
+          .filter((s) => !s.filterByCommitment || event.status === filters.commitment)
+          .map((s) => s.name);
+        if (names.length > 0) ok = this.write(encodeSlot(event, names)) && ok;
+        return ok;
+      }
+    }
+  }
+
+  private deliver(slot: number, message: Buffer): boolean {
+    if (this.filters?.commitment === 'processed') return this.write(message);
+    let held = this.held.get(slot);
+    if (!held) {
+      held = [];
+      this.held.set(slot, held);
+    }
+    held.push(message);
+    this.heldCount++;
+    if (this.heldCount > this.options.bufferLimit) {
+      this.fail(
+        status.RESOURCE_EXHAUSTED,
+        `subscriber holds more than ${this.options.bufferLimit} unconfirmed updates`,
+      );
+    }
+    return true;
+  }
+
+  private write(message: Buffer): boolean {
+    if (this.closed) return true;
+    return this.call.write(message);
+  }
+
+  /** Ends the stream with a gRPC status the client sees (grpc-js sends it on the stream's `error`). */
+  fail(code: status, details: string): void {
+    if (this.closed) return;
+    this.close();
+    this.call.emit('error', { code, details });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.pingTimer);
+    this.held.clear();
+    this.options.onClose(this);
+  }
+}

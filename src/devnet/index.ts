@@ -1,0 +1,8 @@
+export type { DevnetSettings } from '../config/sections/devnet.js';
+export { devnetSection } from '../config/sections/devnet.js';
+export type { DevnetFaults } from './faults.js';
+export { Ledger, type ProgramSpec } from './ledger/ledger.js';
+export { Signer } from './ledger/signer.js';
+export type { Commitment, LedgerEvent, SlotStatus } from './ledger/types.js';
+export { choirProgram } from './program.js';
+export { type Devnet, type DevnetOptions, startDevnet } from './start.js';

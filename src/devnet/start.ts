@@ -1,0 +1,99 @@
+import type { DevnetSettings } from '../config/sections/devnet.js';
+import type { Logger } from '../observability/logger.js';
+import { createFaults, type DevnetFaults } from './faults.js';
+import { GeyserServer } from './geyser/server.js';
+import { Ledger, type ProgramSpec } from './ledger/ledger.js';
+import { choirProgram } from './program.js';
+import { startRpcHttpServer } from './rpc/http-server.js';
+import { RpcWebSocketServer } from './rpc/ws-server.js';
+
+export interface DevnetOptions {
+  /** Overrides the program deployed at genesis (default: the Choir ELF at `settings.programPath`); null: none. */
+  readonly program?: ProgramSpec | null;
+  /** Keep the chain in memory only (tests, benchmarks); default: persist under `settings.dataDir`. */
+  readonly inMemory?: boolean;
+  /** Geyser keepalive ping interval (default 15 s). */
+  readonly pingIntervalMs?: number;
+  /** Wall clock, injectable for deterministic block times. */
+  readonly now?: () => number;
+}
+
+export interface Devnet {
+  readonly rpcUrl: string;
+  readonly wsUrl: string;
+  readonly geyserUrl: string;
+  readonly ledger: Ledger;
+  readonly faults: DevnetFaults;
+  /** Closes the open slot and opens the next (what the slot clock does every `slotMs`). */
+  tick(count?: number): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the local chain: LiteSVM ledger (restored from `settings.dataDir` if it exists), JSON-RPC, RPC
+ * WebSocket and Yellowstone Geyser gRPC servers, and the slot clock (`slotMs` = 0: slots advance only on `tick`).
+ */
+export async function startDevnet(
+  settings: DevnetSettings,
+  logger: Logger,
+  options: DevnetOptions = {},
+): Promise<Devnet> {
+  const log = logger.child({ component: 'devnet' });
+  const program = options.program === undefined ? choirProgram(settings.programPath) : options.program;
+  if (program === null && options.program === undefined) {
+    log.warn({ programPath: settings.programPath }, 'Choir program ELF not found; the devnet runs without it');
+  }
+  const ledger = Ledger.open({
+    dataDir: options.inMemory ? null : settings.dataDir,
+    finalityDepth: settings.finalityDepth,
+    historySlots: settings.historySlots,
+    program,
+    logger: log,
+    now: options.now,
+  });
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const rpc = await startRpcHttpServer(ledger, settings.host, settings.rpcPort, log);
+    closers.push(() => rpc.close());
+    const ws = await RpcWebSocketServer.start(ledger, settings.host, settings.wsPort, log);
+    closers.push(() => ws.close());
+    const geyser = await GeyserServer.start(
+      ledger,
+      {
+        host: settings.host,
+        port: settings.geyserPort,
+        xToken: settings.xToken,
+        bufferLimit: settings.subscriberBuffer,
+        pingIntervalMs: options.pingIntervalMs,
+      },
+      log,
+    );
+    closers.push(() => geyser.close());
+    const clock = settings.slotMs > 0 ? setInterval(() => ledger.tick(), settings.slotMs) : null;
+    const devnet: Devnet = {
+      rpcUrl: rpc.url,
+      wsUrl: `ws://${settings.host}:${ws.port}`,
+      geyserUrl: geyser.url,
+      ledger,
+      faults: createFaults(ledger, geyser),
+      tick: (count = 1) => {
+        for (let i = 0; i < count; i++) ledger.tick();
+      },
+      close: async () => {
+        if (clock) clearInterval(clock);
+        for (const close of closers.reverse()) await close();
+        ledger.flush();
+        log.info('devnet stopped');
+      },
+    };
+    log.info(
+      { rpcUrl: devnet.rpcUrl, wsUrl: devnet.wsUrl, geyserUrl: devnet.geyserUrl, genesisHash: ledger.genesisHash },
+      'devnet started',
+    );
+    return devnet;
+  } catch (err) {
+    for (const close of closers.reverse()) await close();
+    ledger.flush();
+    throw err;
+  }
+}
