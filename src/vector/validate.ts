@@ -27,7 +27,7 @@ const PAYLOAD_KEYS: readonly (keyof PointPayload)[] = [
 export const MAX_QUERY_LIMIT = 1_000;
 export const MAX_SCROLL_LIMIT = 10_000;
 
-/** Copies a vector into a plain array after checking its length and that every component is finite. */
+/** Copies a vector into a unit-length plain array after checking its length and that every component is finite. */
 export function checkedVector(vector: ArrayLike<number> | undefined, dimension: number, what: string): number[] {
   if (!vector || typeof vector.length !== 'number') {
     throw new ChoirError('EMBEDDING_INVALID', `${what}: vector is missing`, { details: { expected: dimension } });
@@ -53,6 +53,9 @@ export function checkedVector(vector: ArrayLike<number> | undefined, dimension: 
   }
   // A zero vector has no direction: its cosine similarity to anything is undefined.
   if (norm === 0) throw new ChoirError('EMBEDDING_INVALID', `${what}: vector is all zeros`, { details: {} });
+  // Stored and queried at unit length, as Qdrant does for cosine collections, so both backends return the same.
+  const scale = 1 / Math.sqrt(norm);
+  for (let i = 0; i < dimension; i++) out[i] = out[i]! * scale;
   return out;
 }
 

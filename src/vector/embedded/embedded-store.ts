@@ -22,6 +22,7 @@ import {
   createHnswSql,
   createTableSql,
   hitPayloadOf,
+  METADATA_COLUMNS,
   PAYLOAD_COLUMNS,
   type PointRow,
   parseVector,
@@ -105,7 +106,7 @@ export class EmbeddedVectorStore implements VectorStore {
     return tableOf(name);
   }
 
-  describe(): Promise<CollectionInfo | undefined> {
+  async describe(): Promise<CollectionInfo | undefined> {
     return this.run('describe', 'read', async () => {
       const physicalName = await this.physicalName();
       if (!physicalName) return undefined;
@@ -125,7 +126,7 @@ export class EmbeddedVectorStore implements VectorStore {
     });
   }
 
-  ensureCollection(): Promise<CollectionInfo> {
+  async ensureCollection(): Promise<CollectionInfo> {
     return this.run('ensure collection', 'write', async () => {
       await this.db.transaction(async (tx) => {
         if (await this.physicalName(tx)) return;
@@ -153,7 +154,7 @@ export class EmbeddedVectorStore implements VectorStore {
     });
   }
 
-  upsert(points: readonly VectorPoint[]): Promise<void> {
+  async upsert(points: readonly VectorPoint[]): Promise<void> {
     const checked = checkPoints(points, this.dimension, this.options.maxContentBytes);
     return this.run('upsert', 'write', async () => {
       const table = await this.table();
@@ -193,7 +194,7 @@ export class EmbeddedVectorStore implements VectorStore {
     });
   }
 
-  query(query: VectorQuery): Promise<ScoredPoint[]> {
+  async query(query: VectorQuery): Promise<ScoredPoint[]> {
     const { vector, conditions } = checkQuery(query, this.dimension);
     const withContent = query.withContent !== false;
     return this.run('query', 'read', async () => {
@@ -203,7 +204,7 @@ export class EmbeddedVectorStore implements VectorStore {
       params.push(query.limit);
       // `+ 0` hides the expression from the HNSW index, forcing an exact scan when asked for.
       const order = query.exact ? '(embedding <=> $1::vector) + 0' : 'embedding <=> $1::vector';
-      const columns = withContent ? PAYLOAD_COLUMNS : PAYLOAD_COLUMNS.replace(', content', '');
+      const columns = withContent ? PAYLOAD_COLUMNS : METADATA_COLUMNS;
       const { rows } = await this.db.query<PointRow>(
         `SELECT ${columns}, (embedding <=> $1::vector) AS distance FROM ${table}
          WHERE ${where} ORDER BY ${order} LIMIT $${params.length}`,
@@ -226,7 +227,7 @@ export class EmbeddedVectorStore implements VectorStore {
     return whereSql(checked.conditions, params);
   }
 
-  setPayload(patch: PayloadPatch, target: PointSelector): Promise<void> {
+  async setPayload(patch: PayloadPatch, target: PointSelector): Promise<void> {
     const checked = checkPatch(patch);
     const params: unknown[] = [];
     const where = this.selectorSql(target, params);
@@ -240,7 +241,7 @@ export class EmbeddedVectorStore implements VectorStore {
     });
   }
 
-  deletePoints(target: PointSelector): Promise<void> {
+  async deletePoints(target: PointSelector): Promise<void> {
     const params: unknown[] = [];
     const where = this.selectorSql(target, params);
     return this.run('delete points', 'write', async () => {
@@ -248,7 +249,7 @@ export class EmbeddedVectorStore implements VectorStore {
     });
   }
 
-  scroll(request: ScrollRequest = {}): Promise<ScrollPage> {
+  async scroll(request: ScrollRequest = {}): Promise<ScrollPage> {
     const limit = checkScrollLimit(request.limit);
     const cursor = checkCursor(request.cursor);
     const params: unknown[] = [];
@@ -276,7 +277,7 @@ export class EmbeddedVectorStore implements VectorStore {
     });
   }
 
-  count(filter?: VectorFilter): Promise<number> {
+  async count(filter?: VectorFilter): Promise<number> {
     const params: unknown[] = [];
     const where = whereSql(normaliseFilter(filter), params);
     return this.run('count', 'read', async () => {
@@ -310,7 +311,7 @@ export class EmbeddedVectorStore implements VectorStore {
     );
   }
 
-  swapAlias(physicalName: string): Promise<{ previous: string | undefined }> {
+  async swapAlias(physicalName: string): Promise<{ previous: string | undefined }> {
     if (this.physical) throw new ChoirError('QDRANT_STORAGE_REJECTED', 'swapAlias needs the store of the alias');
     assertCollectionName(physicalName);
     return this.run('swap alias', 'write', async () => {
@@ -336,7 +337,7 @@ export class EmbeddedVectorStore implements VectorStore {
     });
   }
 
-  dropCollection(physicalName: string): Promise<void> {
+  async dropCollection(physicalName: string): Promise<void> {
     assertCollectionName(physicalName);
     return this.run('drop collection', 'write', async () => {
       const served = await this.db.query<{ alias: string }>('SELECT alias FROM choir_aliases WHERE collection = $1', [

@@ -75,8 +75,8 @@ export function whereSql(conditions: readonly Condition[], params: unknown[]): s
   return parts.join(' AND ');
 }
 
-export const PAYLOAD_COLUMNS =
-  'id, content_hash, thread_id, author, co_authors, status, slot, created_at, kind, content' as const;
+export const METADATA_COLUMNS = 'id, content_hash, thread_id, author, co_authors, status, slot, created_at, kind';
+export const PAYLOAD_COLUMNS = `${METADATA_COLUMNS}, content`;
 
 export interface PointRow {
   id: string;

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isChoirError } from '../../src/errors/index.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { createVectorStore } from '../../src/vector/create-vector-store.js';
+import { type EmbeddedDatabase, IN_MEMORY, openEmbeddedDatabase } from '../../src/vector/embedded/database.js';
+import { EmbeddedVectorStore } from '../../src/vector/embedded/embedded-store.js';
+import type { VectorStore } from '../../src/vector/types.js';
+import { axisVector, DIM, MODEL, message } from './fixtures.js';
+import { runVectorStoreContract } from './vector-store.contract.js';
+
+runVectorStoreContract('embedded (PGlite + pgvector)', async () => {
+  const database: EmbeddedDatabase = await openEmbeddedDatabase(IN_MEMORY, 100);
+  const stores: VectorStore[] = [];
+  return {
+    async open({ dimension, model }) {
+      const store = new EmbeddedVectorStore(
+        database,
+        { collection: 'messages', dimension, model, maxContentBytes: 65_536, upsertBatchSize: 4 },
+        silentLogger,
+        false,
+        false,
+      );
+      stores.push(store);
+      return store;
+    },
+    async dispose() {
+      await database.close();
+    },
+  };
+});
+
+describe('embedded store on disk', () => {
+  const dirs: string[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'choir-vectors-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  const settings = (dataDir: string) => ({
+    qdrant: undefined,
+    collection: 'messages',
+    upsertBatchSize: 256,
+    dataDir,
+    hnswEfSearch: 100,
+    maxContentBytes: 65_536,
+  });
+  const identity = { dimension: DIM, modelId: MODEL };
+
+  it('keeps points across a restart', async () => {
+    const dir = tempDir();
+    const first = await createVectorStore(settings(dir), silentLogger, identity);
+    await first.ensureCollection();
+    await first.upsert([message({ content: 'persisted', vector: axisVector(2) })]);
+    await first.close();
+
+    const second = await createVectorStore(settings(dir), silentLogger, identity);
+    await second.ensureCollection();
+    const [hit] = await second.query({ vector: axisVector(2), limit: 1 });
+    expect(hit!.payload.content).toBe('persisted');
+    await second.close();
+  });
+
+  it('lets one process own a data directory at a time', async () => {
+    const dir = tempDir();
+    const owner = await createVectorStore(settings(dir), silentLogger, identity);
+    // Pretend another live process holds the lock: our parent's pid is alive and not ours.
+    await owner.close();
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'choir.lock'), String(process.ppid));
+    const err = await createVectorStore(settings(dir), silentLogger, identity).catch((e: unknown) => e);
+    expect(isChoirError(err, 'QDRANT_UNAVAILABLE')).toBe(true);
+    expect((err as Error).message).toContain(`process ${process.ppid}`);
+    // A stale lock (a pid that is not running) is taken over.
+    writeFileSync(join(dir, 'choir.lock'), '999999999');
+    const store = await createVectorStore(settings(dir), silentLogger, identity);
+    await store.close();
+  });
+});
