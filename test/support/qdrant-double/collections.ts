@@ -98,6 +98,10 @@ function project(point: StoredPoint, withPayload: unknown, withVector: unknown) 
   if (withPayload === true) out.payload = point.payload;
   else if (Array.isArray(withPayload)) {
     out.payload = Object.fromEntries(Object.entries(point.payload).filter(([k]) => withPayload.includes(k)));
+  } else if (withPayload && typeof withPayload === 'object') {
+    const selector = withPayload as { include?: string[]; exclude?: string[] };
+    const keep = (k: string) => (selector.include ? selector.include.includes(k) : !selector.exclude?.includes(k));
+    out.payload = Object.fromEntries(Object.entries(point.payload).filter(([k]) => keep(k)));
   }
   if (withVector === true) out.vector = point.vector;
   return out;

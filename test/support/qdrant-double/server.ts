@@ -64,11 +64,10 @@ export class QdrantDouble {
     const s = this.state;
     const ok = { status: 'acknowledged' } as const;
     // `/collections/aliases` must be matched before `/collections/{collection_name}`.
-    this.route(
-      'POST',
-      '/collections/aliases',
-      (_, b) => (s.changeAliases(b as Schemas['ChangeAliasesOperation']), true),
-    );
+    this.route('POST', '/collections/aliases', (_, b) => {
+      s.changeAliases(b as Schemas['ChangeAliasesOperation']);
+      return true;
+    });
     this.route('GET', '/aliases', () => ({ aliases: s.aliasList() }));
     this.route('GET', '/collections', () => ({ collections: [...s.collections.keys()].map((name) => ({ name })) }));
     this.route('GET', '/collections/{collection_name}/exists', (p) => ({ exists: s.has(p['collection_name']!) }));
