@@ -29,6 +29,7 @@ import {
 import type { Logger } from '../../observability/logger.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Commitment } from '../ledger/types.js';
+import { decodeSubscribeRequest } from './request-codec.js';
 import { Subscriber } from './subscriber.js';
 
 interface Codec<T> {
@@ -58,7 +59,7 @@ const GeyserService = {
     requestStream: true,
     responseStream: true,
     requestSerialize: (m: SubscribeRequest) => Buffer.from(SubscribeRequest.encode(m).finish()),
-    requestDeserialize: (b: Buffer) => SubscribeRequest.decode(b),
+    requestDeserialize: (b: Buffer) => decodeSubscribeRequest(b),
     responseSerialize: (m: Buffer) => m,
     responseDeserialize: (b: Buffer) => b,
   } satisfies MethodDefinition<SubscribeRequest, Buffer>,
@@ -194,7 +195,14 @@ export class GeyserServer {
     this.pumpScheduled = true;
     setImmediate(() => {
       this.pumpScheduled = false;
-      for (const subscriber of this.subscribers) subscriber.pump();
+      for (const subscriber of this.subscribers) {
+        try {
+          subscriber.pump();
+        } catch (err) {
+          this.logger.error({ err, subscriber: subscriber.id }, 'geyser subscriber failed');
+          subscriber.fail(status.INTERNAL, `devnet failed to encode an update: ${(err as Error).message}`);
+        }
+      }
     });
   }
 
