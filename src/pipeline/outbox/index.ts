@@ -1,0 +1,12 @@
+export {
+  type ClaimedItem,
+  type ClaimOptions,
+  claim,
+  complete,
+  enqueue,
+  type FailOptions,
+  fail,
+  type OutboxEntry,
+  outboxCounts,
+} from './outbox.js';
+export { type OutboxWorker, type OutboxWorkerOptions, startOutboxWorker } from './worker.js';
