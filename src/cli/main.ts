@@ -7,9 +7,10 @@ import { ChoirError, toChoirError } from '../errors/index.js';
 import { type Command, parseCommandArgs } from './command.js';
 import { envCommand } from './commands/env.js';
 import { migrateCommand } from './commands/migrate.js';
+import { schemaCommand } from './commands/schema.js';
 import { startCommand } from './commands/start.js';
 
-export const commands: readonly Command[] = [startCommand, migrateCommand, envCommand];
+export const commands: readonly Command[] = [startCommand, migrateCommand, envCommand, schemaCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

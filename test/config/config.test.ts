@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { variablesTable } from '../../src/config/docs.js';
 import { loadConfig, sections } from '../../src/config/index.js';
-import { readSection } from '../../src/config/section.js';
+import { readSection, type Section, type Variables } from '../../src/config/section.js';
 import type { VariableSpec } from '../../src/config/variable.js';
 import { isChoirError } from '../../src/errors/index.js';
 
@@ -35,7 +35,7 @@ describe('configuration', () => {
   });
 
   it('every default parses and every example is itself valid', () => {
-    for (const section of sections) {
+    for (const section of sections as unknown as readonly Section<Variables, unknown>[]) {
       const examples = Object.fromEntries(
         Object.entries(section.variables).map(([name, spec]) => [name, spec.example]),
       );

@@ -1,3 +1,5 @@
+import { mountGraphql } from '../../api/graphql/mount.js';
+import { buildApiSchema } from '../../api/graphql/schema.js';
 import { createHttpServer } from '../../api/http-server.js';
 import { loadConfig } from '../../config/index.js';
 import { openDatabase } from '../../db/database.js';
@@ -33,8 +35,14 @@ export const startCommand: Command = {
         metrics,
         logger: logger.child({ component: 'http' }),
       });
+      const graphql = await mountGraphql(http, await buildApiSchema(), () => ({
+        health,
+        logger: logger.child({ component: 'graphql' }),
+      }));
       await http.listen();
       lifecycle.onClose('http', () => http.close());
+      // Closed before the HTTP server: subscriptions end with a close frame instead of a dropped socket.
+      lifecycle.onClose('graphql', () => graphql.close());
       logger.info({ url: http.url() }, `choir listening on ${http.url()}`);
     } catch (err) {
       await lifecycle.close();
