@@ -3,11 +3,13 @@ import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SendTransactionError,
 import bs58 from 'bs58';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ACCOUNT_KIND_THREAD,
   CHOIR_PROGRAM_ID,
   createThreadInstruction,
   decodeThreadAccount,
   findThreadAddress,
   THREAD_ACCOUNT_SIZE,
+  ThreadOffsets,
 } from '../../programs/choir/client/index.js';
 import type { Devnet } from '../../src/devnet/index.js';
 import { testDevnet, until } from './support.js';
@@ -79,7 +81,10 @@ describe('devnet JSON-RPC with @solana/web3.js and @solana/kit', () => {
 
     const accounts = await connection.getProgramAccounts(CHOIR_PROGRAM_ID, {
       commitment: 'finalized',
-      filters: [{ dataSize: THREAD_ACCOUNT_SIZE }, { memcmp: { offset: 0, bytes: bs58.encode([1]) } }],
+      filters: [
+        { dataSize: THREAD_ACCOUNT_SIZE },
+        { memcmp: { offset: ThreadOffsets.kind, bytes: bs58.encode([ACCOUNT_KIND_THREAD]) } },
+      ],
     });
     const found = accounts.find((a) => a.pubkey.equals(thread));
     expect(found).toBeDefined();

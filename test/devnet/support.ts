@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Client, { type SubscribeRequest, type SubscribeUpdate } from '@triton-one/yellowstone-grpc';
+import { Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction, type TransactionInstruction } from '@solana/web3.js';
+import Client, { SubscribeRequest, type SubscribeUpdate } from '@triton-one/yellowstone-grpc';
 import { readSection } from '../../src/config/section.js';
 import { type DevnetSettings, devnetSection } from '../../src/config/sections/devnet.js';
 import { type Devnet, type DevnetOptions, startDevnet } from '../../src/devnet/index.js';
+import { decodeTransaction } from '../../src/devnet/ledger/wire.js';
 import { silentLogger } from '../../src/observability/logger.js';
 
 /** Settings for a test devnet: ephemeral ports, no slot clock (tests call `tick`), a short finality depth. */
@@ -64,14 +66,19 @@ export async function subscribe(url: string, request: SubscribeRequest, xToken?:
       new Promise<void>((resolve, reject) => stream.write(req, (err: unknown) => (err ? reject(err) : resolve()))),
     close: () => stream.destroy(),
   };
+  const pongs: number[] = [];
   stream.on('data', (update: SubscribeUpdate) => {
-    if (!update.ping && !update.pong) collected.updates.push(update);
+    if (update.pong) pongs.push(update.pong.id);
+    else if (!update.ping) collected.updates.push(update);
   });
   stream.on('error', (err: Error) => collected.errors.push(err));
   stream.on('close', () => {
     collected.ended = true;
   });
   await collected.write(request);
+  // Requests on a stream are handled in order: once the pong arrives, the subscription is live.
+  await collected.write(SubscribeRequest.fromPartial({ ping: { id: 1 } }));
+  await until(() => pongs.includes(1) || collected.errors.length > 0, 'the subscription to be live');
   return collected;
 }
 
@@ -79,4 +86,32 @@ export async function subscribe(url: string, request: SubscribeRequest, xToken?:
 export function statusText(err: Error): string {
   const cause = (err as Error & { cause?: { message?: string } }).cause;
   return `${err.message} ${cause?.message ?? ''}`;
+}
+
+/** Signs a web3.js transaction for the devnet's open slot and executes it directly in the ledger. */
+export function execute(devnet: Devnet, instructions: TransactionInstruction[], signers: Keypair[]): string {
+  const blockhash = devnet.ledger.chain.latestBlockhash('processed').blockhash;
+  const tx = new Transaction({ feePayer: signers[0]!.publicKey, recentBlockhash: blockhash }).add(...instructions);
+  tx.sign(...signers);
+  const result = devnet.ledger.send(decodeTransaction(tx.serialize()));
+  if (!result.landed) throw new Error(`transaction rejected: ${JSON.stringify(result.err)}`);
+  return result.record.signature;
+}
+
+/** A keypair funded by the devnet faucet (10 SOL). */
+export function funded(devnet: Devnet): Keypair {
+  const keypair = Keypair.generate();
+  const faucet = Keypair.fromSecretKey(devnet.ledger.faucet.secretKey);
+  execute(
+    devnet,
+    [
+      SystemProgram.transfer({
+        fromPubkey: faucet.publicKey,
+        toPubkey: keypair.publicKey,
+        lamports: 10 * LAMPORTS_PER_SOL,
+      }),
+    ],
+    [faucet],
+  );
+  return keypair;
 }

@@ -65,8 +65,9 @@ export class Subscriber {
     try {
       filters = parseFilters(request);
     } catch (err) {
-      if (err instanceof FilterError) return this.fail(status.INVALID_ARGUMENT, err.message);
-      throw err;
+      if (!(err instanceof FilterError)) throw err;
+      this.fail(status.INVALID_ARGUMENT, err.message);
+      return;
     }
     if (this.filters === null) {
       if (filters.fromSlot === null) this.cursor = this.log.nextSeq;
@@ -74,10 +75,11 @@ export class Subscriber {
         const seq = this.log.seqForSlot(filters.fromSlot);
         if (seq === null) {
           const oldest = this.log.oldestSlot() ?? 0;
-          return this.fail(
+          this.fail(
             status.OUT_OF_RANGE,
             `broadcast from ${filters.fromSlot} is not available, last available: ${oldest}`,
           );
+          return;
         }
         this.cursor = seq;
       }
@@ -93,10 +95,11 @@ export class Subscriber {
   pump(): void {
     if (this.closed || this.filters === null || this.waitingForDrain || this.options.isPaused()) return;
     if (this.cursor < this.log.firstSeq || this.lag > this.options.bufferLimit) {
-      return this.fail(
+      this.fail(
         status.RESOURCE_EXHAUSTED,
         `subscriber lagged: ${this.lag} updates behind (limit ${this.options.bufferLimit}); reconnect with from_slot`,
       );
+      return;
     }
     while (this.cursor < this.log.nextSeq && !this.closed) {
       const event = this.log.get(this.cursor++);
