@@ -1,5 +1,5 @@
 import type { Keypair, PublicKey } from '@solana/web3.js';
-import { CommitmentLevel, SubscribeRequest, type SubscribeUpdate } from '@triton-one/yellowstone-grpc';
+import { CommitmentLevel, SubscribeRequest } from '@triton-one/yellowstone-grpc';
 import bs58 from 'bs58';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -157,5 +157,3 @@ describe('devnet Geyser: filters with the official Yellowstone client', () => {
     expect(Number((await client.getBlockHeight()).blockHeight)).toBeGreaterThan(0);
   });
 });
-
-export type { SubscribeUpdate };
