@@ -12,14 +12,23 @@ const UNIGRAM_WEIGHT = 1;
 const BIGRAM_WEIGHT = 0.7;
 const TRIGRAM_WEIGHT = 0.35;
 
-/** murmur3's finaliser: spreads every input bit over the whole word. */
+/** murmur3's finaliser: spreads every input bit over the whole word. Returns a signed int32. */
 function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return h ^ (h >>> 16);
+}
+
+/**
+ * Adds one hashed feature: the low 30 bits pick the bucket (kept within V8's small-integer range, which is much
+ * faster than unsigned 32-bit arithmetic), the sign bit picks + or −.
+ */
+function addFeature(out: Float32Array, dim: number, hash: number, weight: number): void {
+  const h = fmix(hash);
+  const bucket = (h & 0x3fffffff) % dim;
+  out[bucket] = out[bucket]! + (h < 0 ? -weight : weight);
 }
 
 /** Letters and digits (any script) form words; everything else separates them. */
@@ -60,50 +69,33 @@ export class HashingEmbedder implements Embedder {
   embedOne(text: string): Float32Array {
     const dim = this.dimension;
     const out = new Float32Array(dim);
-    const add = (hash: number, weight: number) => {
-      const h = fmix(hash);
-      // Low bits pick the bucket; the top bit picks the sign.
-      const bucket = h % dim;
-      out[bucket] = out[bucket]! + (h & 0x80000000 ? -weight : weight);
-    };
     const lower = text.toLowerCase();
     const n = lower.length;
 
-    // Words: FNV-1a over each run of word characters; unigram and bigram features.
-    let prev = 0;
-    let havePrev = false;
-    let i = 0;
-    while (i < n) {
-      while (i < n && !isWordChar(lower.charCodeAt(i))) i++;
-      if (i >= n) break;
-      let h = 0x811c9dc5;
-      while (i < n) {
-        const c = lower.charCodeAt(i);
-        if (!isWordChar(c)) break;
-        h = Math.imul(h ^ c, 0x01000193);
-        i++;
-      }
-      add(h ^ UNIGRAM_SEED, UNIGRAM_WEIGHT);
-      if (havePrev) add(Math.imul(prev, 0x27d4eb2f) ^ h ^ BIGRAM_SEED, BIGRAM_WEIGHT);
-      prev = h;
-      havePrev = true;
-    }
-
-    // Character trigrams over the text with whitespace runs collapsed to one space and padded by a space at each
-    // end, so even "ok" or "!!!" has features.
-    let a = 32;
+    // One pass. Words: FNV-1a over each run of word characters, giving unigram and bigram features. Character
+    // trigrams: over the text with whitespace runs collapsed to one space, padded with a space at each end, so
+    // even "ok" or "!!!" has features.
+    let word = 0x811c9dc5;
+    let inWord = false;
+    let prevWord = 0;
+    let havePrevWord = false;
+    let a = 32; // the two previous characters of the trigram window
     let b = -1;
     let lastWasSpace = true;
-    const trigram = (c: number) => {
-      if (b >= 0) {
-        const h = Math.imul(a, 0x01000193) ^ Math.imul(b, 0x000193f1) ^ Math.imul(c, 0x3c6ef372);
-        add(h ^ TRIGRAM_SEED, TRIGRAM_WEIGHT);
+    for (let i = 0; i <= n; i++) {
+      // A virtual space after the end closes the last word and the last trigram.
+      let c = i < n ? lower.charCodeAt(i) : 32;
+      if (isWordChar(c)) {
+        word = Math.imul(word ^ c, 0x01000193);
+        inWord = true;
+      } else if (inWord) {
+        addFeature(out, dim, word ^ UNIGRAM_SEED, UNIGRAM_WEIGHT);
+        if (havePrevWord) addFeature(out, dim, Math.imul(prevWord, 0x27d4eb2f) ^ word ^ BIGRAM_SEED, BIGRAM_WEIGHT);
+        prevWord = word;
+        havePrevWord = true;
+        word = 0x811c9dc5;
+        inWord = false;
       }
-      a = b < 0 ? a : b;
-      b = c;
-    };
-    for (let j = 0; j < n; j++) {
-      let c = lower.charCodeAt(j);
       if (isSpace(c)) {
         if (lastWasSpace) continue;
         c = 32;
@@ -111,9 +103,13 @@ export class HashingEmbedder implements Embedder {
       } else {
         lastWasSpace = false;
       }
-      trigram(c);
+      if (b >= 0) {
+        const h = Math.imul(a, 0x01000193) ^ Math.imul(b, 0x000193f1) ^ Math.imul(c, 0x3c6ef372);
+        addFeature(out, dim, h ^ TRIGRAM_SEED, TRIGRAM_WEIGHT);
+        a = b;
+      }
+      b = c;
     }
-    if (!lastWasSpace) trigram(32);
 
     let norm = 0;
     for (let k = 0; k < dim; k++) norm += out[k]! * out[k]!;
@@ -122,7 +118,7 @@ export class HashingEmbedder implements Embedder {
       for (let k = 0; k < dim; k++) out[k] = out[k]! * scale;
     } else {
       // All features cancelled out (vanishingly rare): fall back to one deterministic bucket.
-      out[fmix(n) % dim] = 1;
+      out[(fmix(n) & 0x3fffffff) % dim] = 1;
     }
     return out;
   }
