@@ -2,7 +2,7 @@
 // `npm run bench -- embed`. Last line: RESULT {json}.
 import { cpus } from 'node:os';
 import { HashingEmbedder } from '../src/embed/hashing-embedder.js';
-import { printResult, TextGenerator } from './synthetic-text.js';
+import { printResult, TextGenerator } from '../test/embed/synthetic-text.js';
 
 const WORDS = 200;
 const DISTINCT_TEXTS = 2_000;

@@ -1,3 +1,4 @@
+// Shared by bench/embed.ts and bench/vector-search.ts (kept under test/ so bench/ holds only runnable benchmarks).
 /**
  * Deterministic synthetic text for benchmarks: pseudo-words built from syllables, drawn with a Zipf-like
  * distribution (a few words very common, most rare), like natural language's word frequencies.
