@@ -76,9 +76,7 @@ export async function startDevnet(
       geyserUrl: geyser.url,
       ledger,
       faults: createFaults(ledger, geyser),
-      tick: (count = 1) => {
-        for (let i = 0; i < count; i++) ledger.tick();
-      },
+      tick: (count = 1) => ledger.tick(count),
       close: async () => {
         if (clock) clearInterval(clock);
         for (const close of closers.reverse()) await close();

@@ -93,7 +93,8 @@ export class Subscriber {
 
   /** Sends what the cursor has not sent yet, until gRPC's buffer is full. */
   pump(): void {
-    if (this.closed || this.filters === null || this.waitingForDrain || this.options.isPaused()) return;
+    if (this.closed || this.filters === null || this.options.isPaused()) return;
+    // Checked even while waiting for `drain`: a client that stopped reading is exactly the one to drop.
     if (this.cursor < this.log.firstSeq || this.lag > this.options.bufferLimit) {
       this.fail(
         status.RESOURCE_EXHAUSTED,
@@ -101,6 +102,7 @@ export class Subscriber {
       );
       return;
     }
+    if (this.waitingForDrain) return;
     while (this.cursor < this.log.nextSeq && !this.closed) {
       const event = this.log.get(this.cursor++);
       if (event && !this.process(event, this.filters)) {

@@ -200,9 +200,9 @@ export class Ledger {
     return execution;
   }
 
-  /** Closes the open slot and opens the next one (the slot clock calls this). */
-  tick(): void {
-    this.apply({ t: 'tick', now: this.now() });
+  /** Closes the open slot and opens the next one, `count` times (the slot clock calls this once per slot). */
+  tick(count = 1): void {
+    for (let i = 0; i < count; i++) this.apply({ t: 'tick', now: this.now() });
   }
 
   /** Fault hook: the open slot becomes `dead`, its writes are undone, and a sibling slot opens. */

@@ -13,7 +13,8 @@ export const BLOCKHASH_VALIDITY_BLOCKS = 150;
  */
 export class SlotChain {
   private readonly slots = new Map<number, SlotRecord>();
-  private readonly slotByHash = new Map<string, number>();
+  /** Block height of every blockhash still inside the validity window (kept apart from the trimmed history). */
+  private readonly heightByHash = new Map<string, number>();
   private awaitingFinality: number[] = [];
   openSlot = 1;
   processedSlot = 0;
@@ -35,7 +36,11 @@ export class SlotChain {
     const blockhash = bs58.encode(createHash('sha256').update(this.genesisHash).update(`:${fields.slot}`).digest());
     const record: SlotRecord = { ...fields, blockhash, transactions: [] };
     this.slots.set(record.slot, record);
-    this.slotByHash.set(blockhash, record.slot);
+    this.heightByHash.set(blockhash, record.blockHeight);
+    for (const [hash, height] of this.heightByHash) {
+      if (height + BLOCKHASH_VALIDITY_BLOCKS >= record.blockHeight) break;
+      this.heightByHash.delete(hash);
+    }
     return record;
   }
 
@@ -79,7 +84,7 @@ export class SlotChain {
   abandon(now: number): void {
     const dead = this.openRecord();
     dead.status = 'dead';
-    this.slotByHash.delete(dead.blockhash);
+    this.heightByHash.delete(dead.blockhash);
     this.events.append({ kind: 'slot', slot: dead.slot, parent: dead.parent, status: 'dead' });
     const parent = dead.parent === null ? dead : this.slots.get(dead.parent)!;
     this.open(dead.slot + 1, parent, now);
@@ -138,11 +143,8 @@ export class SlotChain {
 
   /** A blockhash is valid for 150 blocks after its slot, and never when its slot died. */
   isBlockhashValid(blockhash: string): boolean {
-    const slot = this.slotByHash.get(blockhash);
-    if (slot === undefined) return false;
-    const record = this.slots.get(slot);
-    if (!record || record.status === 'dead') return false;
-    return record.blockHeight + BLOCKHASH_VALIDITY_BLOCKS >= this.openRecord().blockHeight;
+    const height = this.heightByHash.get(blockhash);
+    return height !== undefined && height + BLOCKHASH_VALIDITY_BLOCKS >= this.openRecord().blockHeight;
   }
 
   /** Forgets slots older than `minSlot`; returns the signatures of their transactions. */
@@ -152,7 +154,6 @@ export class SlotChain {
       if (slot >= minSlot || slot >= this.finalizedSlot) break;
       dropped.push(...record.transactions);
       this.slots.delete(slot);
-      this.slotByHash.delete(record.blockhash);
     }
     return dropped;
   }
