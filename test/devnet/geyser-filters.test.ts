@@ -146,7 +146,7 @@ describe('devnet Geyser: filters with the official Yellowstone client', () => {
   });
 
   it('answers unary calls (GetSlot, GetLatestBlockhash, IsBlockhashValid, Ping)', async () => {
-    const { default: Client } = await import('@triton-one/yellowstone-grpc');
+    const { YellowstoneClient: Client } = await import('../../src/devnet/geyser/official-client.js');
     const client = new Client(devnet.geyserUrl, undefined, undefined);
     await client.connect();
     expect(Number((await client.getSlot(CommitmentLevel.PROCESSED)).slot)).toBe(devnet.ledger.chain.openSlot);

@@ -107,7 +107,7 @@ describe('devnet Geyser: streams, replay, commitment and faults', () => {
     devnet.tick();
     await until(() => right.updates.length > 0, 'updates with the right token');
     expect(right.errors).toHaveLength(0);
-    const { default: Client } = await import('@triton-one/yellowstone-grpc');
+    const { YellowstoneClient: Client } = await import('../../src/devnet/geyser/official-client.js');
     const unary = new Client(devnet.geyserUrl, undefined, undefined);
     await unary.connect();
     await expect(unary.getSlot()).rejects.toThrow();
