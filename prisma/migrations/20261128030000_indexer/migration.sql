@@ -46,6 +46,12 @@ CREATE TABLE "indexer_undo" (
 CREATE INDEX "indexer_slots_stream_status_slot_idx" ON "indexer_slots"("stream", "status", "slot");
 
 -- CreateIndex
+CREATE INDEX "messages_slot_idx" ON "messages"("slot");
+
+-- CreateIndex
+CREATE INDEX "votes_slot_idx" ON "votes"("slot");
+
+-- CreateIndex
 CREATE INDEX "events_slot_idx" ON "events"("slot");
 
 

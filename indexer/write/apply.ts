@@ -1,0 +1,262 @@
+/**
+ * The pure core of the indexer: applies decoded account and transaction updates, in stream order, to the rows
+ * they touch, and derives what changed — rows to write, events (in causal order), undo images for fork rollback
+ * and vector-store payload work. No I/O: `load-state.ts` reads the rows first, `write-rows.ts` writes the result.
+ *
+ * Idempotent by (account, slot, write_version): an update no newer than the row it targets changes nothing and
+ * emits nothing, so replaying any stretch of the stream is a no-op.
+ */
+import type { NewEvent } from '../../src/events/index.js';
+import type { OutboxEntry } from '../../src/pipeline/outbox/index.js';
+import type { AccountUpdate, TransactionUpdate } from '../decode/types.js';
+import {
+  fromMessageAccount,
+  fromThreadAccount,
+  isNewer,
+  type MessageRow,
+  type Provenance,
+  type ThreadRow,
+  type VoteRow,
+} from './rows.js';
+
+/** The rows a segment of updates may touch, as stored before it. */
+export interface LoadedState {
+  readonly threads: Map<string, ThreadRow>;
+  /** By content hash. */
+  readonly messages: Map<string, MessageRow>;
+  /** `${signature}:${instructionIndex}` of Divested events already in the log. */
+  readonly divested: Set<string>;
+  /** Slots already known to be dead: their updates are never applied again. */
+  readonly deadSlots: Set<string>;
+  /** Changes at or below this slot are final: no undo image needed. */
+  readonly finalizedSlot: bigint | null;
+  /** Changes at or below this slot are written as CONFIRMED (backfill, or replays behind the confirmed slot). */
+  readonly confirmedSlot: bigint | null;
+}
+
+export type UndoTable = 'threads' | 'messages' | 'votes';
+
+export interface UndoEntry {
+  readonly slot: string;
+  readonly table: UndoTable;
+  readonly key: string;
+  /** The row before the slot first changed it; null when it did not exist. */
+  readonly image: ThreadRow | MessageRow | VoteRow | null;
+}
+
+export interface ApplyResult {
+  readonly threads: ThreadRow[];
+  readonly messages: MessageRow[];
+  readonly votes: VoteRow[];
+  readonly events: NewEvent[];
+  readonly undo: UndoEntry[];
+  readonly outbox: OutboxEntry[];
+  /** Updates skipped because their thread is unknown (a message before its thread). */
+  readonly orphans: number;
+  readonly applied: number;
+}
+
+export const VECTOR_PAYLOAD_KIND = 'vector.payload';
+
+/** Outbox payload for the vector-store worker: a patch and whom it applies to. */
+export type VectorPayloadWork =
+  | { readonly contentHashes: string[]; readonly patch: { status: string; slot: number } }
+  | { readonly threadId: string; readonly patch: { co_authors: string[] } };
+
+export function messageWork(m: MessageRow): OutboxEntry {
+  return {
+    kind: VECTOR_PAYLOAD_KIND,
+    key: `message:${m.contentHash}`,
+    payload: { contentHashes: [m.contentHash], patch: { status: m.status, slot: Number(m.slot ?? 0) } },
+  };
+}
+
+export function coAuthorsWork(t: { address: string; coAuthors: string[] }): OutboxEntry {
+  return {
+    kind: VECTOR_PAYLOAD_KIND,
+    key: `thread:${t.address}`,
+    payload: { threadId: t.address, patch: { co_authors: t.coAuthors } },
+  };
+}
+
+function commitmentAt(slot: bigint, state: LoadedState): Provenance['commitment'] {
+  if (state.finalizedSlot !== null && slot <= state.finalizedSlot) return 'FINALIZED';
+  if (state.confirmedSlot !== null && slot <= state.confirmedSlot) return 'CONFIRMED';
+  return 'PROCESSED';
+}
+
+export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdate | TransactionUpdate)[]): ApplyResult {
+  const threads = new Map<string, ThreadRow>();
+  const messages = new Map<string, MessageRow>();
+  const votes = new Map<string, VoteRow>();
+  const events: NewEvent[] = [];
+  const undo = new Map<string, UndoEntry>();
+  const outbox: OutboxEntry[] = [];
+  let orphans = 0;
+  let applied = 0;
+
+  const thread = (address: string) => threads.get(address) ?? state.threads.get(address);
+  const message = (hash: string) => messages.get(hash) ?? state.messages.get(hash);
+  const remember = (slot: string, table: UndoTable, key: string, image: UndoEntry['image']) => {
+    if (state.finalizedSlot !== null && BigInt(slot) <= state.finalizedSlot) return;
+    const id = `${slot}|${table}|${key}`;
+    if (!undo.has(id)) undo.set(id, { slot, table, key, image: image ? structuredClone(image) : null });
+  };
+
+  for (const u of updates) {
+    if (state.deadSlots.has(u.slot.toString())) continue;
+    if (u.kind === 'transaction') {
+      if (u.failed) continue;
+      for (const { index, instruction } of u.instructions) {
+        if (instruction.name !== 'divest') continue;
+        const id = `${u.signature}:${index}`;
+        if (state.divested.has(id)) continue;
+        state.divested.add(id);
+        const threadAddress = instruction.accounts.thread;
+        events.push({
+          threadAddress,
+          type: 'Divested',
+          payload: {
+            coAuthor: instruction.accounts.coAuthor,
+            amount: (-(u.balanceDeltas.get(threadAddress) ?? 0n)).toString(),
+          },
+          slot: u.slot,
+          txSignature: u.signature,
+          instructionIndex: index,
+        });
+        applied++;
+      }
+      continue;
+    }
+
+    const p: Provenance = {
+      slot: u.slot.toString(),
+      writeVersion: u.writeVersion.toString(),
+      txSignature: u.txSignature,
+      instructionIndex: u.instructionIndex,
+      commitment: commitmentAt(u.slot, state),
+    };
+    const at = { slot: u.slot, txSignature: u.txSignature, instructionIndex: u.instructionIndex };
+
+    if (u.account.kind === 'thread') {
+      const before = thread(u.pubkey);
+      if (before && !isNewer(u.slot, u.writeVersion, before)) continue;
+      const after = fromThreadAccount(u.pubkey, u.account, u.lamports, p, before);
+      remember(p.slot, 'threads', u.pubkey, before ?? null);
+      threads.set(u.pubkey, after);
+      applied++;
+      if (!before) {
+        events.push({
+          ...at,
+          threadAddress: u.pubkey,
+          type: 'ThreadCreated',
+          payload: {
+            threadId: after.threadId,
+            creator: after.creator,
+            coAuthors: after.coAuthors,
+            minStake: after.minStake,
+            specLifetime: after.specLifetime,
+          },
+        });
+      } else {
+        for (let i = before.coAuthors.length; i < after.coAuthors.length; i++) {
+          events.push({
+            ...at,
+            threadAddress: u.pubkey,
+            type: 'CoAuthorAdded',
+            payload: { coAuthor: after.coAuthors[i], position: i },
+          });
+        }
+      }
+      if (!before || before.coAuthors.join() !== after.coAuthors.join()) outbox.push(coAuthorsWork(after));
+      continue;
+    }
+
+    const hash = Buffer.from(u.account.contentHash).toString('hex');
+    const owner = thread(u.account.thread);
+    if (!owner) {
+      orphans++;
+      continue;
+    }
+    const before = message(hash);
+    if (before && !isNewer(u.slot, u.writeVersion, before)) continue;
+    const after = fromMessageAccount(u.pubkey, u.account, p, before);
+    remember(p.slot, 'messages', hash, before ?? null);
+    messages.set(hash, after);
+    applied++;
+    const onChainBefore = before?.slot != null;
+    if (!onChainBefore) {
+      const common = { contentHash: hash, author: after.author, index: after.indexInThread };
+      events.push(
+        after.kind === 'SPEC'
+          ? {
+              ...at,
+              threadAddress: after.threadAddress,
+              type: 'SpecSubmitted',
+              payload: { ...common, stake: after.stake, expiresAt: after.expiresAt },
+            }
+          : { ...at, threadAddress: after.threadAddress, type: 'MessagePublished', payload: common },
+      );
+    }
+    const oldApprove = onChainBefore ? (before?.approveBitmap ?? 0) : 0;
+    const oldDeny = onChainBefore ? (before?.denyBitmap ?? 0) : 0;
+    for (let i = 0; i < owner.coAuthors.length; i++) {
+      const bit = 1 << i;
+      const approve = (after.approveBitmap & bit) !== 0 && (oldApprove & bit) === 0;
+      const deny = (after.denyBitmap & bit) !== 0 && (oldDeny & bit) === 0;
+      if (!approve && !deny) continue;
+      const voter = owner.coAuthors[i] as string;
+      const vote: VoteRow = {
+        messageHash: hash,
+        voter,
+        approve,
+        slot: p.slot,
+        txSignature: p.txSignature,
+        instructionIndex: p.instructionIndex,
+        commitment: p.commitment,
+      };
+      const key = `${hash}:${voter}`;
+      remember(p.slot, 'votes', key, votes.get(key) ?? null);
+      votes.set(key, vote);
+      events.push({
+        ...at,
+        threadAddress: after.threadAddress,
+        type: 'VoteCast',
+        payload: { contentHash: hash, voter, position: i, approve },
+      });
+    }
+    const oldStatus = onChainBefore ? before?.chainStatus : 'PENDING';
+    if (after.chainStatus !== oldStatus) {
+      const type =
+        after.chainStatus === 'APPROVED'
+          ? 'SpecApproved'
+          : after.chainStatus === 'REJECTED'
+            ? 'SpecRejected'
+            : after.chainStatus === 'EXPIRED'
+              ? 'SpecExpired'
+              : null;
+      if (type) {
+        events.push({
+          ...at,
+          threadAddress: after.threadAddress,
+          type,
+          payload: { contentHash: hash, approvals: after.approvals, denials: after.denials },
+        });
+      }
+    }
+    if (after.hasContent && (before?.status !== after.status || before?.slot !== after.slot)) {
+      outbox.push(messageWork(after));
+    }
+  }
+
+  return {
+    threads: [...threads.values()],
+    messages: [...messages.values()],
+    votes: [...votes.values()],
+    events,
+    undo: [...undo.values()],
+    outbox,
+    orphans,
+    applied,
+  };
+}
