@@ -90,16 +90,28 @@ describe('choir program: random instruction sequences keep the invariants', () =
   let chain: Chain;
   let actors: Keypair[];
   let relayer: Keypair;
-  beforeAll(() => {
+  // A fresh chain every few sequences keeps the program-wide invariant scan (all program accounts) small.
+  let sequences = 0;
+  const freshChain = () => {
     chain = new Chain();
     actors = Array.from({ length: ACTORS }, () => chain.newFunded(1000n * SOL));
     relayer = chain.newFunded(1000n * SOL);
-  });
+  };
+  beforeAll(freshChain);
+
+  const statuses = new Set<string>();
+  const collectStatuses = () => {
+    for (const m of readProgramState(chain).messages.values()) statuses.add(m.account.status);
+  };
 
   it('holds for 40 random sequences of 11 to 41 instructions', () => {
     const succeeded = new Map<string, number>();
     fc.assert(
       fc.property(sequence, (actions) => {
+        if (++sequences % 10 === 0) {
+          collectStatuses();
+          freshChain();
+        }
         const threads: { address: PublicKey; coAuthors: PublicKey[] }[] = [];
         specs = [];
         const pick = <T>(list: T[], i: number): T | undefined => (list.length ? list[i % list.length] : undefined);
@@ -126,11 +138,8 @@ describe('choir program: random instruction sequences keep the invariants', () =
     // The sequences must reach the interesting paths, not only fail early.
     for (const kind of ['create', 'publish', 'spec', 'vote', 'expire', 'divest'])
       expect(succeeded.get(kind) ?? 0).toBeGreaterThan(0);
-    const statuses = new Set([...readProgramState(chain).messages.values()].map((m) => m.account.status));
-    expect([...statuses].sort()).toEqual(
-      ['Approved', 'Expired', 'Pending', 'Published', 'Rejected'].filter((s) => statuses.has(s as never)),
-    );
-    expect(statuses.has('Approved') && statuses.has('Rejected')).toBe(true);
+    collectStatuses();
+    expect([...statuses].sort()).toEqual(['Approved', 'Expired', 'Pending', 'Published', 'Rejected']);
   });
 
   // Specs submitted in the current sequence: votes and expiries mostly name one of them.
