@@ -87,6 +87,8 @@ export async function openEmbeddedDatabase(dataDir: string, efSearch: number): P
   // Filtered HNSW scans keep walking the graph until enough rows pass the filter (pgvector ≥ 0.8); rows may come
   // back slightly out of order, so the store re-sorts them. ef_search trades latency for recall.
   await db.exec(`SET hnsw.iterative_scan = relaxed_order; SET hnsw.ef_search = ${Math.trunc(efSearch)};`);
+  // Room to build an HNSW graph in memory: building it on disk pages is many times slower.
+  await db.exec("SET maintenance_work_mem = '512MB'");
   return {
     db,
     async close() {
