@@ -242,7 +242,9 @@ export class QdrantVectorStore implements VectorStore {
     try {
       // One attempt: health must report the present state quickly, not wait out a retry schedule.
       const version = await this.client.versionInfo();
-      const { exists } = await this.client.collectionExists(this.collection);
+      const { aliases } = await this.client.getAliases();
+      const target = aliases.find((a) => a.alias_name === this.collection)?.collection_name ?? this.collection;
+      const { exists } = await this.client.collectionExists(target);
       const detail = `Qdrant ${version.version}; collection ${this.collection} ${exists ? 'exists' : 'is missing'}`;
       return { ok: exists, backend: 'qdrant', detail, latencyMs: performance.now() - started };
     } catch (err) {

@@ -70,7 +70,11 @@ export class QdrantDouble {
     });
     this.route('GET', '/aliases', () => ({ aliases: s.aliasList() }));
     this.route('GET', '/collections', () => ({ collections: [...s.collections.keys()].map((name) => ({ name })) }));
-    this.route('GET', '/collections/{collection_name}/exists', (p) => ({ exists: s.has(p['collection_name']!) }));
+    // Collection-level reads are answered for physical names only (whether Qdrant resolves aliases there is not
+    // documented), so the store is tested not to rely on it; point operations do resolve aliases, as documented.
+    this.route('GET', '/collections/{collection_name}/exists', (p) => ({
+      exists: s.collections.has(p['collection_name']!),
+    }));
     this.route('GET', '/collections/{collection_name}/aliases', (p) => ({
       aliases: s.aliasList(s.resolve(p['collection_name']!).name),
     }));
@@ -114,7 +118,8 @@ export class QdrantDouble {
   }
 
   private describe(name: string): Schemas['CollectionInfo'] {
-    const c = this.state.resolve(name);
+    const c = this.state.collections.get(name);
+    if (!c) throw new QdrantDoubleError(404, `Not found: Collection \`${name}\` doesn't exist!`);
     return {
       status: 'green',
       optimizer_status: 'ok',
