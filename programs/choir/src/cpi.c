@@ -14,7 +14,7 @@ typedef struct {
 static u64 create_pda_account(Account *payer, Account *target, const NewAccount *spec, const Bytes *seeds,
                               u64 seed_count) {
   u8 data[SYSTEM_CREATE_ACCOUNT_LEN];
-  zero_bytes(data, 4); /* u32 instruction index 0 = CreateAccount */
+  data[0] = data[1] = data[2] = data[3] = 0; /* u32 instruction index 0 = CreateAccount */
   for (int i = 0; i < 8; i++) data[4 + i] = (u8)(spec->lamports >> (8 * i));
   for (int i = 0; i < 8; i++) data[12 + i] = (u8)(spec->space >> (8 * i));
   copy_bytes(data + 20, spec->owner->x, 32);

@@ -65,7 +65,7 @@ static u64 create_thread(Input *in) {
   Clock clock;
   read_clock(&clock);
   Thread *t = (Thread *)thread->data;
-  zero_bytes((u8 *)t, sizeof(Thread));
+  /* The System program hands over new account data zeroed: reserved bytes and counters start at 0. */
   t->version = LAYOUT_VERSION;
   t->kind = KIND_THREAD;
   t->bump = bump;

@@ -20,7 +20,7 @@ static u64 create_message_account(Input *in, Account *payer, Account *thread, Ac
   TRY(require_uninitialized(message, ERR_ACCOUNT_ALREADY_INITIALIZED));
   TRY(create_pda_account(payer, message, create, seeds, 4));
   Message *m = (Message *)message->data;
-  zero_bytes((u8 *)m, sizeof(Message));
+  /* New account data is zeroed by the System program: every field not set below starts at 0. */
   m->version = LAYOUT_VERSION;
   m->kind = KIND_MESSAGE;
   m->bump = bump;
