@@ -76,8 +76,6 @@ function addNumericFormats(ajv: Ajv): void {
   ajv.addFormat('uint32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= 0 && n < 2 ** 32 });
   ajv.addFormat('uint8', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= 0 && n < 256 });
   ajv.addFormat('partial-date-time', true);
-  // Formats the spec declares for documentation only.
-  for (const format of ['float', 'double', 'int64', 'int32', 'uint16']) ajv.addFormat(format, true);
 }
 
 function newAjv(coerceTypes: boolean): Ajv {
