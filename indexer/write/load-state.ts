@@ -93,21 +93,20 @@ export async function loadState(
       hashes.add(Buffer.from(u.account.contentHash).toString('hex'));
     }
   }
-  const [threads, messages, divested, dead] = await Promise.all([
-    threadKeys.size ? client.query(THREAD_SELECT, [[...threadKeys]]) : { rows: [] },
-    hashes.size ? client.query(MESSAGE_SELECT, [[...hashes]]) : { rows: [] },
-    signatures.size
-      ? client.query<{ id: string }>(
-          `SELECT tx_signature || ':' || instruction_index AS id FROM events
+  // One client runs one query at a time: sequential awaits (pg 9 drops implicit queueing).
+  const threads = threadKeys.size ? await client.query(THREAD_SELECT, [[...threadKeys]]) : { rows: [] };
+  const messages = hashes.size ? await client.query(MESSAGE_SELECT, [[...hashes]]) : { rows: [] };
+  const divested = signatures.size
+    ? await client.query<{ id: string }>(
+        `SELECT tx_signature || ':' || instruction_index AS id FROM events
             WHERE type = 'Divested' AND slot = ANY ($1::int8[]) AND tx_signature = ANY ($2::text[])`,
-          [[...slots], [...signatures]],
-        )
-      : { rows: [] as { id: string }[] },
-    client.query<{ slot: string }>(
-      `SELECT slot FROM indexer_slots WHERE stream = $1 AND status = 'dead' AND slot = ANY ($2::int8[])`,
-      [stream, [...slots]],
-    ),
-  ]);
+        [[...slots], [...signatures]],
+      )
+    : { rows: [] as { id: string }[] };
+  const dead = await client.query<{ slot: string }>(
+    `SELECT slot FROM indexer_slots WHERE stream = $1 AND status = 'dead' AND slot = ANY ($2::int8[])`,
+    [stream, [...slots]],
+  );
   return {
     threads: new Map(threads.rows.map((r) => [r.address, threadFromRow(r)])),
     messages: new Map(messages.rows.map((r) => [r.content_hash, messageFromRow(r)])),

@@ -1,0 +1,187 @@
+/**
+ * The indexer process: stand by until this instance holds the stream's leader lock, then keep Postgres (and,
+ * through the outbox, the vector store) in step with the chain — check the chain identity, backfill if there is no
+ * cursor (or the stream cannot replay far enough), stream from the cursor, reconnect with exponential backoff and
+ * jitter whenever the stream fails or goes silent. Losing the lock stops the writer and returns to standby.
+ */
+import type pg from 'pg';
+import type { Registry } from 'prom-client';
+import { CHOIR_PROGRAM_ID } from '../programs/choir/client/index.js';
+import type { IndexerSettings } from '../src/config/sections/indexer.js';
+import { ChoirError } from '../src/errors/index.js';
+import { backoffDelay, sleep } from '../src/errors/retry.js';
+import type { Logger } from '../src/observability/logger.js';
+import type { OutboxWorker } from '../src/pipeline/outbox/index.js';
+import type { VectorStore } from '../src/vector/types.js';
+import { leaderLock } from './leader/leader-lock.js';
+import { getGenesisHash, getProgramAccounts } from './source/rpc.js';
+import { type IndexerStatus, StatusTracker } from './status/status.js';
+import { backfill } from './sync/backfill.js';
+import { assertSameChain, type ChainIdentity, readCursor } from './sync/cursor.js';
+import { resetIndexedData } from './sync/reset.js';
+import { runStreamSession } from './sync/run-stream.js';
+import { startVectorPayloadWorker } from './sync/vector-payload.js';
+
+/** Where the devnet listens by default (DEVNET_GEYSER_PORT / DEVNET_RPC_PORT defaults). */
+export const DEVNET_GEYSER_URL = 'http://127.0.0.1:10000';
+export const DEVNET_RPC_URL = 'http://127.0.0.1:8899';
+
+export interface StartIndexerOptions {
+  /** Needs `url` (the leader lock uses its own connection) and `pool`. */
+  readonly db: { readonly url: string; readonly pool: pg.Pool };
+  readonly settings: IndexerSettings;
+  readonly logger: Logger;
+  readonly vectorStore?: Pick<VectorStore, 'setPayload'>;
+  readonly metrics?: Registry;
+  /** Wipe the indexed data of another chain and re-index instead of refusing to run. */
+  readonly reset?: boolean;
+  readonly programId?: string;
+  readonly onCommit?: (info: { applied: number; cursor: bigint | null; seconds: number }) => void;
+}
+
+export interface RunningIndexer {
+  status(): IndexerStatus;
+  readonly readiness: ReturnType<StatusTracker['readiness']>;
+  /** Resolves when the indexer stops for good (close, or a fatal error such as SOLANA_WRONG_CHAIN). */
+  readonly stopped: Promise<void>;
+  close(): Promise<void>;
+}
+
+export function startIndexer(o: StartIndexerOptions): RunningIndexer {
+  const { settings } = o;
+  const log = o.logger.child({ component: 'indexer', stream: settings.stream });
+  const programId = o.programId ?? CHOIR_PROGRAM_ID.toBase58();
+  const geyserUrl = settings.geyserUrl ?? DEVNET_GEYSER_URL;
+  const rpcUrl = settings.rpcUrl ?? DEVNET_RPC_URL;
+  const status = new StatusTracker(settings.stream, o.metrics);
+  const controller = new AbortController();
+  const lock = leaderLock(o.db.url, settings.stream, settings.leaderPollMs);
+  const worker: OutboxWorker | null = o.vectorStore
+    ? startVectorPayloadWorker(o.db.pool, o.vectorStore, log, { batchSize: settings.outboxBatch })
+    : null;
+
+  async function prepare(identity: ChainIdentity): Promise<bigint> {
+    let cursor = await readCursor(o.db.pool, settings.stream);
+    if (cursor) {
+      try {
+        assertSameChain(cursor, identity);
+      } catch (err) {
+        if (!o.reset) throw err;
+        log.warn({ identity }, 'indexed data belongs to another chain: --reset wipes it and re-indexes');
+        await resetIndexedData(o.db.pool, settings.stream);
+        cursor = null;
+      }
+    } else if (o.reset) await resetIndexedData(o.db.pool, settings.stream);
+    if (cursor) return cursor.slot;
+    return runBackfill(identity);
+  }
+
+  async function runBackfill(identity: ChainIdentity): Promise<bigint> {
+    status.state = 'backfilling';
+    const snapshot = await getProgramAccounts(rpcUrl, programId);
+    const result = await backfill(o.db.pool, settings.stream, identity, snapshot, (detail) => {
+      status.skipped('account_malformed');
+      log.warn(`backfill skipped an account: ${detail}`);
+    });
+    log.info({ ...result, slot: result.slot.toString() }, 'backfilled from RPC');
+    status.cursor = result.slot;
+    return result.slot;
+  }
+
+  async function lead(signal: AbortSignal): Promise<void> {
+    const identity = { genesisHash: await getGenesisHash(rpcUrl), programId };
+    let cursor = await prepare(identity);
+    status.cursor = cursor;
+    let failures = 0;
+    while (!signal.aborted) {
+      let why: ChoirError;
+      let delivered = status.updatesApplied;
+      try {
+        why = await runStreamSession({
+          pool: o.db.pool,
+          stream: settings.stream,
+          url: geyserUrl,
+          xToken: settings.geyserXToken,
+          programId,
+          cursor,
+          batchMax: settings.batchMax,
+          batchMs: settings.batchMs,
+          pingDeadlineMs: settings.pingDeadlineMs,
+          status,
+          logger: log,
+          signal,
+          onCommit: o.onCommit,
+        });
+      } catch (err) {
+        why = err instanceof ChoirError ? err : new ChoirError('SOLANA_STREAM_FAILED', String(err), { cause: err });
+      }
+      if (signal.aborted) break;
+      status.lastError = why.message;
+      const saved = await readCursor(o.db.pool, settings.stream);
+      cursor = saved?.slot ?? cursor;
+      if (why.code === 'SOLANA_REPLAY_UNAVAILABLE') {
+        log.warn({ cursor: cursor.toString() }, 'stream cannot replay from the cursor: backfilling from RPC');
+        cursor = await runBackfill(identity);
+        continue;
+      }
+      delivered = status.updatesApplied - delivered;
+      failures = delivered > 0 ? 1 : failures + 1;
+      status.reconnects++;
+      status.state = 'reconnecting';
+      const delay = backoffDelay(failures, {
+        baseDelayMs: settings.reconnectBaseMs,
+        maxDelayMs: settings.reconnectMaxMs,
+      });
+      log.warn({ err: why.message, delayMs: delay, cursor: cursor.toString() }, 'geyser stream ended; reconnecting');
+      await sleep(delay, signal).catch(() => {});
+    }
+  }
+
+  const stopped = (async () => {
+    while (!controller.signal.aborted) {
+      status.role = 'standby';
+      status.state = 'idle';
+      let leadership: { lost: Promise<void> };
+      try {
+        leadership = await lock.acquire(controller.signal);
+      } catch {
+        break;
+      }
+      status.role = 'leader';
+      log.info('leading: this instance writes the stream');
+      const term = new AbortController();
+      const stop = () => term.abort(new Error('stopping'));
+      controller.signal.addEventListener('abort', stop, { once: true });
+      void leadership.lost.then(() => {
+        log.warn('lost the leader lock');
+        term.abort(new Error('lost the leader lock'));
+      });
+      try {
+        await lead(term.signal);
+      } catch (err) {
+        if (!term.signal.aborted) {
+          status.state = 'failed';
+          status.lastError = (err as Error).message;
+          log.error({ err }, 'indexer stopped');
+          controller.abort(err);
+        }
+      } finally {
+        controller.signal.removeEventListener('abort', stop);
+        await lock.release();
+      }
+    }
+    status.role = 'stopped';
+    if (status.state !== 'failed') status.state = 'stopped';
+  })();
+
+  return {
+    status: () => status.snapshot(),
+    readiness: status.readiness(),
+    stopped,
+    async close() {
+      controller.abort(new Error('closed'));
+      await stopped;
+      await worker?.stop();
+    },
+  };
+}

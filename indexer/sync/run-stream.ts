@@ -1,0 +1,180 @@
+/**
+ * One streaming session: subscribe from the cursor, decode, enrich, batch and commit, until the stream ends (or
+ * the session is stopped). Returns why it ended; the caller decides between reconnecting and backfilling.
+ *
+ * Batches: updates queue in stream order with the safe cursor slot reached after each; the writer takes up to
+ * `batchMax` of them, waiting at most `batchMs` for a batch to fill, and commits them with that cursor.
+ * Backpressure: past 4 × batchMax queued updates the stream is paused until the writer catches up.
+ * Gaps: a processed slot whose parent was never seen (and is past the resume point) means the stream skipped
+ * something; the session ends so the caller resubscribes from the cursor, which replays the missing range.
+ */
+import type pg from 'pg';
+import { ChoirError } from '../../src/errors/index.js';
+import { sleep, withRetry } from '../../src/errors/retry.js';
+import type { Logger } from '../../src/observability/logger.js';
+import { decodeUpdate } from '../decode/decode-update.js';
+import type { StreamUpdate } from '../decode/types.js';
+import { GeyserStream } from '../source/geyser-stream.js';
+import type { StatusTracker } from '../status/status.js';
+import { writeBatch } from '../write/write-batch.js';
+import { Enricher } from './enrich.js';
+import { SafeSlot } from './safe-slot.js';
+
+export interface SessionOptions {
+  readonly pool: pg.Pool;
+  readonly stream: string;
+  readonly url: string;
+  readonly xToken: string | undefined;
+  readonly programId: string;
+  readonly cursor: bigint;
+  readonly batchMax: number;
+  readonly batchMs: number;
+  readonly pingDeadlineMs: number;
+  readonly status: StatusTracker;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+  /** Called after every commit (tests, benchmarks). */
+  readonly onCommit?: (info: { applied: number; cursor: bigint | null; seconds: number }) => void;
+}
+
+interface Queued {
+  readonly update: StreamUpdate;
+  readonly safe: bigint | null;
+  readonly at: number;
+}
+
+export async function runStreamSession(o: SessionOptions): Promise<ChoirError> {
+  const queue: Queued[] = [];
+  const enricher = new Enricher();
+  const safe = new SafeSlot(o.cursor);
+  const seenProcessed = new Set<bigint>([o.cursor]);
+  let wake: (() => void) | null = null;
+  let paused = false;
+  let gap: ChoirError | null = null;
+  const highWater = o.batchMax * 4;
+
+  const onSkip = (reason: Parameters<typeof o.status.skipped>[0], detail: string, ctx: Record<string, unknown>) => {
+    o.status.skipped(reason);
+    o.logger.warn({ reason, ...ctx }, `skipped stream data: ${detail}`);
+  };
+
+  const onData = (raw: unknown) => {
+    if (gap) return;
+    const update = decodeUpdate(raw, o.programId, onSkip);
+    if (!update) return;
+    if (o.status.chainSlot === null || update.slot > o.status.chainSlot) o.status.chainSlot = update.slot;
+    if (update.kind === 'slot' && update.status === 'processed') {
+      const parent = update.parent;
+      if (parent !== null && parent > o.cursor && !seenProcessed.has(parent)) {
+        gap = new ChoirError('SOLANA_STREAM_FAILED', `gap: slot ${update.slot} has parent ${parent}, never streamed`);
+        o.status.gapsHealed++;
+        void o.pool
+          .query('UPDATE indexer_cursors SET gaps_healed = gaps_healed + 1 WHERE stream = $1', [o.stream])
+          .catch(() => {});
+        geyser?.end(gap);
+        return;
+      }
+      seenProcessed.add(update.slot);
+    }
+    const now = Date.now();
+    for (const ready of enricher.push(update)) {
+      safe.observe(ready);
+      queue.push({ update: ready, safe: safe.value, at: now });
+    }
+    if (o.status.oldestPendingAt === null && queue.length > 0) o.status.oldestPendingAt = now;
+    if (queue.length >= highWater && !paused) {
+      paused = true;
+      geyser?.pause();
+    }
+    wake?.();
+  };
+
+  let geyser: GeyserStream | null = null;
+  o.status.state = 'connecting';
+  geyser = await GeyserStream.open({
+    url: o.url,
+    xToken: o.xToken,
+    programId: o.programId,
+    fromSlot: o.cursor + 1n,
+    pingDeadlineMs: o.pingDeadlineMs,
+    onData,
+  });
+  o.status.state = 'streaming';
+  const onAbort = () => geyser?.end(new ChoirError('SOLANA_STREAM_FAILED', 'indexer stopping'));
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  let ended: ChoirError | null = null;
+  void geyser.closed.then((why) => {
+    ended = why;
+    wake?.();
+  });
+
+  try {
+    for (;;) {
+      if (queue.length === 0) {
+        if (ended) break;
+        await new Promise<void>((r) => {
+          wake = r;
+        });
+        wake = null;
+        continue;
+      }
+      // Let a batch fill for up to batchMs, unless it is full or the stream is over.
+      const first = queue[0] as Queued;
+      const waitMs = o.batchMs - (Date.now() - first.at);
+      if (queue.length < o.batchMax && !ended && waitMs > 0) {
+        await Promise.race([
+          sleep(waitMs),
+          new Promise<void>((r) => {
+            wake = r;
+          }),
+        ]);
+        wake = null;
+        if (queue.length < o.batchMax && !ended && Date.now() - first.at < o.batchMs) continue;
+      }
+      const batch = queue.splice(0, o.batchMax);
+      const cursor = (batch[batch.length - 1] as Queued).safe;
+      const started = performance.now();
+      const out = await withRetry(
+        () =>
+          writeBatch(
+            o.pool,
+            o.stream,
+            batch.map((q) => q.update),
+            cursor,
+          ),
+        {
+          attempts: 10,
+          baseDelayMs: 100,
+          maxDelayMs: 5_000,
+          shouldRetry: () => !o.signal.aborted,
+          onRetry: (err) => o.logger.warn({ err }, 'batch commit failed; retrying'),
+        },
+      );
+      const seconds = (performance.now() - started) / 1000;
+      for (const q of batch) {
+        const u = q.update;
+        if (u.kind === 'slot' && u.status === 'processed' && (o.status.lastProcessed ?? -1n) < u.slot) {
+          o.status.lastProcessed = u.slot;
+        }
+      }
+      if (out.orphans) o.status.skipped('orphan', out.orphans);
+      o.status.committed({
+        applied: batch.length,
+        seconds,
+        cursor,
+        confirmed: out.confirmedSlot,
+        finalized: out.finalizedSlot,
+      });
+      o.status.oldestPendingAt = queue[0]?.at ?? null;
+      o.onCommit?.({ applied: batch.length, cursor, seconds });
+      if (paused && queue.length < o.batchMax) {
+        paused = false;
+        geyser.resume();
+      }
+    }
+  } finally {
+    o.signal.removeEventListener('abort', onAbort);
+    geyser.end();
+  }
+  return gap ?? (ended as unknown as ChoirError);
+}

@@ -1,0 +1,88 @@
+/**
+ * Drives the real local devnet for indexer tests: starts it in memory on free ports with a manual slot clock, funds
+ * a payer and sends real Choir transactions (create thread, submit message, spec, vote, divest).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { Keypair, type PublicKey, Transaction, type TransactionInstruction } from '@solana/web3.js';
+import {
+  createThreadInstruction,
+  divestInstruction,
+  findThreadAddress,
+  submitMessageInstruction,
+} from '../../programs/choir/client/index.js';
+import { readSection } from '../../src/config/section.js';
+import { devnetSection } from '../../src/config/sections/devnet.js';
+import { type Devnet, startDevnet } from '../../src/devnet/index.js';
+import { transferTransaction } from '../../src/devnet/ledger/system-tx.js';
+import { decodeTransaction } from '../../src/devnet/ledger/wire.js';
+import { silentLogger } from '../../src/observability/logger.js';
+
+export async function startTestDevnet(options: { finalityDepth?: number; pingIntervalMs?: number } = {}) {
+  const settings = {
+    ...readSection(devnetSection, {}),
+    rpcPort: 0,
+    wsPort: 0,
+    geyserPort: 0,
+    slotMs: 0,
+    finalityDepth: options.finalityDepth ?? 2,
+  };
+  return startDevnet(settings, silentLogger, { inMemory: true, pingIntervalMs: options.pingIntervalMs ?? 1_000 });
+}
+
+export class ChainDriver {
+  readonly payer = Keypair.generate();
+  constructor(readonly devnet: Devnet) {}
+
+  private blockhash() {
+    return this.devnet.ledger.chain.latestBlockhash('processed').blockhash;
+  }
+
+  fund(to: PublicKey, lamports = 10_000_000_000n) {
+    const wire = transferTransaction(this.devnet.ledger.faucet, to.toBase58(), lamports, this.blockhash());
+    const out = this.devnet.ledger.send(decodeTransaction(wire));
+    if (!out.landed) throw new Error('funding failed');
+  }
+
+  send(ix: TransactionInstruction, ...signers: Keypair[]) {
+    const tx = new Transaction({ feePayer: this.payer.publicKey, recentBlockhash: this.blockhash() }).add(ix);
+    tx.sign(this.payer, ...signers);
+    const out = this.devnet.ledger.send(decodeTransaction(tx.serialize()));
+    if (!out.landed || out.record.err !== null) {
+      throw new Error(
+        `transaction failed: ${JSON.stringify(out, (_, v) => (typeof v === 'bigint' ? String(v) : v)).slice(0, 800)}`,
+      );
+    }
+    return out;
+  }
+
+  createThread(coAuthors: Keypair[] = [this.payer]) {
+    const threadId = randomBytes(32);
+    this.send(
+      createThreadInstruction({
+        payer: this.payer.publicKey,
+        creator: (coAuthors[0] as Keypair).publicKey,
+        threadId,
+        coAuthors: coAuthors.map((k) => k.publicKey),
+        minStake: 0n,
+      }),
+      ...[coAuthors[0] as Keypair].filter((k) => k !== this.payer),
+    );
+    return findThreadAddress(threadId)[0];
+  }
+
+  submitMessage(thread: PublicKey, text: string, author: Keypair = this.payer) {
+    const contentHash = createHash('sha256').update(text).digest();
+    this.send(
+      submitMessageInstruction({ payer: this.payer.publicKey, author: author.publicKey, thread, contentHash }),
+      ...(author === this.payer ? [] : [author]),
+    );
+    return contentHash.toString('hex');
+  }
+
+  divest(thread: PublicKey, coAuthor: Keypair = this.payer) {
+    this.send(
+      divestInstruction({ coAuthor: coAuthor.publicKey, thread }),
+      ...(coAuthor === this.payer ? [] : [coAuthor]),
+    );
+  }
+}
