@@ -7,6 +7,7 @@ import { type Env, readSection } from './section.js';
 import { databaseSection } from './sections/database.js';
 import { devnetSection } from './sections/devnet.js';
 import { embedSection } from './sections/embed.js';
+import { indexerSection } from './sections/indexer.js';
 import { loggingSection } from './sections/logging.js';
 import { serverSection } from './sections/server.js';
 import { vectorSection } from './sections/vector.js';
@@ -16,6 +17,7 @@ export const sections = [
   serverSection,
   databaseSection,
   devnetSection,
+  indexerSection,
   vectorSection,
   embedSection,
   loggingSection,
@@ -26,6 +28,7 @@ export function loadConfig(env: Env = process.env) {
     server: readSection(serverSection, env),
     database: readSection(databaseSection, env),
     devnet: readSection(devnetSection, env),
+    indexer: readSection(indexerSection, env),
     vector: readSection(vectorSection, env),
     embed: readSection(embedSection, env),
     logging: readSection(loggingSection, env),

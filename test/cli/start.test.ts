@@ -16,10 +16,17 @@ describe('choir start with no configuration (embedded Postgres)', () => {
   });
 
   it('comes up ready, keeps its data across a clean restart and across a kill -9', async () => {
+    // Defaults everywhere except what must not collide with other tests or a developer's running instance:
+    // ports and data folders.
     const env = {
       PORT: String(await freePort()),
       EMBEDDED_PG_PORT: String(await freePort()),
       EMBEDDED_PG_DIR: join(dir, 'pg'),
+      DEVNET_DATA_DIR: join(dir, 'devnet'),
+      DEVNET_RPC_PORT: '0',
+      DEVNET_WS_PORT: '0',
+      DEVNET_GEYSER_PORT: '0',
+      VECTOR_DATA_DIR: join(dir, 'vectors'),
     };
     const start = () => {
       const p = runChoir(['start'], env);
@@ -30,8 +37,12 @@ describe('choir start with no configuration (embedded Postgres)', () => {
 
     let proc = start();
     const report = await waitForStatus(readyz, 200, proc);
-    expect(report.dependencies).toEqual([expect.objectContaining({ name: 'postgres', ready: true })]);
-    const url = proc.output().match(/Postgres at (postgresql:\/\/\S+)/)?.[1];
+    expect(report.dependencies.map((d: { name: string; ready: boolean }) => [d.name, d.ready])).toEqual([
+      ['postgres', true],
+      ['chain', true],
+      ['vector-store', true],
+    ]);
+    const url = proc.output().match(/Postgres +(postgresql:\/\/\S+)/)?.[1];
     expect(url, proc.output()).toBeDefined();
 
     // Another process (an analyst's psql, the CLI) connects while the service runs.

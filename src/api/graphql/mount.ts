@@ -28,6 +28,9 @@ export async function mountGraphql(
     formatError,
     // Introspection stays on: frontend teams generate their typed client from it as well as from schema/.
     introspection: true,
+    // Apollo would stop itself on SIGINT/SIGTERM and then re-send the signal to the process, cutting choir's ordered
+    // shutdown short; the Lifecycle stops it instead.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   http.app.use(

@@ -1,5 +1,4 @@
 import { loadConfig } from '../../config/index.js';
-import { startDevnet } from '../../devnet/index.js';
 import { createLogger } from '../../observability/logger.js';
 import { Lifecycle } from '../../runtime/lifecycle.js';
 import type { Command } from '../command.js';
@@ -16,12 +15,14 @@ export const devnetCommand: Command = {
     const config = loadConfig();
     const logger = createLogger(config.logging);
     const lifecycle = new Lifecycle(logger);
+    const stopped = lifecycle.trapSignals();
+    const { startDevnet } = await import('../../devnet/index.js');
     const devnet = await startDevnet(config.devnet, logger);
     lifecycle.onClose('devnet', () => devnet.close());
     process.stderr.write(
       `choir devnet: JSON-RPC ${devnet.rpcUrl}  WebSocket ${devnet.wsUrl}  Geyser ${devnet.geyserUrl}  genesis ${devnet.ledger.genesisHash}\n`,
     );
-    await lifecycle.untilSignal();
+    await stopped;
     return 0;
   },
 };

@@ -1,6 +1,4 @@
 import { loadConfig } from '../../config/index.js';
-import { openDatabase } from '../../db/database.js';
-import { migrationState } from '../../db/migrations.js';
 import { createLogger } from '../../observability/logger.js';
 import type { Command } from '../command.js';
 
@@ -13,6 +11,8 @@ export const migrateCommand: Command = {
     const config = loadConfig();
     const logger = createLogger(config.logging);
     const statusOnly = args.values.status === true;
+    const { openDatabase } = await import('../../db/database.js');
+    const { migrationState } = await import('../../db/migrations.js');
     const db = await openDatabase(config.database, logger, { migrate: !statusOnly });
     try {
       const state = await migrationState(db.pool);

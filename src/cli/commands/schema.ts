@@ -1,6 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { printApiSchema } from '../../api/graphql/schema.js';
 import type { Command } from '../command.js';
 
 export const schemaFile = join(import.meta.dirname, '..', '..', '..', 'schema', 'schema.graphql');
@@ -11,6 +10,7 @@ export const schemaCommand: Command = {
   usage: 'choir schema [--check]',
   options: { check: { type: 'boolean', default: false } },
   async run(args) {
+    const { printApiSchema } = await import('../../api/graphql/schema.js');
     const sdl = await printApiSchema();
     if (args.values.check === true) {
       const current = await readFile(schemaFile, 'utf8').catch(() => '');

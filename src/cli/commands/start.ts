@@ -1,54 +1,35 @@
-import { mountGraphql } from '../../api/graphql/mount.js';
-import { buildApiSchema } from '../../api/graphql/schema.js';
-import { createHttpServer } from '../../api/http-server.js';
 import { loadConfig } from '../../config/index.js';
-import { openDatabase } from '../../db/database.js';
-import { redactUrl } from '../../db/pool.js';
-import { postgresReadiness } from '../../db/readiness.js';
-import { HealthRegistry } from '../../observability/health.js';
 import { createLogger } from '../../observability/logger.js';
-import { createMetricsRegistry } from '../../observability/metrics.js';
 import { Lifecycle } from '../../runtime/lifecycle.js';
 import type { Command } from '../command.js';
 
 export const startCommand: Command = {
   name: 'start',
-  summary: 'Run the service (embedded Postgres unless DATABASE_URL is set) until SIGINT/SIGTERM',
+  summary: 'Run the service until SIGINT/SIGTERM (embedded Postgres, devnet and vector store unless configured)',
   usage: 'choir start',
   async run() {
     const config = loadConfig();
     const logger = createLogger(config.logging);
     const lifecycle = new Lifecycle(logger);
+    const stopped = lifecycle.trapSignals();
     try {
-      const db = await openDatabase(config.database, logger);
-      lifecycle.onClose('database', () => db.close());
-      // Printed plainly so a person can copy it into psql; the embedded server's password is a local default.
-      if (db.embedded) process.stderr.write(`choir: Postgres at ${db.url}\n`);
-      else logger.info({ url: redactUrl(db.url) }, 'using configured postgres');
-
-      const health = new HealthRegistry();
-      health.register(postgresReadiness(db.pool));
-      const metrics = createMetricsRegistry();
-      const http = createHttpServer({
-        ...config.server,
-        health,
-        metrics,
-        logger: logger.child({ component: 'http' }),
-      });
-      const graphql = await mountGraphql(http, await buildApiSchema(), () => ({
-        health,
-        logger: logger.child({ component: 'graphql' }),
-      }));
-      await http.listen();
-      lifecycle.onClose('http', () => http.close());
-      // Closed before the HTTP server: subscriptions end with a close frame instead of a dropped socket.
-      lifecycle.onClose('graphql', () => graphql.close());
-      logger.info({ url: http.url() }, `choir listening on ${http.url()}`);
+      // Loaded here, not at the top: `choir help` and friends should not pay for the whole stack's imports.
+      const { startStack } = await import('../../runtime/stack.js');
+      const stack = await startStack(config, logger, lifecycle);
+      // Printed plainly so a person can copy them; the embedded server's password is a local-only default.
+      const lines = [
+        `API        ${stack.http.url()}/graphql  (health: /healthz /readyz /metrics)`,
+        `Postgres   ${stack.db.embedded ? stack.db.url : '(DATABASE_URL)'}`,
+        `Solana RPC ${stack.chain.rpcUrl}${stack.chain.devnet ? '  (local devnet)' : ''}`,
+        `Geyser     ${stack.chain.geyserUrl}`,
+        `Vectors    ${stack.vectorStore.backend} (${stack.embedder.kind} embedder, ${stack.embedder.dimension} dims)`,
+      ];
+      process.stderr.write(`choir is up:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
     } catch (err) {
       await lifecycle.close();
       throw err;
     }
-    await lifecycle.untilSignal();
+    await stopped;
     logger.info('stopped');
     return 0;
   },

@@ -1,0 +1,78 @@
+/**
+ * The whole service, composed: Postgres (embedded or configured), the chain (local devnet or a real cluster), the
+ * embedder and vector store, and the API. Each part registers its readiness check and its close function; the
+ * Lifecycle closes them in reverse order of start.
+ */
+import { mountGraphql } from '../api/graphql/mount.js';
+import { buildApiSchema } from '../api/graphql/schema.js';
+import { createHttpServer, type HttpServer } from '../api/http-server.js';
+import { type ChainEndpoints, resolveChainEndpoints } from '../chain/endpoints.js';
+import { rpcReadiness } from '../chain/readiness.js';
+import type { Config } from '../config/index.js';
+import { type Database, openDatabase } from '../db/database.js';
+import { redactUrl } from '../db/pool.js';
+import { postgresReadiness } from '../db/readiness.js';
+import { type Devnet, startDevnet } from '../devnet/index.js';
+import { createEmbedder, type Embedder } from '../embed/index.js';
+import { HealthRegistry } from '../observability/health.js';
+import type { Logger } from '../observability/logger.js';
+import { createMetricsRegistry } from '../observability/metrics.js';
+import { createVectorStore, type VectorStore } from '../vector/index.js';
+import type { Lifecycle } from './lifecycle.js';
+
+export interface Stack {
+  db: Database;
+  chain: { rpcUrl: string; geyserUrl: string; geyserXToken: string | undefined; devnet?: Devnet };
+  embedder: Embedder;
+  vectorStore: VectorStore;
+  http: HttpServer;
+  health: HealthRegistry;
+}
+
+export async function startStack(config: Config, logger: Logger, lifecycle: Lifecycle): Promise<Stack> {
+  const endpoints: ChainEndpoints = resolveChainEndpoints(config.indexer);
+  const health = new HealthRegistry();
+  const metrics = createMetricsRegistry();
+
+  const db = await openDatabase(config.database, logger);
+  lifecycle.onClose('database', () => db.close());
+  health.register(postgresReadiness(db.pool));
+  if (db.embedded) logger.info({ url: db.url }, `Postgres: ${db.url}`);
+  else logger.info({ url: redactUrl(db.url) }, 'using the configured Postgres');
+
+  let chain: Stack['chain'];
+  if (endpoints.mode === 'devnet') {
+    const devnet = await startDevnet(config.devnet, logger);
+    lifecycle.onClose('devnet', () => devnet.close());
+    chain = { rpcUrl: devnet.rpcUrl, geyserUrl: devnet.geyserUrl, geyserXToken: config.devnet.xToken, devnet };
+  } else {
+    chain = { rpcUrl: endpoints.rpcUrl, geyserUrl: endpoints.geyserUrl, geyserXToken: endpoints.geyserXToken };
+  }
+  health.register(rpcReadiness(chain.rpcUrl));
+
+  const embedder = await createEmbedder(config.embed, logger, { maxContentBytes: config.vector.maxContentBytes });
+  lifecycle.onClose('embedder', () => embedder.close());
+  const vectorStore = await createVectorStore(config.vector, logger, embedder);
+  lifecycle.onClose('vector-store', () => vectorStore.close());
+  // Stops here with QDRANT_INDEX_MISMATCH ("run choir rebuild-index") when the collection was built by another embedder.
+  await vectorStore.ensureCollection();
+  health.register({
+    name: 'vector-store',
+    async check() {
+      const report = await vectorStore.health();
+      if (!report.ok) throw new Error(report.detail);
+      return { backend: report.backend };
+    },
+  });
+
+  const http = createHttpServer({ ...config.server, health, metrics, logger: logger.child({ component: 'http' }) });
+  const graphql = await mountGraphql(http, await buildApiSchema(), () => ({
+    health,
+    logger: logger.child({ component: 'graphql' }),
+  }));
+  await http.listen();
+  lifecycle.onClose('http', () => http.close());
+  // Closed before the HTTP server: subscriptions end with a close frame instead of a dropped socket.
+  lifecycle.onClose('graphql', () => graphql.close());
+  return { db, chain, embedder, vectorStore, http, health };
+}
