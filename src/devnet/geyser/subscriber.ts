@@ -2,8 +2,9 @@ import { type ServerDuplexStream, status } from '@grpc/grpc-js';
 import type { SubscribeRequest } from '@triton-one/yellowstone-grpc';
 import type { EventLog } from '../ledger/event-log.js';
 import type { LedgerEvent } from '../ledger/types.js';
+import { encodeAccountFast } from './account-wire.js';
+import { enableBatchedWrites, FramedBatch, frame } from './batched-writes.js';
 import {
-  encodeAccount,
   encodeBlockMeta,
   encodePing,
   encodePong,
@@ -12,6 +13,9 @@ import {
   encodeTransactionStatus,
 } from './encode.js';
 import { FilterError, hasSubscription, parseFilters, type SubscriptionFilters } from './filters.js';
+
+/** Updates are flushed to gRPC in batches of about this many bytes (a few HTTP/2 DATA frames each). */
+const BATCH_BYTES = 64 * 1024;
 
 export interface SubscriberOptions {
   /** How many events a subscriber may lag behind (unsent or held for commitment) before it is dropped. */
@@ -30,11 +34,16 @@ export interface SubscriberOptions {
 export class Subscriber {
   private filters: SubscriptionFilters | null = null;
   private cursor = 0;
+  /** Where the log ended when the subscription started: history before it is replay, not lag. */
+  private liveFrom = 0;
   private readonly held = new Map<number, Buffer[]>();
   private heldCount = 0;
   private waitingForDrain = false;
   private closed = false;
   private readonly pingTimer: NodeJS.Timeout;
+  private readonly batched: boolean;
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
 
   constructor(
     readonly id: number,
@@ -43,7 +52,8 @@ export class Subscriber {
     private readonly log: EventLog,
     private readonly options: SubscriberOptions,
   ) {
-    this.pingTimer = setInterval(() => this.write(encodePing()), options.pingIntervalMs);
+    this.batched = enableBatchedWrites(call as ServerDuplexStream<unknown, unknown>);
+    this.pingTimer = setInterval(() => this.writeNow(encodePing()), options.pingIntervalMs);
     this.pingTimer.unref();
     call.on('data', (request: SubscribeRequest) => this.onRequest(request));
     call.on('end', () => this.close());
@@ -52,13 +62,14 @@ export class Subscriber {
     call.on('close', () => this.close());
   }
 
+  /** Events that happened since the subscription started and are not sent yet. */
   get lag(): number {
-    return this.filters === null ? 0 : this.log.nextSeq - this.cursor;
+    return this.filters === null ? 0 : this.log.nextSeq - Math.max(this.cursor, this.liveFrom);
   }
 
   private onRequest(request: SubscribeRequest): void {
     if (this.closed) return;
-    if (request.ping) this.write(encodePong(request.ping.id));
+    if (request.ping) this.writeNow(encodePong(request.ping.id));
     // The official client opens the stream with an empty request; only requests with filters subscribe.
     if (!hasSubscription(request)) return;
     let filters: SubscriptionFilters;
@@ -70,6 +81,7 @@ export class Subscriber {
       return;
     }
     if (this.filters === null) {
+      this.liveFrom = this.log.nextSeq;
       if (filters.fromSlot === null) this.cursor = this.log.nextSeq;
       else {
         const seq = this.log.seqForSlot(filters.fromSlot);
@@ -105,15 +117,19 @@ export class Subscriber {
     if (this.waitingForDrain) return;
     while (this.cursor < this.log.nextSeq && !this.closed) {
       const event = this.log.get(this.cursor++);
-      if (event && !this.process(event, this.filters)) {
-        this.waitingForDrain = true;
-        this.call.once('drain', () => {
-          this.waitingForDrain = false;
-          this.pump();
-        });
-        return;
-      }
+      if (event && !this.process(event, this.filters)) this.waitForDrain();
+      if (this.waitingForDrain) return;
     }
+    if (!this.flush()) this.waitForDrain();
+  }
+
+  private waitForDrain(): void {
+    if (this.waitingForDrain || this.closed) return;
+    this.waitingForDrain = true;
+    this.call.once('drain', () => {
+      this.waitingForDrain = false;
+      this.pump();
+    });
   }
 
   /** Returns false when the stream asks to wait for `drain`. */
@@ -124,7 +140,7 @@ export class Subscriber {
         if (names.length === 0) return true;
         return this.deliver(
           event.slot,
-          encodeAccount(
+          encodeAccountFast(
             event,
             names.map(([n]) => n),
             filters.dataSlices,
@@ -178,14 +194,35 @@ export class Subscriber {
     return true;
   }
 
+  /** Queues a message; returns false when gRPC asks to wait for `drain`. */
   private write(message: Buffer): boolean {
     if (this.closed) return true;
-    return this.call.write(message);
+    if (!this.batched) return this.call.write(message);
+    const framed = frame(message);
+    this.batch.push(framed);
+    this.batchBytes += framed.length;
+    return this.batchBytes < BATCH_BYTES || this.flush();
+  }
+
+  /** Writes out of band (pings, pongs): behind what is queued, at once. */
+  private writeNow(message: Buffer): void {
+    this.write(message);
+    this.flush();
+  }
+
+  private flush(): boolean {
+    if (this.closed || this.batch.length === 0) return true;
+    const bytes = this.batch.length === 1 ? this.batch[0]! : Buffer.concat(this.batch, this.batchBytes);
+    this.batch = [];
+    this.batchBytes = 0;
+    // The call's declared message type is Buffer; a FramedBatch reaches our patched serializer unchanged.
+    return this.call.write(new FramedBatch(bytes) as unknown as Buffer);
   }
 
   /** Ends the stream with a gRPC status the client sees (grpc-js sends it on the stream's `error`). */
   fail(code: status, details: string): void {
     if (this.closed) return;
+    this.flush();
     this.close();
     this.call.emit('error', { code, details });
   }
