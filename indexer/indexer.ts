@@ -37,6 +37,8 @@ export interface StartIndexerOptions {
   readonly reset?: boolean;
   readonly programId?: string;
   readonly onCommit?: (info: { applied: number; cursor: bigint | null; seconds: number }) => void;
+  /** Backoff of vector payload retries (default 0.5 s doubling to 30 s). */
+  readonly outboxRetry?: { baseDelayMs?: number; maxDelayMs?: number };
 }
 
 export interface RunningIndexer {
@@ -57,7 +59,10 @@ export function startIndexer(o: StartIndexerOptions): RunningIndexer {
   const controller = new AbortController();
   const lock = leaderLock(o.db.url, settings.stream, settings.leaderPollMs);
   const worker: OutboxWorker | null = o.vectorStore
-    ? startVectorPayloadWorker(o.db.pool, o.vectorStore, log, { batchSize: settings.outboxBatch })
+    ? startVectorPayloadWorker(o.db.pool, o.vectorStore, log, {
+        batchSize: settings.outboxBatch,
+        retry: o.outboxRetry,
+      })
     : null;
 
   async function prepare(identity: ChainIdentity): Promise<bigint> {

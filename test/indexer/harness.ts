@@ -24,7 +24,12 @@ export function indexerSettings(devnet: Devnet, env: Record<string, string> = {}
 export function launch(
   devnet: Devnet,
   db: { url: string; pool: pg.Pool },
-  extra: { vectorStore?: Pick<VectorStore, 'setPayload'>; env?: Record<string, string>; reset?: boolean } = {},
+  extra: {
+    vectorStore?: Pick<VectorStore, 'setPayload'>;
+    env?: Record<string, string>;
+    reset?: boolean;
+    outboxRetry?: { baseDelayMs?: number; maxDelayMs?: number };
+  } = {},
 ) {
   return startIndexer({
     db,
@@ -32,6 +37,7 @@ export function launch(
     logger: silentLogger,
     vectorStore: extra.vectorStore,
     reset: extra.reset,
+    outboxRetry: extra.outboxRetry,
   });
 }
 

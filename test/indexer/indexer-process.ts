@@ -11,9 +11,16 @@ export interface IndexerProcess {
   readonly exited: Promise<number | string>;
 }
 
-export function spawnIndexer(devnet: Devnet, databaseUrl: string, env: Record<string, string> = {}, args: string[] = []) {
+export function spawnIndexer(
+  devnet: Devnet,
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  args: string[] = [],
+) {
   const base = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS' && !k.startsWith('INDEXER_')),
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS' && !k.startsWith('INDEXER_'),
+    ),
   );
   const child = spawn(process.execPath, [join(root, 'bin', 'run-ts.js'), join(root, 'indexer', 'main.ts'), ...args], {
     cwd: root,
@@ -40,7 +47,9 @@ export function spawnIndexer(devnet: Devnet, databaseUrl: string, env: Record<st
   child.stderr?.on('data', (c) => {
     output += c;
   });
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? '?')));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? '?')),
+  );
   const p: IndexerProcess = { child, output: () => output, exited };
   return p;
 }
