@@ -10,7 +10,7 @@ import type { AccountUpdate, SkipReason } from './types.js';
 const PROGRAM = CHOIR_PROGRAM_ID.toBase58();
 
 /** Round-trips through the Yellowstone codec, so the object has the wire's shape (bytes, u64 strings, enums). */
-const wire = (u: Partial<SubscribeUpdate>) =>
+const wire = (u: Parameters<typeof SubscribeUpdate.fromPartial>[0]) =>
   SubscribeUpdate.decode(SubscribeUpdate.encode(SubscribeUpdate.fromPartial({ filters: ['choir'], ...u })).finish());
 
 function account(data: Uint8Array, owner = PROGRAM) {
