@@ -10,8 +10,11 @@ import type { AccountUpdate, SkipReason } from './types.js';
 const PROGRAM = CHOIR_PROGRAM_ID.toBase58();
 
 /** Round-trips through the Yellowstone codec, so the object has the wire's shape (bytes, u64 strings, enums). */
-const wire = (u: Parameters<typeof SubscribeUpdate.fromPartial>[0]) =>
-  SubscribeUpdate.decode(SubscribeUpdate.encode(SubscribeUpdate.fromPartial({ filters: ['choir'], ...u })).finish());
+const wire = (u: Record<string, unknown>) =>
+  SubscribeUpdate.decode(
+    // ts-proto's exact-object typing rejects nested literals; the codec validates the shape at run time.
+    SubscribeUpdate.encode(SubscribeUpdate.fromPartial({ filters: ['choir'], ...u } as never)).finish(),
+  );
 
 function account(data: Uint8Array, owner = PROGRAM) {
   return wire({
