@@ -1,14 +1,11 @@
-import { getTransactionDecoder } from '@solana/kit';
 import bs58 from 'bs58';
 import { FailedTransactionMetadata, type LiteSVM, type TransactionMetadata } from 'litesvm';
-import { readAccount } from './accounts.js';
+import { readAccountRaw, sendRaw } from './svm-raw.js';
 import { type TransactionErrorJson, transactionErrorJson } from './tx-error.js';
 import type { AccountState, InnerInstructionRecord, TransactionRecord } from './types.js';
 import type { DecodedTransaction } from './wire.js';
 
 export const LAMPORTS_PER_SIGNATURE = 5_000n;
-
-const kitDecoder = getTransactionDecoder();
 
 export interface AccountWrite {
   readonly pubkey: string;
@@ -57,18 +54,18 @@ function returnData(meta: TransactionMetadata): TransactionRecord['returnData'] 
  * wrote. LiteSVM reports none of the account effects, so they are read before and after.
  */
 export function executeTransaction(svm: LiteSVM, tx: DecodedTransaction, ctx: ExecutionContext): Execution {
-  const before = tx.accountKeys.map((key) => readAccount(svm, key));
-  const result = svm.sendTransaction(kitDecoder.decode(tx.wire));
+  const before = tx.accountKeyBytes.map((key) => readAccountRaw(svm, key));
+  const result = sendRaw(svm, tx);
   const failed = result instanceof FailedTransactionMetadata;
   const meta = failed ? result.meta() : result;
   const payer = tx.accountKeys[0]!;
-  const payerAfter = readAccount(svm, payer);
+  const payerAfter = readAccountRaw(svm, tx.accountKeyBytes[0]!);
   if (failed && (payerAfter?.lamports ?? 0n) === (before[0]?.lamports ?? 0n)) {
     // Nothing was charged: the runtime rejected the transaction before it could land in a block.
     return { landed: false, err: transactionErrorJson(result), logs: meta.logs() };
   }
   const after = tx.accountKeys.map((key, i) =>
-    key === payer ? payerAfter : tx.writable[i] ? readAccount(svm, key) : before[i]!,
+    key === payer ? payerAfter : tx.writable[i] ? readAccountRaw(svm, tx.accountKeyBytes[i]!) : before[i]!,
   );
   // A failed transaction only charges its fee payer; a successful one stores every writable account.
   const writes: AccountWrite[] = [];

@@ -37,24 +37,30 @@ function systemTransaction(
   data: number[],
   recentBlockhash: string,
 ): Uint8Array {
-  const keys = [...signers.map((s) => s.publicKey), ...otherWritable, bs58.decode(SYSTEM_PROGRAM_ID)];
+  const keys = [...signers.map((s) => s.publicKey), ...otherWritable, SYSTEM_PROGRAM_BYTES];
   const accountIndexes = keys.slice(0, -1).map((_, i) => i);
-  const message = Uint8Array.from([
-    signers.length,
-    0,
-    1,
-    ...compactU16(keys.length),
-    ...keys.flatMap((k) => [...k]),
-    ...bs58.decode(recentBlockhash),
-    ...compactU16(1),
-    keys.length - 1,
-    ...compactU16(accountIndexes.length),
-    ...accountIndexes,
-    ...compactU16(data.length),
-    ...data,
+  const message = Buffer.concat([
+    Uint8Array.of(signers.length, 0, 1, ...compactU16(keys.length)),
+    ...keys,
+    blockhashBytes(recentBlockhash),
+    Uint8Array.of(...compactU16(1), keys.length - 1, ...compactU16(accountIndexes.length), ...accountIndexes),
+    Uint8Array.of(...compactU16(data.length), ...data),
   ]);
   const signatures = signers.map((s) => s.sign(message));
-  return Uint8Array.from([...compactU16(signers.length), ...signatures.flatMap((s) => [...s]), ...message]);
+  return Buffer.concat([Uint8Array.of(...compactU16(signers.length)), ...signatures, message]);
+}
+
+const SYSTEM_PROGRAM_BYTES = bs58.decode(SYSTEM_PROGRAM_ID);
+
+// Transactions of one slot share a blockhash: decode it once.
+let lastBlockhash = '';
+let lastBlockhashBytes = new Uint8Array(32);
+function blockhashBytes(blockhash: string): Uint8Array {
+  if (blockhash !== lastBlockhash) {
+    lastBlockhashBytes = bs58.decode(blockhash);
+    lastBlockhash = blockhash;
+  }
+  return lastBlockhashBytes;
 }
 
 export function transferTransaction(from: Signer, to: string, lamports: bigint, recentBlockhash: string): Uint8Array {

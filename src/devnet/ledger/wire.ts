@@ -9,6 +9,8 @@ export interface DecodedTransaction {
   readonly version: 'legacy' | 0;
   readonly header: { numRequiredSignatures: number; numReadonlySigned: number; numReadonlyUnsigned: number };
   readonly accountKeys: string[];
+  /** The same keys as bytes (views into `wire`). */
+  readonly accountKeyBytes: Uint8Array[];
   /** Parallel to `accountKeys`. Keys loaded through lookup tables are not resolved (static keys only). */
   readonly writable: boolean[];
   readonly recentBlockhash: string;
@@ -69,7 +71,12 @@ export function decodeTransaction(wire: Uint8Array): DecodedTransaction {
   const numReadonlyUnsigned = r.u8();
   const keyCount = r.compactU16();
   const accountKeys: string[] = [];
-  for (let i = 0; i < keyCount; i++) accountKeys.push(bs58.encode(r.take(32)));
+  const accountKeyBytes: Uint8Array[] = [];
+  for (let i = 0; i < keyCount; i++) {
+    const key = r.take(32);
+    accountKeyBytes.push(key);
+    accountKeys.push(bs58.encode(key));
+  }
   const recentBlockhash = bs58.encode(r.take(32));
   const instructionCount = r.compactU16();
   const instructions: DecodedTransaction['instructions'] = [];
@@ -103,6 +110,7 @@ export function decodeTransaction(wire: Uint8Array): DecodedTransaction {
     version,
     header: { numRequiredSignatures, numReadonlySigned, numReadonlyUnsigned },
     accountKeys,
+    accountKeyBytes,
     writable,
     recentBlockhash,
     instructions,
