@@ -69,7 +69,7 @@ function keyBytes(key: string): Uint8Array {
 
 // The account updates of one transaction come one after the other and share its signature.
 let lastSignature = '';
-let lastSignatureBytes = new Uint8Array(64);
+let lastSignatureBytes: Uint8Array = new Uint8Array(64);
 function signatureBytes(signature: string): Uint8Array {
   if (signature !== lastSignature) {
     lastSignatureBytes = bs58.decode(signature);

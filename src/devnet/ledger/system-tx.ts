@@ -54,7 +54,7 @@ const SYSTEM_PROGRAM_BYTES = bs58.decode(SYSTEM_PROGRAM_ID);
 
 // Transactions of one slot share a blockhash: decode it once.
 let lastBlockhash = '';
-let lastBlockhashBytes = new Uint8Array(32);
+let lastBlockhashBytes: Uint8Array = new Uint8Array(32);
 function blockhashBytes(blockhash: string): Uint8Array {
   if (blockhash !== lastBlockhash) {
     lastBlockhashBytes = bs58.decode(blockhash);
