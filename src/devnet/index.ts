@@ -5,4 +5,5 @@ export { Ledger, type ProgramSpec } from './ledger/ledger.js';
 export { Signer } from './ledger/signer.js';
 export type { Commitment, LedgerEvent, SlotStatus } from './ledger/types.js';
 export { choirProgram } from './program.js';
+export { type SeededMessage, type SeedOptions, type SeedResult, seedDevnet } from './seed.js';
 export { type Devnet, type DevnetOptions, startDevnet } from './start.js';
