@@ -197,6 +197,8 @@ export class Ledger {
     if (!execution.landed) return execution;
     const writes = execution.writes.map((w) => ({ ...w, wv: ++this.writeVersion }));
     this.apply({ t: 'tx', record: execution.record, writes });
+    // Durable before anyone hears of it: what RPC acknowledged and Geyser streamed survives a crash.
+    this.journal?.flush();
     return execution;
   }
 
