@@ -5,53 +5,57 @@ import type { LedgerEvent } from '../ledger/types.js';
  * Hand-written protobuf for the hot path: account updates. Same bytes as the client's ts-proto codec
  * (`SubscribeUpdate{filters=1, account=2 {account=1 {pubkey=1, lamports=2, owner=3, executable=4, rent_epoch=5,
  * data=6, write_version=7, txn_signature=8}, slot=2, is_startup=3}, created_at=11}`), at a fraction of the cost.
- * The account part is encoded once per event and shared by every subscriber; only the filter names differ.
+ * The account part is encoded once per event and shared by every subscriber; only the filter names and the
+ * timestamp differ. The result already carries its gRPC length prefix.
  */
 type AccountEvent = Extract<LedgerEvent, { kind: 'account' }>;
 
 const SYSTEM_PROGRAM = '11111111111111111111111111111111';
 
+function varintSize(value: number): number {
+  let size = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 128);
+    size++;
+  }
+  return size;
+}
+
+/** Varint bytes of a u64 (bigints beyond 2^53 take the slow path; rent epochs are u64::MAX). */
+function varintBytes(value: bigint): Uint8Array {
+  const out: number[] = [];
+  let v = value;
+  while (v >= 0x80n) {
+    out.push(Number(v & 0x7fn) | 0x80);
+    v >>= 7n;
+  }
+  out.push(Number(v));
+  return Uint8Array.from(out);
+}
+
 class Writer {
-  private buf = Buffer.allocUnsafe(256);
-  pos = 0;
-
-  private ensure(extra: number): void {
-    if (this.pos + extra <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + extra));
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
+  pos: number;
+  constructor(
+    readonly buf: Buffer,
+    start = 0,
+  ) {
+    this.pos = start;
   }
-
-  varint(value: number | bigint): this {
-    this.ensure(10);
-    if (typeof value === 'number' && value < 0x80) {
-      this.buf[this.pos++] = value;
-      return this;
+  varint(value: number): void {
+    while (value >= 0x80) {
+      this.buf[this.pos++] = (value % 128) | 0x80;
+      value = Math.floor(value / 128);
     }
-    let v = BigInt(value);
-    while (v >= 0x80n) {
-      this.buf[this.pos++] = Number(v & 0x7fn) | 0x80;
-      v >>= 7n;
-    }
-    this.buf[this.pos++] = Number(v);
-    return this;
+    this.buf[this.pos++] = value;
   }
-
-  bytes(tag: number, value: Uint8Array): this {
-    this.varint(tag).varint(value.length);
-    this.ensure(value.length);
-    this.buf.set(value, this.pos);
-    this.pos += value.length;
-    return this;
+  raw(bytes: Uint8Array): void {
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
   }
-
-  uint64(tag: number, value: bigint | number): this {
-    if (value === 0 || value === 0n) return this; // proto3 default: omitted
-    return this.varint(tag).varint(value);
-  }
-
-  finish(): Buffer {
-    return this.buf.subarray(0, this.pos);
+  field(tag: number, bytes: Uint8Array): void {
+    this.buf[this.pos++] = tag;
+    this.varint(bytes.length);
+    this.raw(bytes);
   }
 }
 
@@ -67,15 +71,16 @@ function keyBytes(key: string): Uint8Array {
   return bytes;
 }
 
-// The account updates of one transaction come one after the other and share its signature.
-let lastSignature = '';
-let lastSignatureBytes: Uint8Array = new Uint8Array(64);
-function signatureBytes(signature: string): Uint8Array {
-  if (signature !== lastSignature) {
-    lastSignatureBytes = bs58.decode(signature);
-    lastSignature = signature;
-  }
-  return lastSignatureBytes;
+function u64Field(tag: number, value: bigint): Uint8Array | null {
+  if (value === 0n) return null; // proto3 default: omitted
+  const body = value <= BigInt(Number.MAX_SAFE_INTEGER) ? null : varintBytes(value);
+  if (body) return Uint8Array.from([tag, ...body]);
+  const n = Number(value);
+  const out = Buffer.allocUnsafe(1 + varintSize(n));
+  const w = new Writer(out);
+  out[w.pos++] = tag;
+  w.varint(n);
+  return out;
 }
 
 /** `SubscribeUpdateAccount` bytes (field 2 of SubscribeUpdate), for one event and one set of data slices. */
@@ -83,29 +88,30 @@ function accountMessage(event: AccountEvent, slices: { offset: number; length: n
   const account = event.account;
   let data = account?.data ?? new Uint8Array();
   if (slices.length > 0) data = Buffer.concat(slices.map((s) => data.subarray(s.offset, s.offset + s.length)));
-  const info = new Writer()
-    .bytes(10, keyBytes(event.pubkey))
-    .uint64(16, account?.lamports ?? 0n)
-    .bytes(26, keyBytes(account?.owner ?? SYSTEM_PROGRAM));
-  if (account?.executable) info.varint(32).varint(1);
-  info.uint64(40, account?.rentEpoch ?? 0n);
-  if (data.length > 0) info.bytes(50, data);
-  info.uint64(56, event.writeVersion);
-  if (event.txnSignature !== null) info.bytes(66, signatureBytes(event.txnSignature));
-  return new Writer().bytes(10, info.finish()).uint64(16, event.slot).finish();
+  const parts: Uint8Array[] = [];
+  const field = (tag: number, bytes: Uint8Array) => {
+    parts.push(Uint8Array.of(tag), varintBytes(BigInt(bytes.length)), bytes);
+  };
+  field(10, keyBytes(event.pubkey));
+  const lamports = u64Field(16, account?.lamports ?? 0n);
+  if (lamports) parts.push(lamports);
+  field(26, keyBytes(account?.owner ?? SYSTEM_PROGRAM));
+  if (account?.executable) parts.push(Uint8Array.of(32, 1));
+  const rentEpoch = u64Field(40, account?.rentEpoch ?? 0n);
+  if (rentEpoch) parts.push(rentEpoch);
+  if (data.length > 0) field(50, data);
+  const writeVersion = u64Field(56, event.writeVersion);
+  if (writeVersion) parts.push(writeVersion);
+  if (event.txnSignatureBytes !== null) field(66, event.txnSignatureBytes);
+  const info = Buffer.concat(parts);
+  const slot = u64Field(16, BigInt(event.slot));
+  return Buffer.concat([Uint8Array.of(10), varintBytes(BigInt(info.length)), info, slot ?? new Uint8Array()]);
 }
 
 const shared = new WeakMap<AccountEvent, Buffer>();
 
-function timestamp(date: number): Buffer {
-  const seconds = Math.floor(date / 1000);
-  const nanos = (date % 1000) * 1_000_000;
-  const w = new Writer().uint64(8, seconds);
-  if (nanos > 0) w.varint(16).varint(nanos);
-  return w.finish();
-}
-
-export function encodeAccountFast(
+/** A framed (gRPC length-prefixed) SubscribeUpdate carrying one account update. */
+export function encodeAccountFramed(
   event: AccountEvent,
   filters: string[],
   slices: { offset: number; length: number }[],
@@ -115,9 +121,28 @@ export function encodeAccountFast(
     account = accountMessage(event, slices);
     if (slices.length === 0) shared.set(event, account);
   }
-  const w = new Writer();
-  for (const name of filters) w.bytes(10, Buffer.from(name, 'utf8'));
-  w.bytes(18, account);
-  w.bytes(90, timestamp(Date.now()));
-  return w.finish(); // a view of this call's own buffer: no copy needed
+  const now = Date.now();
+  const seconds = Math.floor(now / 1000);
+  const nanos = (now % 1000) * 1_000_000;
+  const timestampLength = 1 + varintSize(seconds) + (nanos > 0 ? 1 + varintSize(nanos) : 0);
+  const names = filters.map((name) => Buffer.from(name, 'utf8'));
+  let size = 0;
+  for (const name of names) size += 1 + varintSize(name.length) + name.length;
+  size += 1 + varintSize(account.length) + account.length;
+  size += 1 + varintSize(timestampLength) + timestampLength;
+  const out = Buffer.allocUnsafe(5 + size);
+  out[0] = 0;
+  out.writeUInt32BE(size, 1);
+  const w = new Writer(out, 5);
+  for (const name of names) w.field(10, name);
+  w.field(18, account);
+  out[w.pos++] = 90;
+  w.varint(timestampLength);
+  out[w.pos++] = 8;
+  w.varint(seconds);
+  if (nanos > 0) {
+    out[w.pos++] = 16;
+    w.varint(nanos);
+  }
+  return out;
 }

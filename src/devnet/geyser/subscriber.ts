@@ -2,7 +2,7 @@ import { type ServerDuplexStream, status } from '@grpc/grpc-js';
 import type { SubscribeRequest } from '@triton-one/yellowstone-grpc';
 import type { EventLog } from '../ledger/event-log.js';
 import type { LedgerEvent } from '../ledger/types.js';
-import { encodeAccountFast } from './account-wire.js';
+import { encodeAccountFramed } from './account-wire.js';
 import { enableBatchedWrites, FramedBatch, frame } from './batched-writes.js';
 import {
   encodeBlockMeta,
@@ -13,6 +13,10 @@ import {
   encodeTransactionStatus,
 } from './encode.js';
 import { FilterError, hasSubscription, parseFilters, type SubscriptionFilters } from './filters.js';
+
+function frameIfBatched(message: Buffer, batched: boolean): Buffer {
+  return batched ? frame(message) : message;
+}
 
 /** Updates are flushed to gRPC in batches of about this many bytes (a few HTTP/2 DATA frames each). */
 const BATCH_BYTES = 64 * 1024;
@@ -36,6 +40,7 @@ export class Subscriber {
   private cursor = 0;
   /** Where the log ended when the subscription started: history before it is replay, not lag. */
   private liveFrom = 0;
+  /** Held updates, already framed when writes are batched. */
   private readonly held = new Map<number, Buffer[]>();
   private heldCount = 0;
   private waitingForDrain = false;
@@ -140,11 +145,12 @@ export class Subscriber {
         if (names.length === 0) return true;
         return this.deliver(
           event.slot,
-          encodeAccountFast(
+          encodeAccountFramed(
             event,
             names.map(([n]) => n),
             filters.dataSlices,
           ),
+          true,
         );
       }
       case 'transaction': {
@@ -165,7 +171,7 @@ export class Subscriber {
           this.held.delete(event.slot);
           this.heldCount -= held.length;
           // A dead slot's held updates are never sent: at this commitment they never happened.
-          if (event.status !== 'dead') for (const message of held) ok = this.write(message) && ok;
+          if (event.status !== 'dead') for (const message of held) ok = this.write(message, this.batched) && ok;
         }
         const names = filters.slots
           .filter((s) => !s.filterByCommitment || event.status === filters.commitment)
@@ -176,14 +182,16 @@ export class Subscriber {
     }
   }
 
-  private deliver(slot: number, message: Buffer): boolean {
-    if (this.filters?.commitment === 'processed') return this.write(message);
+  /** `framed`: the message already carries its gRPC length prefix. */
+  private deliver(slot: number, message: Buffer, framed = false): boolean {
+    const out = framed && !this.batched ? message.subarray(5) : message;
+    if (this.filters?.commitment === 'processed') return this.write(out, framed && this.batched);
     let held = this.held.get(slot);
     if (!held) {
       held = [];
       this.held.set(slot, held);
     }
-    held.push(message);
+    held.push(framed && this.batched ? out : frameIfBatched(out, this.batched));
     this.heldCount++;
     if (this.heldCount > this.options.bufferLimit) {
       this.fail(
@@ -195,10 +203,10 @@ export class Subscriber {
   }
 
   /** Queues a message; returns false when gRPC asks to wait for `drain`. */
-  private write(message: Buffer): boolean {
+  private write(message: Buffer, alreadyFramed = false): boolean {
     if (this.closed) return true;
     if (!this.batched) return this.call.write(message);
-    const framed = frame(message);
+    const framed = alreadyFramed ? message : frame(message);
     this.batch.push(framed);
     this.batchBytes += framed.length;
     return this.batchBytes < BATCH_BYTES || this.flush();

@@ -24,8 +24,14 @@ export interface GenesisInfo {
 // JSON cannot hold bigint or bytes: tag them.
 function replacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return { $n: value.toString() };
-  if (value instanceof Uint8Array)
+  if (value instanceof Uint8Array) {
     return { $b: Buffer.from(value.buffer, value.byteOffset, value.length).toString('base64') };
+  }
+  // Buffers reach the replacer already turned into `{type: 'Buffer', data: [...]}` by their toJSON.
+  const maybe = value as { type?: unknown; data?: unknown } | null;
+  if (maybe && typeof maybe === 'object' && maybe.type === 'Buffer' && Array.isArray(maybe.data)) {
+    return { $b: Buffer.from(maybe.data as number[]).toString('base64') };
+  }
   return value;
 }
 
@@ -34,6 +40,9 @@ function reviver(_key: string, value: unknown): unknown {
     const o = value as { $n?: string; $b?: string };
     if (typeof o.$n === 'string') return BigInt(o.$n);
     if (typeof o.$b === 'string') return new Uint8Array(Buffer.from(o.$b, 'base64'));
+    // Journals written before Buffers were tagged hold them in their toJSON form.
+    const b = value as { type?: unknown; data?: unknown };
+    if (b.type === 'Buffer' && Array.isArray(b.data)) return new Uint8Array(b.data as number[]);
   }
   return value;
 }

@@ -11,7 +11,7 @@ import { Signer } from './signer.js';
 import { SlotChain } from './slot-chain.js';
 import { TransactionIndex } from './tx-index.js';
 import type { AccountState, Commitment, TransactionRecord } from './types.js';
-import type { DecodedTransaction } from './wire.js';
+import { type DecodedTransaction, firstSignature } from './wire.js';
 
 /** The program deployed at genesis: its id, its ELF and how to deploy it (through BPF Loader Upgradeable). */
 export interface ProgramSpec {
@@ -145,6 +145,7 @@ export class Ledger {
 
   private commitTransaction(record: TransactionRecord, writes: (AccountWrite & { wv: bigint })[]): void {
     const slot = record.slot;
+    const signatureBytes = firstSignature(record.wire);
     for (const write of writes) {
       if (this.replaying) writeAccount(this.svm, write.pubkey, write.after);
       this.versions.record(write.pubkey, slot, write.before, write.after);
@@ -156,6 +157,7 @@ export class Ledger {
         account: write.after,
         writeVersion: write.wv,
         txnSignature: record.signature,
+        txnSignatureBytes: signatureBytes,
       });
     }
     this.transactions.add(record);

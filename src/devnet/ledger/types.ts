@@ -50,6 +50,8 @@ export type LedgerEvent =
       readonly account: AccountState | null;
       readonly writeVersion: bigint;
       readonly txnSignature: string | null;
+      /** The same signature as bytes (a view into the transaction), so streaming does not decode base58. */
+      readonly txnSignatureBytes: Uint8Array | null;
     }
   | { readonly kind: 'transaction'; readonly seq: number; readonly slot: number; readonly tx: TransactionRecord }
   | {

@@ -131,3 +131,10 @@ export function decodeMessageHeader(message: Uint8Array): { numRequiredSignature
   r.take(32 * keyCount);
   return { numRequiredSignatures, recentBlockhash: bs58.encode(r.take(32)) };
 }
+
+/** The first signature of a serialized transaction, as a view into it (after the compact-u16 count). */
+export function firstSignature(wire: Uint8Array): Uint8Array {
+  const r = new Reader(wire);
+  r.compactU16();
+  return r.take(64);
+}
