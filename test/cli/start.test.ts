@@ -87,5 +87,11 @@ describe('choir start with no configuration (embedded Postgres)', () => {
     const badOption = runChoir(['migrate', '--nope'], {});
     expect(await badOption.exited).toBe(2);
     expect(badOption.output()).toContain("Unknown option '--nope'");
+    const badCount = runChoir(['devnet', 'seed', '--threads', 'x'], {});
+    expect(await badCount.exited).toBe(2);
+    expect(badCount.output()).toContain('--threads must be an integer from 0 to 100 (got "x")');
+    const badSub = runChoir(['devnet', 'sow'], {});
+    expect(await badSub.exited).toBe(2);
+    expect(badSub.output()).toContain('unknown devnet subcommand "sow"');
   });
 });
