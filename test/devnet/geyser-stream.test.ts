@@ -34,7 +34,10 @@ describe('devnet Geyser: streams, replay, commitment and faults', () => {
 
   it('sends slot statuses in order: processed, then confirmed, then finalized', async () => {
     devnet = await testDevnet({ finalityDepth: 3 });
-    const stream = await subscribe(devnet.geyserUrl, SubscribeRequest.fromPartial({ slots: { s: {} } }));
+    const stream = await subscribe(
+      devnet.geyserUrl,
+      SubscribeRequest.fromPartial({ slots: { s: {} }, blocksMeta: { b: {} } }),
+    );
     devnet.tick(10);
     await until(
       () => slotEvents(stream.updates).some((e) => e.status === SlotStatus.SLOT_FINALIZED && e.slot >= 5),
@@ -47,6 +50,13 @@ describe('devnet Geyser: streams, replay, commitment and faults', () => {
       const statuses = events.filter((e) => e.slot === slot).map((e) => e.status);
       const expected = [SlotStatus.SLOT_PROCESSED, SlotStatus.SLOT_CONFIRMED, SlotStatus.SLOT_FINALIZED];
       expect(statuses).toEqual(expected.slice(0, statuses.length));
+    }
+    // Each frozen slot's block meta follows its processed status, chained by parent blockhash.
+    const metas = stream.updates.filter((u) => u.blockMeta).map((u) => u.blockMeta!);
+    expect(metas.map((m) => Number(m.slot))).toEqual(processed);
+    for (let i = 1; i < metas.length; i++) {
+      expect(metas[i]!.parentBlockhash).toBe(metas[i - 1]!.blockhash);
+      expect(Number(metas[i]!.blockHeight?.blockHeight)).toBe(Number(metas[i - 1]!.blockHeight?.blockHeight) + 1);
     }
     stream.close();
   });

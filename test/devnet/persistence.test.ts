@@ -36,6 +36,8 @@ describe('devnet persistence under the data directory', () => {
     expect(devnet.ledger.chain.openSlot).toBe(slot);
     expect(await again.getBalance(user.publicKey, 'finalized')).toBe(3 * LAMPORTS_PER_SOL);
     expect((await again.getSignatureStatuses([airdrop])).value[0]?.confirmationStatus).toBe('finalized');
+    const read = await again.getTransaction(airdrop, { commitment: 'finalized', maxSupportedTransactionVersion: 0 });
+    expect(read?.transaction.signatures[0]).toBe(airdrop);
     expect(await again.getAccountInfo(CHOIR_PROGRAM_ID)).not.toBeNull();
 
     // from_slot replay reaches back before the restart, with the same write versions.
