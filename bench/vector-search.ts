@@ -4,6 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readSection } from '../src/config/section.js';
+import { vectorSection } from '../src/config/sections/vector.js';
 import { HashingEmbedder } from '../src/embed/hashing-embedder.js';
 import { silentLogger } from '../src/observability/logger.js';
 import { createVectorStore } from '../src/vector/create-vector-store.js';
@@ -25,13 +27,16 @@ const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 
 const generator = new TextGenerator(11);
 const embedder = new HashingEmbedder(384);
 const threads = Array.from({ length: THREADS }, (_, i) => `thread${String(i).padStart(4, '0')}${'x'.repeat(30)}`);
+// Each thread has a topic its messages keep returning to (about 30% of their words).
+const topics = threads.map(() => generator.topic());
 
 function makePoints(count: number, offset: number): VectorPoint[] {
   const points: VectorPoint[] = [];
   for (let i = 0; i < count; i++) {
     // A word count between 15 and 60, and a serial tag so every content (and so every id) is distinct.
-    const content = `${generator.text(15 + generator.int(46))} #${offset + i}`;
-    const thread = threads[generator.int(THREADS)]!;
+    const t = generator.int(THREADS);
+    const thread = threads[t]!;
+    const content = `${generator.text(15 + generator.int(46), topics[t])} #${offset + i}`;
     points.push({
       vector: embedder.embedOne(content),
       payload: {
@@ -86,18 +91,17 @@ function recallAt10(approx: string[][], exact: string[][]): number {
 
 const dataDir = mkdtempSync(join(tmpdir(), 'choir-bench-vectors-'));
 console.log(`embedded store in ${dataDir}: ${fmt(POINTS)} messages in ${THREADS} threads, hashing embedder d=384`);
-const store = await createVectorStore(
-  {
-    qdrant: undefined,
-    collection: 'messages',
-    upsertBatchSize: 1_000,
-    dataDir,
-    hnswEfSearch: Number(process.env.BENCH_EF_SEARCH ?? 100),
-    maxContentBytes: 65_536,
-  },
-  silentLogger,
-  embedder,
+// Settings as the app reads them, so VECTOR_HNSW_M / _EF_CONSTRUCTION / _EF_SEARCH can be tried from the shell.
+const settings = readSection(vectorSection, {
+  ...process.env,
+  QDRANT_URL: '',
+  VECTOR_DATA_DIR: dataDir,
+  VECTOR_UPSERT_BATCH: '1000',
+});
+console.log(
+  `HNSW m=${settings.hnsw.m} ef_construction=${settings.hnsw.efConstruction} ef_search=${settings.hnsw.efSearch}`,
 );
+const store = await createVectorStore(settings, silentLogger, embedder);
 try {
   await store.ensureCollection();
 
@@ -120,7 +124,7 @@ try {
   let t = performance.now();
   await store.swapAlias('messages_2');
   const indexMs = performance.now() - t;
-  console.log(`HNSW build (m=16, ef_construction=64) + alias swap: ${fmt(indexMs / 1_000)} s`);
+  console.log(`HNSW build + alias swap: ${fmt(indexMs / 1_000)} s`);
   console.log(`bulk load end to end: ${fmt(rate(POINTS, loadMs + indexMs))} points/s`);
 
   // 2. Live upserts into the indexed collection (what the app does per message), batches of 100.

@@ -43,7 +43,7 @@ export async function createVectorStore(
     );
   }
   log.info({ dataDir: settings.dataDir, collection: settings.collection }, 'using the embedded vector store');
-  const database = await openEmbeddedDatabase(settings.dataDir, settings.hnswEfSearch);
+  const database = await openEmbeddedDatabase(settings.dataDir, settings.hnsw.efSearch);
   return new EmbeddedVectorStore(
     database,
     {
@@ -52,6 +52,7 @@ export async function createVectorStore(
       model: embedder.modelId,
       maxContentBytes: settings.maxContentBytes,
       upsertBatchSize: settings.upsertBatchSize,
+      hnsw: { m: settings.hnsw.m, efConstruction: settings.hnsw.efConstruction },
     },
     log,
   );

@@ -1,7 +1,7 @@
 // Shared by bench/embed.ts and bench/vector-search.ts (kept under test/ so bench/ holds only runnable benchmarks).
 /**
- * Deterministic synthetic text for benchmarks: pseudo-words built from syllables, drawn with a Zipf-like
- * distribution (a few words very common, most rare), like natural language's word frequencies.
+ * Deterministic synthetic text for benchmarks: pseudo-words of English-like letter and length frequencies, drawn
+ * with a Zipf distribution (a few words very common, most rare), like natural language's word frequencies.
  */
 export function seededRandom(seed: number): () => number {
   let s = seed >>> 0;
@@ -14,46 +14,49 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const SYLLABLES = [
-  'ka',
-  'lo',
-  'mi',
-  'ne',
-  'sor',
-  'tha',
-  'vel',
-  'qui',
-  'dra',
-  'po',
-  'lin',
-  'gar',
-  'ust',
-  'ber',
-  'chi',
-  'fen',
+/** English letter frequencies (per mille), so pseudo-words have natural-looking character trigram statistics. */
+const LETTERS = 'etaoinshrdlcumwfgypbvkjxqz';
+const LETTER_WEIGHTS = [
+  127, 91, 82, 75, 70, 67, 63, 61, 60, 43, 40, 28, 28, 24, 24, 22, 20, 20, 19, 15, 10, 8, 2, 2, 1, 1,
 ];
+/** Word lengths 1..12 weighted like English running text (mean about 4.7 letters). */
+const LENGTH_WEIGHTS = [30, 170, 210, 160, 110, 85, 75, 55, 40, 30, 20, 15];
+
+function sampler(weights: readonly number[], random: () => number): () => number {
+  const total = weights.reduce((a, b) => a + b, 0);
+  return () => {
+    let r = random() * total;
+    for (let i = 0; i < weights.length; i++) {
+      r -= weights[i]!;
+      if (r < 0) return i;
+    }
+    return weights.length - 1;
+  };
+}
 
 export class TextGenerator {
   private readonly words: string[];
   private readonly cumulative: Float64Array;
   private readonly random: () => number;
 
-  constructor(seed = 1, vocabulary = 8_000) {
+  constructor(seed = 1, vocabulary = 20_000) {
     this.random = seededRandom(seed);
     const wordRandom = seededRandom(seed ^ 0x5bd1e995);
+    const letter = sampler(LETTER_WEIGHTS, wordRandom);
+    const length = sampler(LENGTH_WEIGHTS, wordRandom);
     const seen = new Set<string>();
     this.words = [];
     while (this.words.length < vocabulary) {
-      const syllables = 1 + Math.floor(wordRandom() * 3.5);
       let word = '';
-      for (let i = 0; i < syllables; i++) word += SYLLABLES[Math.floor(wordRandom() * SYLLABLES.length)];
+      const letters = 1 + length();
+      for (let i = 0; i < letters; i++) word += LETTERS[letter()];
       if (!seen.has(word)) {
         seen.add(word);
+        // Short words are the frequent ones in natural language: keep the vocabulary roughly sorted by length.
         this.words.push(word);
-      } else if (seen.size > vocabulary * 0.9) {
-        this.words.push(`${word}${this.words.length}`);
       }
     }
+    this.words.sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
     this.cumulative = new Float64Array(vocabulary);
     let total = 0;
     for (let i = 0; i < vocabulary; i++) {
@@ -75,11 +78,22 @@ export class TextGenerator {
     return this.words[lo]!;
   }
 
-  /** A sentence-like text of exactly `count` words, with some punctuation. */
-  text(count: number): string {
+  /**
+   * A topic: words of the less common part of the vocabulary that a thread's messages keep coming back to.
+   * Without topics the texts would be unrelated random draws, which no real conversation is.
+   */
+  topic(size = 40): string[] {
+    const words: string[] = [];
+    const start = Math.floor(this.words.length * 0.05);
+    for (let i = 0; i < size; i++) words.push(this.words[start + this.int(this.words.length - start)]!);
+    return words;
+  }
+
+  /** A sentence-like text of exactly `count` words, with some punctuation; about `topicShare` of them on topic. */
+  text(count: number, topic?: readonly string[], topicShare = 0.3): string {
     const parts: string[] = [];
     for (let i = 0; i < count; i++) {
-      let w = this.word();
+      let w = topic && topic.length > 0 && this.random() < topicShare ? topic[this.int(topic.length)]! : this.word();
       if (i === 0) w = w[0]!.toUpperCase() + w.slice(1);
       parts.push(i > 0 && i % 12 === 11 ? `${w}.` : w);
     }

@@ -18,7 +18,14 @@ runVectorStoreContract('embedded (PGlite + pgvector)', async () => {
     async open({ dimension, model }) {
       const store = new EmbeddedVectorStore(
         database,
-        { collection: 'messages', dimension, model, maxContentBytes: 65_536, upsertBatchSize: 4 },
+        {
+          collection: 'messages',
+          dimension,
+          model,
+          maxContentBytes: 65_536,
+          upsertBatchSize: 4,
+          hnsw: { m: 16, efConstruction: 64 },
+        },
         silentLogger,
         false,
         false,
@@ -47,7 +54,7 @@ describe('embedded store on disk', () => {
     collection: 'messages',
     upsertBatchSize: 256,
     dataDir,
-    hnswEfSearch: 100,
+    hnsw: { m: 16, efConstruction: 64, efSearch: 100 },
     maxContentBytes: 65_536,
   });
   const identity = { dimension: DIM, modelId: MODEL };

@@ -52,11 +52,26 @@ export const vectorSection = defineSection(
         'Data directory of the embedded vector store (used when `QDRANT_URL` is unset). One process owns it.',
     }),
     VECTOR_HNSW_EF_SEARCH: v.int({
-      default: '100',
+      default: '200',
       min: 10,
       max: 1_000,
-      example: '100',
+      example: '400',
       description: 'Embedded store: HNSW candidate list size per query; higher is more accurate and slower.',
+    }),
+    VECTOR_HNSW_M: v.int({
+      default: '16',
+      min: 4,
+      max: 100,
+      example: '32',
+      description: 'Embedded store: HNSW links per node (pgvector `m`); higher raises recall, build time and size.',
+    }),
+    VECTOR_HNSW_EF_CONSTRUCTION: v.int({
+      default: '64',
+      min: 8,
+      max: 1_000,
+      example: '128',
+      description:
+        'Embedded store: HNSW candidate list while building (`ef_construction`); higher builds a better graph, slower.',
     }),
     MAX_CONTENT_BYTES: v.int({
       default: '65536',
@@ -79,7 +94,7 @@ export const vectorSection = defineSection(
     collection: e.QDRANT_COLLECTION,
     upsertBatchSize: e.VECTOR_UPSERT_BATCH,
     dataDir: e.VECTOR_DATA_DIR,
-    hnswEfSearch: e.VECTOR_HNSW_EF_SEARCH,
+    hnsw: { m: e.VECTOR_HNSW_M, efConstruction: e.VECTOR_HNSW_EF_CONSTRUCTION, efSearch: e.VECTOR_HNSW_EF_SEARCH },
     maxContentBytes: e.MAX_CONTENT_BYTES,
   }),
 );

@@ -21,6 +21,7 @@ import type { EmbeddedDatabase } from './database.js';
 import {
   createHnswSql,
   createTableSql,
+  type HnswBuild,
   hitPayloadOf,
   METADATA_COLUMNS,
   PAYLOAD_COLUMNS,
@@ -39,6 +40,8 @@ export interface EmbeddedStoreOptions {
   maxContentBytes: number;
   /** Rows per INSERT statement: in-process PGlite does ~3k statements/s, so batching matters. */
   upsertBatchSize: number;
+  /** HNSW graph parameters, used when the index is built. */
+  hnsw: HnswBuild;
 }
 
 type Queryable = PGlite | Transaction;
@@ -149,7 +152,7 @@ export class EmbeddedVectorStore implements VectorStore {
       if (info.dimension !== this.dimension || info.model !== this.options.model) {
         throw indexMismatch(info, this.dimension, this.options.model);
       }
-      if (!this.physical) await this.db.exec(createHnswSql(info.physicalName));
+      if (!this.physical) await this.db.exec(createHnswSql(info.physicalName, this.options.hnsw));
       return info;
     });
   }
@@ -321,7 +324,7 @@ export class EmbeddedVectorStore implements VectorStore {
       }
       // Build the rebuilt collection's HNSW index once, in bulk, before it starts serving queries.
       const started = performance.now();
-      await this.db.exec(createHnswSql(physicalName));
+      await this.db.exec(createHnswSql(physicalName, this.options.hnsw));
       this.logger.info({ collection: physicalName, ms: performance.now() - started }, 'HNSW index ready');
       return this.db.transaction(async (tx) => {
         const before = await tx.query<{ collection: string }>('SELECT collection FROM choir_aliases WHERE alias = $1', [

@@ -32,9 +32,14 @@ export function createTableSql(collection: string, dimension: number): string {
   `;
 }
 
-export function createHnswSql(collection: string): string {
+export interface HnswBuild {
+  m: number;
+  efConstruction: number;
+}
+
+export function createHnswSql(collection: string, build: HnswBuild): string {
   return `CREATE INDEX IF NOT EXISTS ${hnswIndexOf(collection)} ON ${tableOf(collection)}
-    USING hnsw (embedding vector_cosine_ops)`;
+    USING hnsw (embedding vector_cosine_ops) WITH (m = ${Math.trunc(build.m)}, ef_construction = ${Math.trunc(build.efConstruction)})`;
 }
 
 /** pgvector's text form. Nine significant digits round-trip a float32 exactly. */
