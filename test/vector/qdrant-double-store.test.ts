@@ -138,3 +138,20 @@ describe('QdrantVectorStore against the double', () => {
     expect(double.requests.at(-1)!.path.startsWith('/qdrant/')).toBe(true);
   });
 });
+
+describe('QdrantVectorStore start-up races', () => {
+  it('two instances creating the collection at once both succeed', async () => {
+    const double = new QdrantDouble();
+    const url = await double.start();
+    try {
+      const [a, b] = [0, 1].map(() => new QdrantVectorStore(options(url), silentLogger));
+      const infos = await Promise.all([a!.ensureCollection(), b!.ensureCollection()]);
+      expect(infos.map((i) => i.physicalName)).toEqual(['messages_1', 'messages_1']);
+      expect(double.state.collections.size).toBe(1);
+      // The race really happened: one of the two creations was refused as a conflict.
+      expect(double.requests.filter((r) => r.status === 409).length).toBeGreaterThan(0);
+    } finally {
+      await double.stop();
+    }
+  });
+});

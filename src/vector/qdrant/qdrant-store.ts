@@ -37,6 +37,19 @@ export interface QdrantStoreOptions {
   retry: QdrantRetry;
 }
 
+/**
+ * Two instances starting together may both try to create the collection (or alias): the loser's "already exists"
+ * is success. The describe() that follows checks that what exists is what this instance needs.
+ */
+async function ignoringConflict(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (err) {
+    if (err instanceof ChoirError && /already exists/i.test(err.message)) return;
+    throw err;
+  }
+}
+
 /** The metadata key under which choir records the embedder model of a collection. */
 const MODEL_KEY = 'choir_embedder_model';
 
@@ -115,18 +128,22 @@ export class QdrantVectorStore implements VectorStore {
       const exists = await this.call('check collection', 'read', (c) => c.collectionExists(physicalName));
       if (!exists.exists) {
         this.logger.info({ collection: physicalName, dimension: this.dimension }, 'creating Qdrant collection');
-        await this.call('create collection', 'write', (c) =>
-          c.createCollection(physicalName, {
-            vectors: { size: this.dimension, distance: 'Cosine' },
-            metadata: { [MODEL_KEY]: this.options.model },
-          }),
+        await ignoringConflict(
+          this.call('create collection', 'write', (c) =>
+            c.createCollection(physicalName, {
+              vectors: { size: this.dimension, distance: 'Cosine' },
+              metadata: { [MODEL_KEY]: this.options.model },
+            }),
+          ),
         );
       }
       if (!this.physical) {
-        await this.call('create alias', 'write', (c) =>
-          c.updateCollectionAliases({
-            actions: [{ create_alias: { alias_name: this.collection, collection_name: physicalName } }],
-          }),
+        await ignoringConflict(
+          this.call('create alias', 'write', (c) =>
+            c.updateCollectionAliases({
+              actions: [{ create_alias: { alias_name: this.collection, collection_name: physicalName } }],
+            }),
+          ),
         );
       }
       info = await this.describe();
