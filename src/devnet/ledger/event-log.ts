@@ -11,7 +11,9 @@ export class EventLog {
   private events: LedgerEvent[] = [];
   private offset = 0;
   private baseSeq = 0;
+  /** Slot → its first sequence number. Slots open one after another, so the keys are consecutive. */
   private readonly slotStarts = new Map<number, number>();
+  private oldestStart: number | null = null;
   private readonly listeners = new Set<EventListener>();
 
   /** Sequence number of the oldest retained event. */
@@ -34,6 +36,7 @@ export class EventLog {
   /** Marks where the events of a newly opened slot begin. */
   markSlotStart(slot: number): void {
     this.slotStarts.set(slot, this.nextSeq);
+    if (this.oldestStart === null) this.oldestStart = slot;
   }
 
   /** The first sequence number at or after the start of `slot`, or `null` when that slot is older than the history. */
@@ -49,15 +52,11 @@ export class EventLog {
   }
 
   oldestSlot(): number | null {
-    let oldest: number | null = null;
-    for (const slot of this.slotStarts.keys()) if (oldest === null || slot < oldest) oldest = slot;
-    return oldest;
+    return this.slotStarts.size === 0 ? null : this.oldestStart;
   }
 
   private newestSlot(): number {
-    let newest = -1;
-    for (const slot of this.slotStarts.keys()) if (slot > newest) newest = slot;
-    return newest;
+    return this.slotStarts.size === 0 || this.oldestStart === null ? -1 : this.oldestStart + this.slotStarts.size - 1;
   }
 
   get(seq: number): LedgerEvent | undefined {
@@ -66,7 +65,11 @@ export class EventLog {
 
   /** Drops the events of slots older than `minSlot` from the front. */
   trimBefore(minSlot: number): void {
-    for (const slot of [...this.slotStarts.keys()]) if (slot < minSlot) this.slotStarts.delete(slot);
+    // Deleted by key from the oldest on: iterating a Map from its front after many deletions walks their holes.
+    while (this.oldestStart !== null && this.oldestStart < minSlot && this.slotStarts.size > 0) {
+      this.slotStarts.delete(this.oldestStart);
+      this.oldestStart++;
+    }
     const keepFrom = this.slotStarts.get(minSlot) ?? this.firstSeq;
     while (this.firstSeq < keepFrom) this.offset++;
     // Compact the array once the dropped prefix is large, so trimming stays amortised O(1).

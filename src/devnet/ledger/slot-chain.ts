@@ -15,6 +15,11 @@ export class SlotChain {
   private readonly slots = new Map<number, SlotRecord>();
   /** Block height of every blockhash still inside the validity window (kept apart from the trimmed history). */
   private readonly heightByHash = new Map<string, number>();
+  /** The same hashes in order, to expire them from the front without iterating the map. */
+  private hashQueue: { hash: string; height: number }[] = [];
+  private hashHead = 0;
+  /** Slot records exist for every slot number from this one to the open slot. */
+  private oldestRecord = 0;
   private awaitingFinality: number[] = [];
   openSlot = 1;
   processedSlot = 0;
@@ -37,9 +42,16 @@ export class SlotChain {
     const record: SlotRecord = { ...fields, blockhash, transactions: [] };
     this.slots.set(record.slot, record);
     this.heightByHash.set(blockhash, record.blockHeight);
-    for (const [hash, height] of this.heightByHash) {
-      if (height + BLOCKHASH_VALIDITY_BLOCKS >= record.blockHeight) break;
-      this.heightByHash.delete(hash);
+    this.hashQueue.push({ hash: blockhash, height: record.blockHeight });
+    while (this.hashHead < this.hashQueue.length) {
+      const oldest = this.hashQueue[this.hashHead]!;
+      if (oldest.height + BLOCKHASH_VALIDITY_BLOCKS >= record.blockHeight) break;
+      this.heightByHash.delete(oldest.hash);
+      this.hashHead++;
+    }
+    if (this.hashHead > 1024) {
+      this.hashQueue = this.hashQueue.slice(this.hashHead);
+      this.hashHead = 0;
     }
     return record;
   }
@@ -150,16 +162,17 @@ export class SlotChain {
   /** Forgets slots older than `minSlot`; returns the signatures of their transactions. */
   trimBefore(minSlot: number): string[] {
     const dropped: string[] = [];
-    for (const [slot, record] of this.slots) {
-      if (slot >= minSlot || slot >= this.finalizedSlot) break;
-      dropped.push(...record.transactions);
-      this.slots.delete(slot);
+    // By key from the oldest on: iterating a Map from its front after many deletions walks their holes.
+    while (this.oldestRecord < minSlot && this.oldestRecord < this.finalizedSlot) {
+      const record = this.slots.get(this.oldestRecord);
+      if (record) dropped.push(...record.transactions);
+      this.slots.delete(this.oldestRecord);
+      this.oldestRecord++;
     }
     return dropped;
   }
 
   oldestSlot(): number {
-    for (const slot of this.slots.keys()) return slot;
-    return 0;
+    return this.oldestRecord;
   }
 }
