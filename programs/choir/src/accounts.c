@@ -46,18 +46,70 @@ static void message_seeds(Bytes seeds[4], const Pubkey *thread, const u8 *conten
   seeds[3].len = 1;
 }
 
-/* Finds the canonical bump and checks `expected` is that address (new accounts: the canonical bump only). */
-static u64 find_pda(const Bytes *seeds, u64 count, const Pubkey *program_id, const Pubkey *expected, u8 *bump) {
-  Pubkey derived;
-  if (sol_try_find_program_address(seeds, count, program_id, &derived, bump) != 0) return ERR_INVALID_PDA;
-  return key_equal(&derived, expected) ? 0 : ERR_INVALID_PDA;
+static const u8 PDA_MARKER[21] = {'P', 'r', 'o', 'g', 'r', 'a', 'm', 'D', 'e', 'r', 'i', 'v', 'e', 'd',
+                                   'A', 'd', 'd', 'r', 'e', 's', 's'};
+
+/*
+ * PDAs are derived here from two cheap syscalls instead of sol_create_program_address /
+ * sol_try_find_program_address (1,500 CU per bump tried): the address for seeds s and bump b is
+ * sha256(s... || b || program_id || "ProgramDerivedAddress") when those 32 bytes are NOT an ed25519 point, which
+ * is exactly the runtime's create_program_address (same hash, same curve25519-dalek decompression check behind
+ * sol_curve_validate_point). One try costs sol_sha256 (~165 CU) + sol_curve_validate_point (159 CU).
+ *
+ * `seeds` holds `count` seeds followed by a slot whose addr is the bump byte (thread_seeds / message_seeds), so the
+ * same array can sign the System CPI afterwards.
+ */
+#define MAX_PDA_SEEDS 3
+
+typedef struct {
+  Bytes parts[MAX_PDA_SEEDS + 3]; /* seeds..., bump, program id, marker */
+  u64 count;
+} PdaPreimage;
+
+static void pda_preimage(PdaPreimage *p, const Bytes *seeds, u64 count, const Pubkey *program_id) {
+  for (u64 i = 0; i <= count; i++) p->parts[i] = seeds[i]; /* the seeds and the bump slot */
+  p->parts[count + 1].addr = program_id->x;
+  p->parts[count + 1].len = 32;
+  p->parts[count + 2].addr = PDA_MARKER;
+  p->parts[count + 2].len = sizeof(PDA_MARKER);
+  p->count = count + 3;
 }
 
-/* Re-derives an existing PDA from its stored (canonical) bump: one hash instead of a search. */
-static u64 check_pda(const Bytes *seeds, u64 count, const Pubkey *program_id, const Pubkey *expected) {
+/* Hashes the preimage with the bump byte it currently points at; `off_curve` says whether that is a PDA. */
+static u64 pda_try(const PdaPreimage *p, Pubkey *out, bool_t *off_curve) {
+  if (sol_sha256(p->parts, p->count, out->x) != 0) return ERR_SYSCALL_FAILED;
+  u8 unused;
+  *off_curve = sol_curve_validate_point(CURVE25519_EDWARDS, out->x, &unused) != 0;
+  return 0;
+}
+
+/*
+ * Finds the canonical bump (the first of 255, 254, ..., 1 whose hash is off the curve, as
+ * sol_try_find_program_address and web3's findProgramAddressSync do: bump 0 is never tried) and checks `expected`
+ * is that address (new accounts: the canonical bump only). `bump` must be the byte seeds[count] points at: each try
+ * writes it, and the hash (then the CPI signature) reads it through the seeds.
+ */
+static u64 find_pda(const Bytes *seeds, u64 count, const Pubkey *program_id, const Pubkey *expected, u8 *bump) {
+  PdaPreimage p;
+  pda_preimage(&p, seeds, count, program_id);
   Pubkey derived;
-  if (sol_create_program_address(seeds, count, program_id, &derived) != 0) return ERR_INVALID_PDA;
-  return key_equal(&derived, expected) ? 0 : ERR_INVALID_PDA;
+  bool_t off_curve;
+  for (u64 b = 255; b >= 1; b--) {
+    *bump = (u8)b;
+    TRY(pda_try(&p, &derived, &off_curve));
+    if (off_curve) return key_equal(&derived, expected) ? 0 : ERR_INVALID_PDA;
+  }
+  return ERR_INVALID_PDA;
+}
+
+/* Re-derives an existing PDA from its stored (canonical) bump, which seeds[count] points at: one try. */
+static u64 check_pda(const Bytes *seeds, u64 count, const Pubkey *program_id, const Pubkey *expected) {
+  PdaPreimage p;
+  pda_preimage(&p, seeds, count, program_id);
+  Pubkey derived;
+  bool_t off_curve;
+  TRY(pda_try(&p, &derived, &off_curve));
+  return off_curve && key_equal(&derived, expected) ? 0 : ERR_INVALID_PDA;
 }
 
 /* A writable, program-owned Thread at its PDA. */
@@ -71,7 +123,7 @@ static u64 load_thread(const Account *a, const Pubkey *program_id, Thread **out)
     return ERR_INVALID_ACCOUNT_DATA;
   Bytes seeds[3];
   thread_seeds(seeds, &t->thread_id, &t->bump);
-  TRY(check_pda(seeds, 3, program_id, a->key));
+  TRY(check_pda(seeds, 2, program_id, a->key));
   *out = t;
   return 0;
 }
@@ -88,7 +140,7 @@ static u64 load_message(const Account *a, const Pubkey *program_id, const Accoun
   if (!bytes_equal(m->content_hash, content_hash, 32)) return ERR_CONTENT_HASH_MISMATCH;
   Bytes seeds[4];
   message_seeds(seeds, &m->thread, m->content_hash, &m->bump);
-  TRY(check_pda(seeds, 4, program_id, a->key));
+  TRY(check_pda(seeds, 3, program_id, a->key));
   *out = m;
   return 0;
 }

@@ -75,12 +75,16 @@ extern u64 sol_sha256(const Bytes *inputs, u64 count, u8 *out);
 extern u64 sol_create_program_address(const Bytes *seeds, u64 count, const Pubkey *program_id, Pubkey *out);
 extern u64 sol_try_find_program_address(const Bytes *seeds, u64 count, const Pubkey *program_id, Pubkey *out,
                                         u8 *bump);
+/* curve25519 point validation: returns 0 when the 32 bytes decompress to a point ON the curve, 1 when they do not
+ * (the third argument is unused by the runtime). 159 CU for curve id 0. */
+extern u64 sol_curve_validate_point(u64 curve_id, const u8 *point, u8 *result);
 extern u64 sol_invoke_signed_c(const CpiInstruction *ix, const Account *infos, u64 infos_len,
                                const SignerSeeds *signers, u64 signers_len);
 extern u64 sol_get_clock_sysvar(Clock *out);
 extern u64 sol_get_rent_sysvar(Rent *out);
 
 #define SUCCESS 0
+#define CURVE25519_EDWARDS 0
 
 static inline u64 load_u64(const u8 *p) {
   u64 v = 0;

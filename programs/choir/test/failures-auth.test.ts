@@ -1,5 +1,5 @@
 // Failure paths around who may act: signers, co-authorship and relayed (Ed25519) signatures.
-import { Ed25519Program, Keypair, SystemProgram } from '@solana/web3.js';
+import { Ed25519Program, Keypair, SystemProgram, type TransactionInstruction } from '@solana/web3.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   contentHash,
@@ -16,7 +16,16 @@ import {
   voteCanonicalMessage,
   voteInstruction,
 } from '../client/index.js';
-import { Chain, createThreadFor, randomId, SOL, withAccount, withData } from './harness.js';
+import {
+  Chain,
+  createThreadFor,
+  randomId,
+  relayedCreateThread,
+  relayedSubmitMessage,
+  SOL,
+  withAccount,
+  withData,
+} from './harness.js';
 
 describe('choir program: signers and relayed signatures', () => {
   let chain: Chain;
@@ -50,10 +59,8 @@ describe('choir program: signers and relayed signatures', () => {
       contentHash: contentHash('x'),
     });
     expect(chain.fail([signed], [mallory])).toBe(ProgramError.NotCoAuthor);
-    const { ix, msg } = relayedMessage(thread, mallory, 'y');
-    expect(chain.fail(relayed(ix, mallory.publicKey, msg, signEd25519(msg, mallory)), [relayer])).toBe(
-      ProgramError.NotCoAuthor,
-    );
+    const byMallory = relayedSubmitMessage(relayer.publicKey, mallory, thread, contentHash('y'));
+    expect(chain.fail(byMallory, [relayer])).toBe(ProgramError.NotCoAuthor);
   });
 
   it('rejects a vote or divest by a non-co-author, and a spec by a co-author', () => {
@@ -155,8 +162,10 @@ describe('choir program: signers and relayed signatures', () => {
 
   it('rejects an Ed25519 instruction whose data points into another instruction', () => {
     const thread = createThreadFor(chain, [alice, bob]);
-    const { ix, msg } = relayedMessage(thread, alice, 'indexes');
-    const [ed, program] = relayed(ix, alice.publicKey, msg, signEd25519(msg, alice));
+    const [ed, program] = relayedSubmitMessage(relayer.publicKey, alice, thread, contentHash('indexes')) as [
+      TransactionInstruction,
+      TransactionInstruction,
+    ];
     const data = Buffer.from(ed.data);
     data.writeUInt16LE(0, 2 + 12); // message instruction index 0: the precompile itself, still a valid signature
     expect(chain.fail([withData(ed, data), program], [relayer])).toBe(ProgramError.InvalidEd25519Instruction);
@@ -164,8 +173,10 @@ describe('choir program: signers and relayed signatures', () => {
 
   it('rejects an Ed25519 instruction that is not immediately before the call', () => {
     const thread = createThreadFor(chain, [alice, bob]);
-    const { ix, msg } = relayedMessage(thread, alice, 'order');
-    const [ed, program] = relayed(ix, alice.publicKey, msg, signEd25519(msg, alice));
+    const [ed, program] = relayedSubmitMessage(relayer.publicKey, alice, thread, contentHash('order')) as [
+      TransactionInstruction,
+      TransactionInstruction,
+    ];
     const spacer = SystemProgram.transfer({ fromPubkey: relayer.publicKey, toPubkey: bob.publicKey, lamports: 1 });
     expect(chain.fail([ed, spacer, program], [relayer])).toBe(ProgramError.MissingEd25519Instruction);
     expect(chain.fail([program, ed], [relayer])).toBe(ProgramError.MissingEd25519Instruction);
@@ -185,17 +196,8 @@ describe('choir program: signers and relayed signatures', () => {
     const offline = Keypair.generate();
     const threadId = randomId();
     const coAuthors = [offline.publicKey, bob.publicKey];
-    const create = createThreadInstruction({
-      payer: relayer.publicKey,
-      creator: offline.publicKey,
-      threadId,
-      coAuthors,
-      minStake: SOL,
-      relayed: true,
-    });
-    const msg = threadCanonicalMessage(threadId, coAuthors);
     const before = chain.balance(offline.publicKey);
-    chain.ok(relayed(create, offline.publicKey, msg, signEd25519(msg, offline)), [relayer]);
+    chain.ok(relayedCreateThread(relayer.publicKey, offline, { threadId, coAuthors, minStake: SOL }), [relayer]);
     expect(chain.balance(offline.publicKey)).toBe(before);
   });
 });

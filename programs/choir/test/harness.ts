@@ -4,6 +4,8 @@ import { type Address, address, lamports } from '@solana/kit';
 import { Keypair, type PublicKey, TransactionInstruction } from '@solana/web3.js';
 import { Clock, LiteSVM, type TransactionMetadata } from 'litesvm';
 import {
+  CHOIR_PROGRAM_ID,
+  type CreateThreadArgs,
   createThreadInstruction,
   decodeMessageAccount,
   decodeThreadAccount,
@@ -12,10 +14,18 @@ import {
   findThreadAddress,
   isFailure,
   type MessageAccount,
+  messageCanonicalMessage,
   parseProgramErrorCode,
+  relayed,
   type SendResult,
   sendInstructions,
+  signEd25519,
+  submitMessageInstruction,
   type ThreadAccount,
+  threadCanonicalMessage,
+  type VoteArgs,
+  voteCanonicalMessage,
+  voteInstruction,
 } from '../client/index.js';
 
 export const SOL = 1_000_000_000n;
@@ -23,16 +33,19 @@ export const START_TIME = 1_750_000_000n;
 
 export const addr = (key: PublicKey): Address => address(key.toBase58());
 
+const CONSUMED_LINE = new RegExp(`^Program ${CHOIR_PROGRAM_ID.toBase58()} consumed (\\d+) of`);
+
 export class Chain {
   readonly svm: LiteSVM;
   readonly deployer = Keypair.generate();
   private slot = 1n;
   private time = START_TIME;
 
-  constructor() {
+  /** `elf`: another build of the program (default: the committed choir.so). */
+  constructor(options: { elf?: Uint8Array } = {}) {
     this.svm = new LiteSVM();
     this.fund(this.deployer, 100n * SOL);
-    deployProgram(this.svm, { payer: this.deployer });
+    deployProgram(this.svm, { payer: this.deployer }, options.elf);
     this.setTime(START_TIME);
   }
 
@@ -77,6 +90,16 @@ export class Chain {
     const res = this.send(ixs, signers);
     if (!isFailure(res)) throw new Error('transaction unexpectedly succeeded');
     return parseProgramErrorCode(res);
+  }
+
+  /** Sends, expects success, returns the compute units the Choir program consumed ("Program <id> consumed N"). */
+  units(ixs: readonly TransactionInstruction[], signers: readonly Keypair[]): number {
+    const consumed = this.ok(ixs, signers)
+      .logs()
+      .map((l) => CONSUMED_LINE.exec(l)?.[1])
+      .find((v) => v !== undefined);
+    if (consumed === undefined) throw new Error('no consumption line for the Choir program in the logs');
+    return Number(consumed);
   }
 
   failure(ixs: readonly TransactionInstruction[], signers: readonly Keypair[]): string {
@@ -163,4 +186,33 @@ export function feeOf(result: SendResult): bigint {
   const m = /fee: (\d+)/.exec(result.toString());
   if (!m?.[1]) throw new Error(`no fee in ${result.toString()}`);
   return BigInt(m[1]);
+}
+
+// Relayed calls: `relayer` pays and sends; the authority signs the canonical message off-chain.
+
+export function relayedCreateThread(
+  relayer: PublicKey,
+  creator: Keypair,
+  args: Omit<CreateThreadArgs, 'payer' | 'creator' | 'relayed'>,
+): TransactionInstruction[] {
+  const ix = createThreadInstruction({ ...args, payer: relayer, creator: creator.publicKey, relayed: true });
+  const msg = threadCanonicalMessage(args.threadId, args.coAuthors);
+  return relayed(ix, creator.publicKey, msg, signEd25519(msg, creator));
+}
+
+export function relayedSubmitMessage(
+  relayer: PublicKey,
+  author: Keypair,
+  thread: PublicKey,
+  contentHash: Uint8Array,
+): TransactionInstruction[] {
+  const ix = submitMessageInstruction({ payer: relayer, author: author.publicKey, thread, contentHash, relayed: true });
+  const msg = messageCanonicalMessage(thread, contentHash);
+  return relayed(ix, author.publicKey, msg, signEd25519(msg, author));
+}
+
+export function relayedVote(voter: Keypair, args: Omit<VoteArgs, 'voter' | 'relayed'>): TransactionInstruction[] {
+  const ix = voteInstruction({ ...args, voter: voter.publicKey, relayed: true });
+  const msg = voteCanonicalMessage(findMessageAddress(args.thread, args.contentHash, args.programId)[0], args.approve);
+  return relayed(ix, voter.publicKey, msg, signEd25519(msg, voter));
 }

@@ -10,14 +10,11 @@ import {
   divestInstruction,
   expireSpecInstruction,
   findThreadAddress,
-  messageCanonicalMessage,
-  relayed,
-  signEd25519,
   submitMessageInstruction,
   submitSpecInstruction,
   voteInstruction,
 } from '../client/index.js';
-import { Chain, feeOf, SOL } from './harness.js';
+import { Chain, feeOf, relayedSubmitMessage, SOL } from './harness.js';
 import { brokenInvariants, readProgramState, totalLamports } from './invariants.js';
 
 type Action =
@@ -206,15 +203,7 @@ describe('choir program: random instruction sequences keep the invariants', () =
             ],
             signers: [author],
           };
-        const ix = submitMessageInstruction({
-          payer: relayer.publicKey,
-          author: author.publicKey,
-          thread: t.address,
-          contentHash: hash,
-          relayed: true,
-        });
-        const msg = messageCanonicalMessage(t.address, hash);
-        return { ixs: relayed(ix, author.publicKey, msg, signEd25519(msg, author)), signers: [relayer] };
+        return { ixs: relayedSubmitMessage(relayer.publicKey, author, t.address, hash), signers: [relayer] };
       }
       case 'spec': {
         const t = pick(threads, a.thread);

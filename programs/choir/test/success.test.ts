@@ -9,18 +9,22 @@ import {
   expireSpecInstruction,
   findMessageAddress,
   MESSAGE_ACCOUNT_SIZE,
-  messageCanonicalMessage,
   nextContentRoot,
-  relayed,
-  signEd25519,
   submitMessageInstruction,
   submitSpecInstruction,
   THREAD_ACCOUNT_SIZE,
-  threadCanonicalMessage,
-  voteCanonicalMessage,
   voteInstruction,
 } from '../client/index.js';
-import { addr, Chain, randomId, SOL, threadAddress } from './harness.js';
+import {
+  addr,
+  Chain,
+  randomId,
+  relayedCreateThread,
+  relayedSubmitMessage,
+  relayedVote,
+  SOL,
+  threadAddress,
+} from './harness.js';
 
 describe('choir program success paths (deployed through BPF Loader Upgradeable)', () => {
   let chain: Chain;
@@ -87,16 +91,7 @@ describe('choir program success paths (deployed through BPF Loader Upgradeable)'
     const offline = Keypair.generate();
     const threadId = randomId();
     const coAuthors = [offline.publicKey];
-    const ix = createThreadInstruction({
-      payer: relayer.publicKey,
-      creator: offline.publicKey,
-      threadId,
-      coAuthors,
-      minStake: 0n,
-      relayed: true,
-    });
-    const msg = threadCanonicalMessage(threadId, coAuthors);
-    chain.ok(relayed(ix, offline.publicKey, msg, signEd25519(msg, offline)), [relayer]);
+    chain.ok(relayedCreateThread(relayer.publicKey, offline, { threadId, coAuthors, minStake: 0n }), [relayer]);
     expect(chain.thread(threadAddress(threadId)).creator).toBe(offline.publicKey.toBase58());
   });
 
@@ -109,15 +104,7 @@ describe('choir program success paths (deployed through BPF Loader Upgradeable)'
     );
     const relayer = chain.newFunded();
     const h2 = contentHash('relayed hello');
-    const ix = submitMessageInstruction({
-      payer: relayer.publicKey,
-      author: second.publicKey,
-      thread,
-      contentHash: h2,
-      relayed: true,
-    });
-    const msg = messageCanonicalMessage(thread, h2);
-    chain.ok(relayed(ix, second.publicKey, msg, signEd25519(msg, second)), [relayer]);
+    chain.ok(relayedSubmitMessage(relayer.publicKey, second, thread, h2), [relayer]);
     const t = chain.thread(thread);
     expect(t.messageCount).toBe(2n);
     expect(t.contentRoot).toEqual(nextContentRoot(nextContentRoot(new Uint8Array(32), h1), h2));
@@ -153,16 +140,7 @@ describe('choir program success paths (deployed through BPF Loader Upgradeable)'
     const threadBefore = chain.balance(thread);
     const relayer = chain.newFunded();
     const payees = [creator.publicKey, second.publicKey];
-    const ix = voteInstruction({
-      voter: second.publicKey,
-      thread,
-      contentHash: h,
-      approve: true,
-      payees,
-      relayed: true,
-    });
-    const msg = voteCanonicalMessage(messageAddress, true);
-    chain.ok(relayed(ix, second.publicKey, msg, signEd25519(msg, second)), [relayer]);
+    chain.ok(relayedVote(second, { thread, contentHash: h, approve: true, payees }), [relayer]);
 
     const share = stake / 2n;
     expect(chain.balance(creator.publicKey)).toBe(before[0]! + share);

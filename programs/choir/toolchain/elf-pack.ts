@@ -40,6 +40,7 @@ export const ALLOWED_SYSCALLS = new Set([
   'sol_sha256',
   'sol_create_program_address',
   'sol_try_find_program_address',
+  'sol_curve_validate_point',
   'sol_invoke_signed_c',
   'sol_get_clock_sysvar',
   'sol_get_rent_sysvar',
