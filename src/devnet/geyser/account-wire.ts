@@ -33,6 +33,13 @@ function varintBytes(value: bigint): Uint8Array {
   return Uint8Array.from(out);
 }
 
+/** Varint bytes of a non-negative safe integer (lengths, slots). */
+function varintNumber(value: number): Uint8Array {
+  const out = new Uint8Array(varintSize(value));
+  new Writer(Buffer.from(out.buffer)).varint(value);
+  return out;
+}
+
 class Writer {
   pos: number;
   constructor(
@@ -90,7 +97,7 @@ function accountMessage(event: AccountEvent, slices: { offset: number; length: n
   if (slices.length > 0) data = Buffer.concat(slices.map((s) => data.subarray(s.offset, s.offset + s.length)));
   const parts: Uint8Array[] = [];
   const field = (tag: number, bytes: Uint8Array) => {
-    parts.push(Uint8Array.of(tag), varintBytes(BigInt(bytes.length)), bytes);
+    parts.push(Uint8Array.of(tag), varintNumber(bytes.length), bytes);
   };
   field(10, keyBytes(event.pubkey));
   const lamports = u64Field(16, account?.lamports ?? 0n);
@@ -105,7 +112,7 @@ function accountMessage(event: AccountEvent, slices: { offset: number; length: n
   if (event.txnSignatureBytes !== null) field(66, event.txnSignatureBytes);
   const info = Buffer.concat(parts);
   const slot = u64Field(16, BigInt(event.slot));
-  return Buffer.concat([Uint8Array.of(10), varintBytes(BigInt(info.length)), info, slot ?? new Uint8Array()]);
+  return Buffer.concat([Uint8Array.of(10), varintNumber(info.length), info, slot ?? new Uint8Array()]);
 }
 
 const shared = new WeakMap<AccountEvent, Buffer>();

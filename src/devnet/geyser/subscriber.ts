@@ -61,7 +61,7 @@ export class Subscriber {
     this.pingTimer = setInterval(() => this.writeNow(encodePing()), options.pingIntervalMs);
     this.pingTimer.unref();
     call.on('data', (request: SubscribeRequest) => this.onRequest(request));
-    call.on('end', () => this.close());
+    // 'end' (the client closed its side of the stream) is not the end of the subscription: updates keep flowing.
     call.on('cancelled', () => this.close());
     call.on('error', () => this.close());
     call.on('close', () => this.close());
