@@ -1,5 +1,13 @@
 import { createSolanaRpc } from '@solana/kit';
-import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SendTransactionError, Transaction } from '@solana/web3.js';
+import {
+  Connection,
+  Keypair,
+  LAMPORTS_PER_SOL,
+  PublicKey,
+  SendTransactionError,
+  SystemProgram,
+  Transaction,
+} from '@solana/web3.js';
 import bs58 from 'bs58';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -114,6 +122,21 @@ describe('devnet JSON-RPC with @solana/web3.js and @solana/kit', () => {
     expect((err as SendTransactionError).transactionError.message).toContain('custom program error');
     const logs = await (err as SendTransactionError).getLogs(connection);
     expect(logs.join('\n')).toContain(`Program ${CHOIR_PROGRAM_ID.toBase58()} failed`);
+  });
+
+  it('simulates without committing and prices a message', async () => {
+    const before = await connection.getBalance(payer.publicKey, 'processed');
+    const to = Keypair.generate().publicKey;
+    const { blockhash } = await connection.getLatestBlockhash('processed');
+    const tx = new Transaction({ feePayer: payer.publicKey, recentBlockhash: blockhash }).add(
+      SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: to, lamports: LAMPORTS_PER_SOL }),
+    );
+    const simulated = await connection.simulateTransaction(tx);
+    expect(simulated.value.err).toBeNull();
+    expect(simulated.value.logs).toContain('Program 11111111111111111111111111111111 success');
+    expect(await connection.getBalance(payer.publicKey, 'processed')).toBe(before);
+    expect(await connection.getBalance(to, 'processed')).toBe(0);
+    expect((await connection.getFeeForMessage(tx.compileMessage(), 'processed')).value).toBe(5000);
   });
 
   it('answers @solana/kit RPC calls', async () => {
