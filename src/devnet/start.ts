@@ -80,7 +80,7 @@ export async function startDevnet(
       close: async () => {
         if (clock) clearInterval(clock);
         for (const close of closers.reverse()) await close();
-        ledger.flush();
+        ledger.checkpoint();
         log.info('devnet stopped');
       },
     };

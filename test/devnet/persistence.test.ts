@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Connection, Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
 import { SubscribeRequest, type SubscribeUpdate } from '@triton-one/yellowstone-grpc';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -53,6 +55,49 @@ describe('devnet persistence under the data directory', () => {
     // Write versions keep growing after a restart.
     await again.requestAirdrop(user.publicKey, LAMPORTS_PER_SOL);
     expect(devnet.ledger.currentWriteVersion).toBeGreaterThan(writeVersion);
+  });
+
+  it('checkpoints on close: the journal keeps only the retained history, and the chain comes back the same', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const historySlots = 64;
+    const user = Keypair.generate();
+    let expectedBalance = 0;
+    let slot = 0;
+    let writeVersion = 0n;
+    for (let round = 0; round < 3; round++) {
+      devnet = await testDevnet({ dataDir: dir.path, historySlots }, {});
+      const connection = new Connection(devnet.rpcUrl, 'processed');
+      if (round > 0) {
+        expect(devnet.ledger.chain.openSlot).toBe(slot);
+        expect(devnet.ledger.currentWriteVersion).toBe(writeVersion);
+        expect(await connection.getBalance(user.publicKey, 'finalized')).toBe(expectedBalance);
+      }
+      await connection.requestAirdrop(user.publicKey, LAMPORTS_PER_SOL * (round + 1));
+      expectedBalance += LAMPORTS_PER_SOL * (round + 1);
+      devnet.tick(100); // well past the history: older entries leave the journal at the checkpoint
+      slot = devnet.ledger.chain.openSlot;
+      writeVersion = devnet.ledger.currentWriteVersion;
+      await devnet.close();
+      devnet = undefined;
+      const files = readdirSync(dir.path);
+      if (round > 0) expect(files.filter((f) => f.startsWith('journal-'))).toHaveLength(1);
+      const journal = files.find((f) => f.startsWith('journal-'));
+      if (journal) {
+        const lines = readFileSync(join(dir.path, journal), 'utf8').trim().split('\n');
+        expect(lines.length).toBeLessThan(historySlots + 10);
+      }
+    }
+    // Replay within the retained history still works after the restarts.
+    devnet = await testDevnet({ dataDir: dir.path, historySlots }, {});
+    const oldest = devnet.ledger.events.oldestSlot()!;
+    const replay = await subscribe(
+      devnet.geyserUrl,
+      SubscribeRequest.fromPartial({ slots: { s: {} }, fromSlot: String(oldest) }),
+    );
+    await until(() => replay.updates.length > 10, 'replayed slots');
+    expect(Number(replay.updates[0]!.slot!.slot)).toBeGreaterThanOrEqual(oldest - 40);
+    replay.close();
   });
 
   it('gives a fresh data directory a new genesis hash', async () => {

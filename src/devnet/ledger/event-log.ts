@@ -39,6 +39,13 @@ export class EventLog {
     if (this.oldestStart === null) this.oldestStart = slot;
   }
 
+  /** Starts slot bookkeeping over at `slot` (a ledger resuming from a compacted journal). */
+  resetSlots(slot: number): void {
+    this.slotStarts.clear();
+    this.oldestStart = null;
+    this.markSlotStart(slot);
+  }
+
   /** The first sequence number at or after the start of `slot`, or `null` when that slot is older than the history. */
   seqForSlot(slot: number): number | null {
     const oldest = this.oldestSlot();

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccountWrite } from './execute.js';
 import type { TransactionRecord } from './types.js';
@@ -10,7 +10,17 @@ import type { TransactionRecord } from './types.js';
 export type JournalEntry =
   | { readonly t: 'tx'; readonly record: TransactionRecord; readonly writes: (AccountWrite & { wv: bigint })[] }
   | { readonly t: 'tick'; readonly now: number }
-  | { readonly t: 'dead' };
+  | { readonly t: 'dead' }
+  /** First line of a compacted journal: the chain resumes with `slot` open on a finalized `parent`. */
+  | {
+      readonly t: 'base';
+      readonly slot: number;
+      readonly parent: number;
+      readonly blockHeight: number;
+      readonly now: number;
+      /** The newest write version so far (the entries that carried it may be gone). */
+      readonly writeVersion: bigint;
+    };
 
 export interface GenesisInfo {
   readonly genesisHash: string;
@@ -48,14 +58,24 @@ function reviver(_key: string, value: unknown): unknown {
 }
 
 /**
- * The ledger's files under its data directory: `genesis.json`, `genesis.state` (a LiteSVM snapshot taken right
- * after genesis and the program deploy) and `journal.jsonl`. Entries are buffered and written once per slot, so
- * a crash loses at most the open slot: the one a real validator would also have lost.
+ * The ledger's files under its data directory: `genesis.json`, a LiteSVM snapshot and the journal appended since
+ * it. Generation 0 is `genesis.state` (right after genesis and the program deploy) + `journal.jsonl`; a checkpoint
+ * writes generation n as `state-n.bin` + `journal-n.jsonl` (a `base` line and the entries of the retained history
+ * only), then points `current.json` at it. Replaying a generation's journal on its snapshot rebuilds the chain:
+ * entries carry post-states, so re-applying ones older than the snapshot ends in the same state.
  */
 export class Journal {
   private pending: string[] = [];
+  /** Serialized entries of the retained history, by slot, for the next checkpoint. */
+  private retained: { slot: number; line: string }[] = [];
+  private generation = 0;
+  private linesSinceCheckpoint = 0;
 
-  private constructor(private readonly dir: string) {}
+  private constructor(private readonly dir: string) {
+    const current = join(dir, 'current.json');
+    if (existsSync(current))
+      this.generation = (JSON.parse(readFileSync(current, 'utf8')) as { generation: number }).generation;
+  }
 
   static open(dir: string): Journal {
     mkdirSync(dir, { recursive: true });
@@ -66,13 +86,22 @@ export class Journal {
     return join(this.dir, name);
   }
 
-  hasGenesis(): boolean {
-    return existsSync(this.path('genesis.json')) && existsSync(this.path('genesis.state'));
+  private statePath(generation = this.generation): string {
+    return this.path(generation === 0 ? 'genesis.state' : `state-${generation}.bin`);
   }
 
+  private journalPath(generation = this.generation): string {
+    return this.path(generation === 0 ? 'journal.jsonl' : `journal-${generation}.jsonl`);
+  }
+
+  hasGenesis(): boolean {
+    return existsSync(this.path('genesis.json')) && existsSync(this.statePath());
+  }
+
+  /** Genesis information and the snapshot the current journal applies to. */
   readGenesis(): { info: GenesisInfo; state: Uint8Array } {
     const info = JSON.parse(readFileSync(this.path('genesis.json'), 'utf8')) as GenesisInfo;
-    return { info, state: new Uint8Array(readFileSync(this.path('genesis.state'))) };
+    return { info, state: new Uint8Array(readFileSync(this.statePath())) };
   }
 
   writeGenesis(info: GenesisInfo, state: Uint8Array): void {
@@ -84,9 +113,9 @@ export class Journal {
     writeFileSync(this.path('journal.jsonl'), '');
   }
 
-  *entries(): Generator<JournalEntry> {
-    if (!existsSync(this.path('journal.jsonl'))) return;
-    const text = readFileSync(this.path('journal.jsonl'), 'utf8');
+  *entries(): Generator<{ entry: JournalEntry; line: string }> {
+    if (!existsSync(this.journalPath())) return;
+    const text = readFileSync(this.journalPath(), 'utf8');
     let start = 0;
     while (start < text.length) {
       const end = text.indexOf('\n', start);
@@ -94,17 +123,51 @@ export class Journal {
       if (end === -1) return;
       const line = text.slice(start, end);
       start = end + 1;
-      if (line.length > 0) yield JSON.parse(line, reviver) as JournalEntry;
+      if (line.length > 0) yield { entry: JSON.parse(line, reviver) as JournalEntry, line };
     }
   }
 
-  append(entry: JournalEntry): void {
-    this.pending.push(JSON.stringify(entry, replacer));
+  /** Remembers a replayed line for the next checkpoint. */
+  retain(slot: number, line: string): void {
+    this.retained.push({ slot, line });
+    this.linesSinceCheckpoint++;
+  }
+
+  append(entry: JournalEntry, slot: number): void {
+    const line = JSON.stringify(entry, replacer);
+    this.pending.push(line);
+    this.retain(slot, line);
+  }
+
+  get uncheckpointedLines(): number {
+    return this.linesSinceCheckpoint;
   }
 
   flush(): void {
     if (this.pending.length === 0) return;
-    appendFileSync(this.path('journal.jsonl'), `${this.pending.join('\n')}\n`);
+    appendFileSync(this.journalPath(), `${this.pending.join('\n')}\n`);
     this.pending = [];
+  }
+
+  /** Writes the next generation: `state` (the snapshot now) and the retained entries from `base.slot` on. */
+  checkpoint(state: Uint8Array, base: Extract<JournalEntry, { t: 'base' }>): void {
+    const previous = this.generation;
+    const next = previous + 1;
+    this.retained = this.retained.filter((r) => r.slot >= base.slot);
+    writeFileSync(this.statePath(next), state);
+    const lines = [JSON.stringify(base, replacer), ...this.retained.map((r) => r.line)];
+    writeFileSync(this.journalPath(next), `${lines.join('\n')}\n`);
+    writeFileSync(this.path('current.json.tmp'), JSON.stringify({ generation: next }));
+    renameSync(this.path('current.json.tmp'), this.path('current.json'));
+    this.generation = next;
+    this.pending = [];
+    this.linesSinceCheckpoint = 0;
+    // The genesis snapshot stays (it names the chain); older checkpoints go.
+    if (previous > 0) {
+      rmSync(this.statePath(previous), { force: true });
+      rmSync(this.journalPath(previous), { force: true });
+    } else {
+      writeFileSync(this.journalPath(0), '');
+    }
   }
 }

@@ -33,6 +33,8 @@ export interface LedgerOptions {
 }
 
 const FAUCET_LAMPORTS = 500_000_000n * 1_000_000_000n;
+/** Journal lines between checkpoints (a restart replays at most the retained history plus this many). */
+const CHECKPOINT_LINES = 50_000;
 
 /**
  * A single-node chain: LiteSVM executes, this class keeps slots, commitment, history and persistence. Every state
@@ -113,19 +115,33 @@ export class Ledger {
     return (this.options.now ?? Date.now)();
   }
 
-  private replay(entries: Iterable<JournalEntry>): void {
+  private replay(entries: Iterable<{ entry: JournalEntry; line: string }>): void {
     this.replaying = true;
     try {
-      for (const entry of entries) this.apply(entry);
+      for (const { entry, line } of entries) {
+        if (entry.t !== 'base') this.journal?.retain(this.slotOf(entry), line);
+        this.apply(entry);
+      }
     } finally {
       this.replaying = false;
     }
   }
 
+  /** The slot an entry belongs to (checkpoints keep the entries of the retained history). */
+  private slotOf(entry: JournalEntry): number {
+    if (entry.t === 'tx') return entry.record.slot;
+    if (entry.t === 'base') return entry.slot;
+    return this.chain.openSlot;
+  }
+
   /** The one place state changes: live operations journal an entry and apply it. */
   private apply(entry: JournalEntry): void {
-    if (!this.replaying) this.journal?.append(entry);
+    if (!this.replaying) this.journal?.append(entry, this.slotOf(entry));
     switch (entry.t) {
+      case 'base':
+        this.chain.resetTo(entry.slot, entry.parent, entry.blockHeight, entry.now);
+        if (entry.writeVersion > this.writeVersion) this.writeVersion = entry.writeVersion;
+        break;
       case 'tx':
         this.commitTransaction(entry.record, entry.writes);
         break;
@@ -136,6 +152,7 @@ export class Ledger {
         // Empty slots are cheap to lose in a crash (they come back identical but for block times): flush now and
         // then, while every transaction is flushed at once (see `send`).
         if (this.chain.openSlot % 25 === 0) this.journal?.flush();
+        if (!this.replaying && (this.journal?.uncheckpointedLines ?? 0) > CHECKPOINT_LINES) this.checkpoint();
         break;
       case 'dead':
         this.abandonOpenSlot();
@@ -220,6 +237,29 @@ export class Ledger {
 
   flush(): void {
     this.journal?.flush();
+  }
+
+  /**
+   * Snapshots LiteSVM and rewrites the journal with the retained history only, so restarts replay a bounded
+   * journal. Runs every CHECKPOINT_LINES journal lines and when the devnet closes.
+   */
+  checkpoint(): void {
+    if (!this.journal) return;
+    const oldest = this.chain.oldestSlot();
+    const record = this.chain.record(oldest);
+    if (oldest < 2 || !record || record.parent === null) {
+      this.journal.flush();
+      return;
+    }
+    this.journal.checkpoint(this.svm.toBytes(), {
+      t: 'base',
+      slot: oldest,
+      parent: record.parent,
+      blockHeight: record.blockHeight,
+      now: record.unixTime,
+      writeVersion: this.writeVersion,
+    });
+    this.options.logger.debug({ slot: this.chain.openSlot, from: oldest }, 'devnet ledger checkpoint');
   }
 
   // ── Reads ─────────────────────────────────────────────────────────────────────────────────────────────────

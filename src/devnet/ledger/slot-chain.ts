@@ -56,6 +56,23 @@ export class SlotChain {
     return record;
   }
 
+  /** Resumes at `slot` (open) on a finalized `parent`: the first line of a compacted journal. */
+  resetTo(slot: number, parent: number, blockHeight: number, now: number): void {
+    this.slots.clear();
+    this.heightByHash.clear();
+    this.hashQueue = [];
+    this.hashHead = 0;
+    this.awaitingFinality = [];
+    this.insert({ slot: parent, parent: null, blockHeight: blockHeight - 1, unixTime: now, status: 'finalized' });
+    this.insert({ slot, parent, blockHeight, unixTime: now, status: 'open' });
+    this.oldestRecord = parent;
+    this.openSlot = slot;
+    this.processedSlot = parent;
+    this.confirmedSlot = parent;
+    this.finalizedSlot = parent;
+    this.events.resetSlots(slot);
+  }
+
   record(slot: number): SlotRecord | undefined {
     return this.slots.get(slot);
   }
