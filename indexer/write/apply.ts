@@ -46,6 +46,8 @@ export interface UndoEntry {
 
 export interface ApplyResult {
   readonly threads: ThreadRow[];
+  /** The threads among `threads` whose co-author list changed (or that are new). */
+  readonly coAuthorChanges: ThreadRow[];
   readonly messages: MessageRow[];
   readonly votes: VoteRow[];
   readonly events: NewEvent[];
@@ -63,7 +65,7 @@ export type VectorPayloadWork =
   | { readonly contentHashes: string[]; readonly patch: { status: string; slot: number } }
   | { readonly threadId: string; readonly patch: { co_authors: string[] } };
 
-export function messageWork(m: MessageRow): OutboxEntry {
+export function messageWork(m: Pick<MessageRow, 'contentHash' | 'status' | 'slot'>): OutboxEntry {
   return {
     kind: VECTOR_PAYLOAD_KIND,
     key: `message:${m.contentHash}`,
@@ -87,6 +89,7 @@ function commitmentAt(slot: bigint, state: LoadedState): Provenance['commitment'
 
 export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdate | TransactionUpdate)[]): ApplyResult {
   const threads = new Map<string, ThreadRow>();
+  const coAuthorChanged = new Set<string>();
   const messages = new Map<string, MessageRow>();
   const votes = new Map<string, VoteRow>();
   const events: NewEvent[] = [];
@@ -100,7 +103,8 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
   const remember = (slot: string, table: UndoTable, key: string, image: UndoEntry['image']) => {
     if (state.finalizedSlot !== null && BigInt(slot) <= state.finalizedSlot) return;
     const id = `${slot}|${table}|${key}`;
-    if (!undo.has(id)) undo.set(id, { slot, table, key, image: image ? structuredClone(image) : null });
+    // Rows are never mutated in place (each change builds a new object), so the image can be shared.
+    if (!undo.has(id)) undo.set(id, { slot, table, key, image });
   };
 
   for (const u of updates) {
@@ -168,7 +172,10 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
           });
         }
       }
-      if (!before || before.coAuthors.join() !== after.coAuthors.join()) outbox.push(coAuthorsWork(after));
+      if (!before || before.coAuthors.join() !== after.coAuthors.join()) {
+        coAuthorChanged.add(u.pubkey);
+        outbox.push(coAuthorsWork(after));
+      }
       continue;
     }
 
@@ -251,6 +258,7 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
 
   return {
     threads: [...threads.values()],
+    coAuthorChanges: [...threads.values()].filter((t) => coAuthorChanged.has(t.address)),
     messages: [...messages.values()],
     votes: [...votes.values()],
     events,

@@ -12,7 +12,6 @@ import { appendEvents, type NewEvent } from '../../src/events/index.js';
 import { enqueue, type OutboxEntry } from '../../src/pipeline/outbox/index.js';
 import type { SlotUpdate } from '../decode/types.js';
 import { coAuthorsWork, messageWork } from './apply.js';
-import { messageFromRow } from './load-state.js';
 import type { MessageRow, ThreadRow, VoteRow } from './rows.js';
 import { deleteRows, writeMessages, writeThreads, writeVotes } from './write-rows.js';
 
@@ -63,14 +62,18 @@ async function promote(client: pg.ClientBase, level: 'CONFIRMED' | 'FINALIZED', 
       WHERE slot > $1 AND slot <= $2 AND commitment < $3::commitment RETURNING address, slot`,
     range,
   );
-  const messages = await client.query(
+  const messages = await client.query<{
+    content_hash: string;
+    thread_address: string;
+    slot: string;
+    status: MessageRow['status'];
+    has_content: boolean;
+  }>(
     `UPDATE messages SET commitment = $3::commitment,
             status = CASE WHEN status = ANY ($4::message_status[]) THEN $3::text::message_status ELSE status END,
             updated_at = now()
       WHERE slot > $1 AND slot <= $2 AND commitment < $3::commitment
-     RETURNING content_hash, thread_address, author, kind, status, chain_status, index_in_thread, record_address,
-               stake, NULL AS expires_at, approve_bitmap, deny_bitmap, approvals, denials, slot, write_version,
-               tx_signature, instruction_index, commitment, NULL AS chain_created_at, content IS NOT NULL AS has_content`,
+     RETURNING content_hash, thread_address, slot, status, content IS NOT NULL AS has_content`,
     [...range, statuses],
   );
   await client.query(
@@ -90,8 +93,7 @@ async function promote(client: pg.ClientBase, level: 'CONFIRMED' | 'FINALIZED', 
     return g;
   };
   for (const t of threads.rows) group(t.address, t.slot).thread_changed = true;
-  const rows = messages.rows.map(messageFromRow);
-  for (const m of rows) group(m.threadAddress, m.slot as string).hashes.push(m.contentHash);
+  for (const m of messages.rows) group(m.thread_address, m.slot).hashes.push(m.content_hash);
   const events: NewEvent[] = [...groups.keys()].sort().map((id) => {
     const g = groups.get(id) as { thread: string; slot: bigint; thread_changed: boolean; hashes: string[] };
     return {
@@ -102,7 +104,12 @@ async function promote(client: pg.ClientBase, level: 'CONFIRMED' | 'FINALIZED', 
     };
   });
   await appendEvents(client, events);
-  await enqueue(client, rows.filter((m) => m.hasContent).map(messageWork));
+  await enqueue(
+    client,
+    messages.rows
+      .filter((m) => m.has_content)
+      .map((m) => messageWork({ contentHash: m.content_hash, status: m.status, slot: m.slot })),
+  );
   return events.length;
 }
 

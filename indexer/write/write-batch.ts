@@ -68,7 +68,7 @@ export async function writeBatchIn(
     const state = await loadState(client, stream, segment, finalized, confirmed);
     const result = applyUpdates(state, segment);
     segment = [];
-    await writeThreads(client, result.threads);
+    await writeThreads(client, result.threads, result.coAuthorChanges);
     await writeMessages(client, result.messages);
     await writeVotes(client, result.votes);
     await writeUndo(client, stream, result.undo);

@@ -9,7 +9,12 @@ import type { MessageRow, ThreadRow, VoteRow } from './rows.js';
 
 const col = <T, K extends keyof T>(rows: readonly T[], key: K) => rows.map((r) => r[key] ?? null);
 
-export async function writeThreads(client: pg.ClientBase, rows: readonly ThreadRow[]): Promise<void> {
+/** `coAuthorRows`: the threads whose co-author list may differ from the stored one (default: all of them). */
+export async function writeThreads(
+  client: pg.ClientBase,
+  rows: readonly ThreadRow[],
+  coAuthorRows: readonly ThreadRow[] = rows,
+): Promise<void> {
   if (rows.length === 0) return;
   await client.query(
     `INSERT INTO threads (address, thread_id, creator, message_count, spec_count, content_root, min_stake,
@@ -43,7 +48,12 @@ export async function writeThreads(client: pg.ClientBase, rows: readonly ThreadR
       col(rows, 'chainCreatedAt'),
     ],
   );
-  // Co-authors: drop positions beyond the new list (only a rollback shrinks it), then upsert the list.
+  await writeCoAuthors(client, coAuthorRows);
+}
+
+async function writeCoAuthors(client: pg.ClientBase, rows: readonly ThreadRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  // Drop positions beyond the new list (only a rollback shrinks it), then upsert the list.
   await client.query(
     `DELETE FROM thread_co_authors c USING unnest($1::text[], $2::int4[]) AS t(address, n)
       WHERE c.thread_address = t.address AND c.position >= t.n`,

@@ -1,0 +1,205 @@
+// `npm run bench -- indexer-ingest [updates]`: the indexer's end-to-end ingest rate. Real Choir transactions
+// (submit_message: two program account updates each — the thread and the new message) run on the devnet first;
+// then an indexer with an empty cursor subscribes with from_slot and streams the backlog through the devnet's
+// Geyser server and the official client into real Postgres (decode, enrich, batch, set-based writes, events,
+// cursor). Reports updates/s end to end, the batch commit latency p99, and the resume time after a kill (an
+// indexer abandoned mid-stream without cleanup; a new one starts from the committed cursor: time from start to
+// its first committed batch). Readable lines first; the LAST line is `RESULT {json}`.
+import { createHash, randomBytes } from 'node:crypto';
+import { PublicKey, Transaction } from '@solana/web3.js';
+import pg from 'pg';
+import { startIndexer } from '../indexer/indexer.js';
+import { createCursor } from '../indexer/sync/cursor.js';
+import {
+  CHOIR_PROGRAM_ID,
+  createThreadInstruction,
+  findThreadAddress,
+  submitMessageInstruction,
+} from '../programs/choir/client/index.js';
+import { readSection } from '../src/config/section.js';
+import { devnetSection } from '../src/config/sections/devnet.js';
+import { indexerSection } from '../src/config/sections/indexer.js';
+import { type Devnet, startDevnet } from '../src/devnet/index.js';
+import { Signer } from '../src/devnet/ledger/signer.js';
+import { transferTransaction } from '../src/devnet/ledger/system-tx.js';
+import { decodeTransaction } from '../src/devnet/ledger/wire.js';
+import { silentLogger } from '../src/observability/logger.js';
+import { createMigratedDatabase } from '../test/support/postgres.js';
+
+const UPDATES = Number(process.argv[2] ?? 200_000);
+const GOALS = { updatesPerSecond: 50_000, resumeSeconds: 1 };
+const THREADS = 64;
+const TX_PER_SLOT = 250;
+const PER_TX = 8;
+
+function send(devnet: Devnet, payer: Signer, ...ixs: ReturnType<typeof submitMessageInstruction>[]) {
+  const tx = new Transaction({
+    feePayer: new PublicKey(payer.publicKey),
+    recentBlockhash: devnet.ledger.chain.latestBlockhash('processed').blockhash,
+  }).add(...ixs);
+  const message = tx.compileMessage().serialize();
+  const wire = Buffer.concat([Uint8Array.of(1), payer.sign(message), message]);
+  const out = devnet.ledger.send(decodeTransaction(wire));
+  if (!out.landed || out.record.err !== null) throw new Error('transaction failed');
+}
+
+async function generate(devnet: Devnet, updates: number, seed = 0) {
+  const payer = Signer.generate();
+  const fund = transferTransaction(
+    devnet.ledger.faucet,
+    payer.address,
+    10n ** 15n,
+    devnet.ledger.chain.latestBlockhash('processed').blockhash,
+  );
+  devnet.ledger.send(decodeTransaction(fund));
+  const me = new PublicKey(payer.publicKey);
+  const threads: PublicKey[] = [];
+  for (let i = 0; i < THREADS; i++) {
+    const threadId = randomBytes(32);
+    send(devnet, payer, createThreadInstruction({ payer: me, creator: me, threadId, coAuthors: [me], minStake: 0n }));
+    threads.push(findThreadAddress(threadId)[0]);
+  }
+  devnet.tick();
+  // Several messages of one thread per transaction: the thread account is written once per transaction, each
+  // message account once, so a transaction streams PER_TX + 1 program account updates.
+  let produced = 0;
+  let txs = 0;
+  for (let n = 0; produced < updates - THREADS; n++) {
+    const thread = threads[n % THREADS] as PublicKey;
+    const ixs = Array.from({ length: PER_TX }, (_, j) =>
+      submitMessageInstruction({
+        payer: me,
+        author: me,
+        thread,
+        contentHash: createHash('sha256').update(`bench ${seed} ${n} ${j}`).digest(),
+      }),
+    );
+    send(devnet, payer, ...ixs);
+    produced += PER_TX + 1;
+    if (++txs % TX_PER_SLOT === 0) devnet.tick();
+    if (txs % 200 === 0) await new Promise((r) => setImmediate(r));
+  }
+  devnet.tick(4);
+  return THREADS + produced;
+}
+
+const p = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+
+async function main() {
+  const devnet = await startDevnet(
+    {
+      ...readSection(devnetSection, {}),
+      rpcPort: 0,
+      wsPort: 0,
+      geyserPort: 0,
+      slotMs: 0,
+      finalityDepth: 2,
+      subscriberBuffer: 10_000_000,
+    },
+    silentLogger,
+    { inMemory: true },
+  );
+  const db = await createMigratedDatabase();
+  const pool = new pg.Pool({ connectionString: db.url, max: 6 });
+  try {
+    const genStart = performance.now();
+    const total = await generate(devnet, UPDATES);
+    const lastSlot = BigInt(devnet.ledger.chain.slotFor('processed'));
+    console.log(
+      `generated ${total} program account updates in ${((performance.now() - genStart) / 1000).toFixed(1)} s (slots up to ${lastSlot})`,
+    );
+
+    await createCursor(pool, 'choir', 0n, {
+      genesisHash: devnet.ledger.genesisHash,
+      programId: CHOIR_PROGRAM_ID.toBase58(),
+    });
+    const settings = readSection(indexerSection, {
+      GEYSER_URL: devnet.geyserUrl,
+      SOLANA_RPC_URL: devnet.rpcUrl,
+      INDEXER_BATCH_MAX: process.env.INDEXER_BATCH_MAX ?? '5000',
+      INDEXER_BATCH_MS: '20',
+    });
+    const commits: number[] = [];
+    let caughtUp: () => void = () => {};
+    const done = new Promise<void>((r) => {
+      caughtUp = r;
+    });
+    const started = performance.now();
+    const indexer = startIndexer({
+      db: { url: db.url, pool },
+      settings,
+      logger: silentLogger,
+      onCommit: ({ seconds, cursor, applied }) => {
+        commits.push(seconds);
+        if (process.env.BENCH_TRACE)
+          console.log(
+            `t=${((performance.now() - started) / 1000).toFixed(2)} batch=${applied} commit=${(seconds * 1000).toFixed(0)}ms`,
+          );
+        // The open slot has no updates; the cursor reaches the slot before the last closed one.
+        if (cursor !== null && cursor >= lastSlot - 2n) caughtUp();
+      },
+    });
+    await done;
+    const seconds = (performance.now() - started) / 1000;
+    const applied = indexer.status().updatesApplied;
+    const { rows } = await pool.query(
+      'SELECT (SELECT count(*) FROM messages) AS m, (SELECT count(*) FROM events) AS e',
+    );
+    const rate = total / seconds;
+    const sorted = [...commits].sort((a, b) => a - b);
+    const p99 = p(sorted, 0.99);
+    console.log(
+      `ingested ${total} account updates (${applied} stream updates incl. transactions and slots) in ${seconds.toFixed(2)} s: ${Math.round(rate)} updates/s (goal ≥ ${GOALS.updatesPerSecond})`,
+    );
+    console.log(
+      `rows: ${rows[0].m} messages, ${rows[0].e} events; ${commits.length} batches, commit p50 ${(p(sorted, 0.5) * 1000).toFixed(1)} ms, p99 ${(p99 * 1000).toFixed(1)} ms`,
+    );
+
+    // Kill: abandon the running indexer mid-stream (no close, no final batch); its leader lock is released as
+    // its connection drops. Resume: a new indexer from the committed cursor, until its first committed batch.
+    const more = await generate(devnet, 20_000, 1);
+    await new Promise((r) => setTimeout(r, 50));
+    await pool.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'choir-indexer-leader' AND datname = $1`,
+      [db.name],
+    );
+    void indexer.close().catch(() => {});
+    const resumeStart = performance.now();
+    let resumed: () => void = () => {};
+    const firstCommit = new Promise<void>((r) => {
+      resumed = r;
+    });
+    const second = startIndexer({
+      db: { url: db.url, pool },
+      settings,
+      logger: silentLogger,
+      onCommit: () => resumed(),
+    });
+    devnet.tick();
+    await firstCommit;
+    const resumeSeconds = (performance.now() - resumeStart) / 1000;
+    console.log(
+      `resume after a kill: first batch committed ${(resumeSeconds * 1000).toFixed(0)} ms after start (goal < ${GOALS.resumeSeconds * 1000} ms; ${more} more updates queued)`,
+    );
+    await second.close();
+
+    const result = {
+      updates: total,
+      seconds: Number(seconds.toFixed(3)),
+      updatesPerSecond: Math.round(rate),
+      batchCommitP99Ms: Number((p99 * 1000).toFixed(1)),
+      batches: commits.length,
+      resumeMs: Math.round(resumeSeconds * 1000),
+      goals: { updatesPerSecond: GOALS.updatesPerSecond, resumeMs: GOALS.resumeSeconds * 1000 },
+      met: { updatesPerSecond: rate >= GOALS.updatesPerSecond, resume: resumeSeconds < GOALS.resumeSeconds },
+    };
+    console.log(`RESULT ${JSON.stringify(result)}`);
+  } finally {
+    await pool.end();
+    await db.drop();
+    await devnet.close();
+  }
+}
+
+await main();
+process.exit(0);
