@@ -15,6 +15,9 @@ import { coAuthorsWork, messageWork } from './apply.js';
 import type { MessageRow, ThreadRow, VoteRow } from './rows.js';
 import { deleteRows, writeMessages, writeThreads, writeVotes } from './write-rows.js';
 
+/** How many finalized slots of status history to keep. */
+const SLOT_HISTORY = 10_000;
+
 const RANK: Record<string, number> = { processed: 0, confirmed: 1, finalized: 2, dead: 3 };
 
 /** Records the slot's status; returns false when it adds nothing (a replay, or a dead slot's late status). */
@@ -49,6 +52,11 @@ export async function applySlotStatus(
   const events = await promote(client, level, after, u.slot);
   if (u.status === 'finalized') {
     await client.query('DELETE FROM indexer_undo WHERE stream = $1 AND slot <= $2', [stream, u.slot.toString()]);
+    // Old slot statuses are no longer needed; dead ones stay, so a late replay of a dead slot is still ignored.
+    await client.query(
+      `DELETE FROM indexer_slots WHERE stream = $1 AND slot < $2::int8 - ${SLOT_HISTORY} AND status <> 'dead'`,
+      [stream, u.slot.toString()],
+    );
   }
   return { events };
 }
