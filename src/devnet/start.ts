@@ -1,4 +1,5 @@
 import type { DevnetSettings } from '../config/sections/devnet.js';
+import { ChoirError } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
 import { createFaults, type DevnetFaults } from './faults.js';
 import { GeyserServer } from './geyser/server.js';
@@ -29,6 +30,22 @@ export interface Devnet {
   close(): Promise<void>;
 }
 
+/** Starts one server, turning "port in use" into a one-line error that names the variable to change. */
+async function listening<T>(variable: string, port: number, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (err) {
+    const text = `${(err as Error).message ?? err}`;
+    if ((err as { code?: string }).code === 'EADDRINUSE' || /address.*in use|No address added/i.test(text)) {
+      throw new ChoirError('CONFIG_INVALID', `devnet: port ${port} is in use; set ${variable} to another port`, {
+        cause: err,
+        details: { variable, port },
+      });
+    }
+    throw err;
+  }
+}
+
 /**
  * Starts the local chain: LiteSVM ledger (restored from `settings.dataDir` if it exists), JSON-RPC, RPC
  * WebSocket and Yellowstone Geyser gRPC servers, and the slot clock (`slotMs` = 0: slots advance only on `tick`).
@@ -53,20 +70,26 @@ export async function startDevnet(
   });
   const closers: (() => Promise<void>)[] = [];
   try {
-    const rpc = await startRpcHttpServer(ledger, settings.host, settings.rpcPort, log);
+    const rpc = await listening('DEVNET_RPC_PORT', settings.rpcPort, () =>
+      startRpcHttpServer(ledger, settings.host, settings.rpcPort, log),
+    );
     closers.push(() => rpc.close());
-    const ws = await RpcWebSocketServer.start(ledger, settings.host, settings.wsPort, log);
+    const ws = await listening('DEVNET_WS_PORT', settings.wsPort, () =>
+      RpcWebSocketServer.start(ledger, settings.host, settings.wsPort, log),
+    );
     closers.push(() => ws.close());
-    const geyser = await GeyserServer.start(
-      ledger,
-      {
-        host: settings.host,
-        port: settings.geyserPort,
-        xToken: settings.xToken,
-        bufferLimit: settings.subscriberBuffer,
-        pingIntervalMs: options.pingIntervalMs,
-      },
-      log,
+    const geyser = await listening('DEVNET_GEYSER_PORT', settings.geyserPort, () =>
+      GeyserServer.start(
+        ledger,
+        {
+          host: settings.host,
+          port: settings.geyserPort,
+          xToken: settings.xToken,
+          bufferLimit: settings.subscriberBuffer,
+          pingIntervalMs: options.pingIntervalMs,
+        },
+        log,
+      ),
     );
     closers.push(() => geyser.close());
     const clock = settings.slotMs > 0 ? setInterval(() => ledger.tick(), settings.slotMs) : null;

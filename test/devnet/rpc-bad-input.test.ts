@@ -124,3 +124,14 @@ describe('devnet JSON-RPC: bad input gets JSON-RPC errors, never a crash', () =>
     expect((await call('getHealth')).error).toBeUndefined();
   });
 });
+
+describe('devnet start', () => {
+  it('names the variable to change when a port is taken', async () => {
+    const first = await testDevnet();
+    const port = Number(new URL(first.rpcUrl).port);
+    await expect(testDevnet({ rpcPort: port })).rejects.toThrow(/port \d+ is in use; set DEVNET_RPC_PORT/);
+    const geyserPort = Number(new URL(first.geyserUrl).port);
+    await expect(testDevnet({ geyserPort })).rejects.toThrow(/set DEVNET_GEYSER_PORT/);
+    await first.close();
+  });
+});
