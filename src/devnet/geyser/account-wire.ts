@@ -33,13 +33,6 @@ function varintBytes(value: bigint): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** Varint bytes of a non-negative safe integer (lengths, slots). */
-function varintNumber(value: number): Uint8Array {
-  const out = new Uint8Array(varintSize(value));
-  new Writer(Buffer.from(out.buffer)).varint(value);
-  return out;
-}
-
 class Writer {
   pos: number;
   constructor(
@@ -78,16 +71,25 @@ function keyBytes(key: string): Uint8Array {
   return bytes;
 }
 
-function u64Field(tag: number, value: bigint): Uint8Array | null {
-  if (value === 0n) return null; // proto3 default: omitted
-  const body = value <= BigInt(Number.MAX_SAFE_INTEGER) ? null : varintBytes(value);
-  if (body) return Uint8Array.from([tag, ...body]);
-  const n = Number(value);
-  const out = Buffer.allocUnsafe(1 + varintSize(n));
-  const w = new Writer(out);
-  out[w.pos++] = tag;
-  w.varint(n);
-  return out;
+/** A u64 as varint: numbers while they are exact, bytes (precomputed for u64::MAX rent epochs) beyond. */
+type U64 = number | Uint8Array;
+const big = new Map<bigint, Uint8Array>();
+function u64(value: bigint): U64 {
+  if (value <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(value);
+  let bytes = big.get(value);
+  if (!bytes) {
+    bytes = varintBytes(value);
+    if (big.size > 1_000) big.clear();
+    big.set(value, bytes);
+  }
+  return bytes;
+}
+function u64Size(value: U64): number {
+  return typeof value === 'number' ? varintSize(value) : value.length;
+}
+/** Bytes of a proto3 u64 field; 0 is the default and is omitted. */
+function u64FieldSize(value: U64): number {
+  return value === 0 ? 0 : 1 + u64Size(value);
 }
 
 /** `SubscribeUpdateAccount` bytes (field 2 of SubscribeUpdate), for one event and one set of data slices. */
@@ -95,24 +97,45 @@ function accountMessage(event: AccountEvent, slices: { offset: number; length: n
   const account = event.account;
   let data = account?.data ?? new Uint8Array();
   if (slices.length > 0) data = Buffer.concat(slices.map((s) => data.subarray(s.offset, s.offset + s.length)));
-  const parts: Uint8Array[] = [];
-  const field = (tag: number, bytes: Uint8Array) => {
-    parts.push(Uint8Array.of(tag), varintNumber(bytes.length), bytes);
+  const pubkey = keyBytes(event.pubkey);
+  const owner = keyBytes(account?.owner ?? SYSTEM_PROGRAM);
+  const lamports = u64(account?.lamports ?? 0n);
+  const rentEpoch = u64(account?.rentEpoch ?? 0n);
+  const writeVersion = u64(event.writeVersion);
+  const signature = event.txnSignatureBytes;
+  const bytesField = (length: number) => 1 + varintSize(length) + length;
+  const infoLength =
+    bytesField(pubkey.length) +
+    u64FieldSize(lamports) +
+    bytesField(owner.length) +
+    (account?.executable ? 2 : 0) +
+    u64FieldSize(rentEpoch) +
+    (data.length > 0 ? bytesField(data.length) : 0) +
+    u64FieldSize(writeVersion) +
+    (signature ? bytesField(signature.length) : 0);
+  const out = Buffer.allocUnsafe(bytesField(infoLength) + u64FieldSize(event.slot));
+  const w = new Writer(out);
+  const u64Field = (tag: number, value: U64) => {
+    if (value === 0) return;
+    out[w.pos++] = tag;
+    if (typeof value === 'number') w.varint(value);
+    else w.raw(value);
   };
-  field(10, keyBytes(event.pubkey));
-  const lamports = u64Field(16, account?.lamports ?? 0n);
-  if (lamports) parts.push(lamports);
-  field(26, keyBytes(account?.owner ?? SYSTEM_PROGRAM));
-  if (account?.executable) parts.push(Uint8Array.of(32, 1));
-  const rentEpoch = u64Field(40, account?.rentEpoch ?? 0n);
-  if (rentEpoch) parts.push(rentEpoch);
-  if (data.length > 0) field(50, data);
-  const writeVersion = u64Field(56, event.writeVersion);
-  if (writeVersion) parts.push(writeVersion);
-  if (event.txnSignatureBytes !== null) field(66, event.txnSignatureBytes);
-  const info = Buffer.concat(parts);
-  const slot = u64Field(16, BigInt(event.slot));
-  return Buffer.concat([Uint8Array.of(10), varintNumber(info.length), info, slot ?? new Uint8Array()]);
+  out[w.pos++] = 10;
+  w.varint(infoLength);
+  w.field(10, pubkey);
+  u64Field(16, lamports);
+  w.field(26, owner);
+  if (account?.executable) {
+    out[w.pos++] = 32;
+    out[w.pos++] = 1;
+  }
+  u64Field(40, rentEpoch);
+  if (data.length > 0) w.field(50, data);
+  u64Field(56, writeVersion);
+  if (signature) w.field(66, signature);
+  u64Field(16, event.slot);
+  return out;
 }
 
 const shared = new WeakMap<AccountEvent, Buffer>();
