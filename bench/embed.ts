@@ -1,6 +1,6 @@
 // Texts per second of the hashing embedder on 200-word texts, on one core (Node runs this on one thread).
 // `npm run bench -- embed`. Last line: RESULT {json}.
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { HashingEmbedder } from '../src/embed/hashing-embedder.js';
 import { printResult, TextGenerator } from '../test/embed/synthetic-text.js';
 
@@ -18,15 +18,27 @@ console.log(
 );
 console.log(`cpu: ${cpus()[0]?.model ?? 'unknown'}; node ${process.version}; one thread`);
 
-/** Runs `round` repeatedly for `seconds` and returns texts per second. */
-async function measure(name: string, seconds: number, round: () => Promise<number> | number): Promise<number> {
+interface Rate {
+  /** Texts per second of wall-clock time: what an idle core gives. */
+  wall: number;
+  /** Texts per second of CPU time used by this process: one core's worth, even on a busy machine. */
+  cpu: number;
+}
+
+/** Runs `round` repeatedly for `seconds` and returns texts per second of wall time and of CPU time. */
+async function measure(name: string, seconds: number, round: () => Promise<number> | number): Promise<Rate> {
   const deadline = performance.now() + 500;
   while (performance.now() < deadline) await round(); // warm-up: let the JIT settle
   let count = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   while (performance.now() - started < seconds * 1_000) count += await round();
-  const rate = count / ((performance.now() - started) / 1_000);
-  console.log(`${name}: ${Math.round(rate).toLocaleString('en-US')} texts/s`);
+  const wallSeconds = (performance.now() - started) / 1_000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const rate = { wall: count / wallSeconds, cpu: count / cpuSeconds };
+  const show = (n: number) => Math.round(n).toLocaleString('en-US');
+  console.log(`${name}: ${show(rate.wall)} texts/s wall, ${show(rate.cpu)} texts per CPU-second`);
   return rate;
 }
 
@@ -49,9 +61,20 @@ printResult(
   {
     words_per_text: WORDS,
     dimension: embedder.dimension,
-    texts_per_second_sync: Math.round(syncRate),
-    texts_per_second_api: Math.round(apiRate),
+    texts_per_second_sync: Math.round(syncRate.wall),
+    texts_per_second_api: Math.round(apiRate.wall),
+    texts_per_cpu_second_api: Math.round(apiRate.cpu),
+    load_average_1m: Number(loadavg()[0]?.toFixed(2)),
     peer: null,
   },
-  [{ name: 'texts_per_second_api', target: `>= ${GOAL}`, value: Math.round(apiRate), pass: apiRate >= GOAL }],
+  [
+    {
+      // Judged on wall-clock time, the conservative figure: on a busy machine it drops (see load_average_1m), and
+      // CPU-time accounting under contention (VM steal) is too unreliable to judge by.
+      name: 'texts_per_second_api',
+      target: `>= ${GOAL}`,
+      value: Math.round(apiRate.wall),
+      pass: apiRate.wall >= GOAL,
+    },
+  ],
 );
