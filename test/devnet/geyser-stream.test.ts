@@ -62,7 +62,7 @@ describe('devnet Geyser: streams, replay, commitment and faults', () => {
   });
 
   it('replays from_slot without gaps or duplicates, and refuses slots older than the history', async () => {
-    devnet = await testDevnet({ historySlots: 64 });
+    devnet = await testDevnet({ historySlots: 150 });
     const live = await subscribe(
       devnet.geyserUrl,
       SubscribeRequest.fromPartial({ accounts: { sys: { owner: [SYSTEM] } }, slots: { s: {} } }),
@@ -92,7 +92,7 @@ describe('devnet Geyser: streams, replay, commitment and faults', () => {
     activity(devnet, 1);
     await until(() => writeVersions(replay.updates).length > versions.length, 'live updates after the replay');
 
-    devnet.tick(80);
+    devnet.tick(200);
     const tooOld = await subscribe(devnet.geyserUrl, SubscribeRequest.fromPartial({ slots: { s: {} }, fromSlot: '1' }));
     await until(() => tooOld.errors.length > 0, 'an error');
     expect(statusText(tooOld.errors[0]!)).toContain('broadcast from 1 is not available, last available:');

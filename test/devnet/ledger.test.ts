@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/observability/logger.js';
 
 const OWNER = 'Vote111111111111111111111111111111111111111';
 
-function memoryLedger(finalityDepth = 2, historySlots = 64): Ledger {
+function memoryLedger(finalityDepth = 2, historySlots = 150): Ledger {
   return Ledger.open({
     dataDir: null,
     finalityDepth,
@@ -70,7 +70,16 @@ describe('devnet ledger', () => {
     transfer(ledger, ledger.faucet, user.address, 5_000_000_000n);
     ledger.tick();
     const parent = ledger.chain.processedSlot;
-    const signature = transfer(ledger, user, Signer.generate().address, 1_000_000_000n);
+    const wire = transferTransaction(
+      user,
+      Signer.generate().address,
+      1_000_000_000n,
+      ledger.chain.latestBlockhash('processed').blockhash,
+    );
+    const sent = ledger.send(decodeTransaction(wire));
+    if (!sent.landed) throw new Error('not landed');
+    const signature = sent.record.signature;
+    expect(ledger.send(decodeTransaction(wire))).toMatchObject({ landed: false, err: 'AlreadyProcessed' });
     const dead = ledger.abandonSlot();
     expect(ledger.getAccount(user.address)?.lamports).toBe(5_000_000_000n);
     expect(ledger.getTransaction(signature)).toBeUndefined();
@@ -80,16 +89,21 @@ describe('devnet ledger', () => {
     // The dead slot's blockhash is no longer valid; its parent's still is.
     expect(ledger.chain.isBlockhashValid(ledger.chain.record(dead)!.blockhash)).toBe(false);
     expect(ledger.chain.isBlockhashValid(ledger.chain.record(parent)!.blockhash)).toBe(true);
+    // As on a validator, a transaction of the abandoned fork can land again on the surviving one.
+    const again = ledger.send(decodeTransaction(wire));
+    expect(again.landed && again.record.slot).toBe(dead + 1);
+    expect(ledger.getAccount(user.address)?.lamports).toBe(5_000_000_000n - 1_000_000_000n - 5_000n);
   });
 
   it('keeps a bounded history and a blockhash window of 150 blocks', () => {
-    const ledger = memoryLedger(2, 64);
+    const ledger = memoryLedger(2, 150);
     const first = ledger.chain.latestBlockhash('processed').blockhash;
     ledger.tick(100);
-    expect(ledger.events.seqForSlot(1)).toBeNull();
-    expect(ledger.events.seqForSlot(ledger.chain.openSlot - 10)).not.toBeNull();
+    expect(ledger.events.seqForSlot(1)).not.toBeNull();
     expect(ledger.chain.isBlockhashValid(first)).toBe(true);
     ledger.tick(60);
+    expect(ledger.events.seqForSlot(1)).toBeNull();
+    expect(ledger.events.seqForSlot(ledger.chain.openSlot - 10)).not.toBeNull();
     expect(ledger.chain.isBlockhashValid(first)).toBe(false);
   });
 });

@@ -60,7 +60,7 @@ describe('devnet persistence under the data directory', () => {
   it('checkpoints on close: the journal keeps only the retained history, and the chain comes back the same', async () => {
     const dir = tempDir();
     dirs.push(dir);
-    const historySlots = 64;
+    const historySlots = 150;
     const user = Keypair.generate();
     let expectedBalance = 0;
     let slot = 0;
@@ -75,7 +75,7 @@ describe('devnet persistence under the data directory', () => {
       }
       await connection.requestAirdrop(user.publicKey, LAMPORTS_PER_SOL * (round + 1));
       expectedBalance += LAMPORTS_PER_SOL * (round + 1);
-      devnet.tick(100); // well past the history: older entries leave the journal at the checkpoint
+      devnet.tick(200); // well past the history: older entries leave the journal at the checkpoint
       slot = devnet.ledger.chain.openSlot;
       writeVersion = devnet.ledger.currentWriteVersion;
       await devnet.close();

@@ -51,7 +51,8 @@ export const devnetSection = defineSection(
     }),
     DEVNET_HISTORY_SLOTS: v.int({
       default: '10000',
-      min: 64,
+      // At least the blockhash window: duplicates are refused through the history's signature index.
+      min: 150,
       max: 10_000_000,
       example: '10000',
       description:

@@ -209,6 +209,7 @@ export class Ledger {
 
   /** Executes a transaction in the open slot. Rejected transactions change nothing and are not journaled. */
   send(tx: DecodedTransaction): Execution {
+    if (this.transactions.get(tx.signature)) return { landed: false, err: 'AlreadyProcessed', logs: [] };
     const open = this.chain.openRecord();
     const execution = executeTransaction(this.svm, tx, {
       slot: open.slot,
@@ -318,8 +319,10 @@ export class Ledger {
 }
 
 function configure(svm: LiteSVM): LiteSVM {
-  // Validator-like blockhash windows are enforced by the RPC layer (LiteSVM only knows its latest blockhash).
-  return svm.withSigverify(true).withBlockhashCheck(false);
+  // Validator-like blockhash windows are enforced by the RPC layer (LiteSVM only knows its latest blockhash), and
+  // duplicates by the ledger's own signature index: LiteSVM's history would also refuse a transaction whose slot
+  // was abandoned, which a validator accepts again.
+  return svm.withSigverify(true).withBlockhashCheck(false).withTransactionHistory(0n);
 }
 
 function sha256(bytes: Uint8Array): string {
