@@ -22,6 +22,9 @@ import { resetIndexedData } from './sync/reset.js';
 import { runStreamSession } from './sync/run-stream.js';
 import { startVectorPayloadWorker } from './sync/vector-payload.js';
 
+/** Errors retrying cannot fix: the indexer stops and says why. */
+const FATAL = new Set(['SOLANA_WRONG_CHAIN', 'CONFIG_INVALID', 'DATABASE_NOT_MIGRATED']);
+
 /** Where the devnet listens by default (DEVNET_GEYSER_PORT / DEVNET_RPC_PORT defaults). */
 export const DEVNET_GEYSER_URL = 'http://127.0.0.1:10000';
 export const DEVNET_RPC_URL = 'http://127.0.0.1:8899';
@@ -142,6 +145,7 @@ export function startIndexer(o: StartIndexerOptions): RunningIndexer {
     }
   }
 
+  let failures = 0;
   const stopped = (async () => {
     while (!controller.signal.aborted) {
       status.role = 'standby';
@@ -165,10 +169,22 @@ export function startIndexer(o: StartIndexerOptions): RunningIndexer {
         await lead(term.signal);
       } catch (err) {
         if (!term.signal.aborted) {
-          status.state = 'failed';
           status.lastError = (err as Error).message;
-          log.error({ err }, 'indexer stopped');
-          controller.abort(err);
+          if (err instanceof ChoirError && FATAL.has(err.code)) {
+            status.state = 'failed';
+            log.error({ err }, 'indexer stopped');
+            controller.abort(err);
+          } else {
+            // RPC or Postgres trouble: give the lock back, wait, and try again.
+            failures++;
+            status.state = 'reconnecting';
+            log.warn({ err }, 'indexer failed; retrying');
+            const delay = backoffDelay(failures, {
+              baseDelayMs: settings.reconnectBaseMs,
+              maxDelayMs: settings.reconnectMaxMs,
+            });
+            await sleep(delay, controller.signal).catch(() => {});
+          }
         }
       } finally {
         controller.signal.removeEventListener('abort', stop);
