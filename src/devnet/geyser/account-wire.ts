@@ -138,7 +138,10 @@ function accountMessage(event: AccountEvent, slices: { offset: number; length: n
   return out;
 }
 
-const shared = new WeakMap<AccountEvent, Buffer>();
+// Recent events' encodings, for subscribers reading the same events at about the same time. A small bounded map
+// rather than a WeakMap over the whole history: hundreds of thousands of weak entries slow every GC.
+const SHARED_LIMIT = 4_096;
+let shared = new Map<AccountEvent, Buffer>();
 
 /** A framed (gRPC length-prefixed) SubscribeUpdate carrying one account update. */
 export function encodeAccountFramed(
@@ -149,7 +152,10 @@ export function encodeAccountFramed(
   let account = slices.length === 0 ? shared.get(event) : undefined;
   if (!account) {
     account = accountMessage(event, slices);
-    if (slices.length === 0) shared.set(event, account);
+    if (slices.length === 0) {
+      if (shared.size >= SHARED_LIMIT) shared = new Map();
+      shared.set(event, account);
+    }
   }
   const now = Date.now();
   const seconds = Math.floor(now / 1000);
