@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -11,7 +11,12 @@ import { freePort } from '../support/ports.js';
 import { createEmptyDatabase, type TestDatabase } from '../support/postgres.js';
 import { schemaFingerprint } from '../support/schema-fingerprint.js';
 
-const EXPECTED_TABLES = ['events', 'indexer_cursors', 'messages', 'outbox', 'thread_co_authors', 'threads', 'votes'];
+/** Every table prisma/schema.prisma declares (its models' @@map names), sorted. */
+const EXPECTED_TABLES = [
+  ...readFileSync('prisma/schema.prisma', 'utf8').matchAll(/^model \w+ \{[\s\S]*?@@map\("(\w+)"\)/gm),
+]
+  .map((m) => m[1])
+  .sort();
 
 async function tables(url: string) {
   const client = new pg.Client({ connectionString: url });
@@ -40,6 +45,12 @@ describe('migrations on the real Postgres at 127.0.0.1:5432', () => {
   const created: TestDatabase[] = [];
   afterAll(async () => {
     for (const db of created) await db.drop();
+  });
+
+  it('the schema declares the tables the design names', () => {
+    for (const table of ['events', 'indexer_cursors', 'messages', 'outbox', 'thread_co_authors', 'threads', 'votes']) {
+      expect(EXPECTED_TABLES).toContain(table);
+    }
   });
 
   it('apply from zero, and a second apply is a no-op', async () => {
