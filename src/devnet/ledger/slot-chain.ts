@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import bs58 from 'bs58';
 import type { EventLog } from './event-log.js';
 import type { BlockInfo, Commitment, SlotRecord } from './types.js';
+import { base58 } from './wire.js';
 
 /** How many blocks a blockhash stays valid, as on mainnet. */
 export const BLOCKHASH_VALIDITY_BLOCKS = 150;
@@ -38,7 +38,7 @@ export class SlotChain {
   }
 
   private insert(fields: Omit<SlotRecord, 'blockhash' | 'transactions'>): SlotRecord {
-    const blockhash = bs58.encode(createHash('sha256').update(this.genesisHash).update(`:${fields.slot}`).digest());
+    const blockhash = base58(createHash('sha256').update(this.genesisHash).update(`:${fields.slot}`).digest());
     const record: SlotRecord = { ...fields, blockhash, transactions: [] };
     this.slots.set(record.slot, record);
     this.heightByHash.set(blockhash, record.blockHeight);

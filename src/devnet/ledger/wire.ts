@@ -19,6 +19,17 @@ export interface DecodedTransaction {
   readonly messageBytes: Uint8Array;
 }
 
+/**
+ * Base58 text as a flat string. bs58 builds its result one character at a time: V8 keeps that as a rope of ~88
+ * nodes (kilobytes for a signature) until something reads a character, and the ledger keeps these strings for
+ * its whole history. Reading one character makes V8 flatten the rope in place.
+ */
+export function base58(bytes: Uint8Array): string {
+  const text = bs58.encode(bytes);
+  text.charCodeAt(0);
+  return text;
+}
+
 class Reader {
   offset = 0;
   constructor(private readonly bytes: Uint8Array) {}
@@ -75,7 +86,7 @@ export function decodeTransaction(wire: Uint8Array): DecodedTransaction {
   for (let i = 0; i < keyCount; i++) {
     const key = r.take(32);
     accountKeyBytes.push(key);
-    accountKeys.push(bs58.encode(key));
+    accountKeys.push(base58(key));
   }
   const recentBlockhash = bs58.encode(r.take(32));
   const instructionCount = r.compactU16();
@@ -106,7 +117,7 @@ export function decodeTransaction(wire: Uint8Array): DecodedTransaction {
   return {
     wire,
     signatures,
-    signature: bs58.encode(signatures[0]!),
+    signature: base58(signatures[0]!),
     version,
     header: { numRequiredSignatures, numReadonlySigned, numReadonlyUnsigned },
     accountKeys,
