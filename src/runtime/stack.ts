@@ -3,6 +3,8 @@
  * embedder and vector store, and the API. Each part registers its readiness check and its close function; the
  * Lifecycle closes them in reverse order of start.
  */
+
+import { type RunningIndexer, startIndexer } from '../../indexer/index.js';
 import { mountGraphql } from '../api/graphql/mount.js';
 import { buildApiSchema } from '../api/graphql/schema.js';
 import { createHttpServer, type HttpServer } from '../api/http-server.js';
@@ -25,11 +27,22 @@ export interface Stack {
   chain: { rpcUrl: string; geyserUrl: string; geyserXToken: string | undefined; devnet?: Devnet };
   embedder: Embedder;
   vectorStore: VectorStore;
+  indexer: RunningIndexer;
   http: HttpServer;
   health: HealthRegistry;
 }
 
-export async function startStack(config: Config, logger: Logger, lifecycle: Lifecycle): Promise<Stack> {
+export interface StackOptions {
+  /** The indexed data belongs to another chain (a reset devnet): wipe it and re-index instead of refusing to run. */
+  resetIndex?: boolean;
+}
+
+export async function startStack(
+  config: Config,
+  logger: Logger,
+  lifecycle: Lifecycle,
+  options: StackOptions = {},
+): Promise<Stack> {
   const endpoints: ChainEndpoints = resolveChainEndpoints(config.indexer);
   const health = new HealthRegistry();
   const metrics = createMetricsRegistry();
@@ -65,6 +78,18 @@ export async function startStack(config: Config, logger: Logger, lifecycle: Life
     },
   });
 
+  // The indexer streams from whichever chain was chosen above, and keeps vector payloads in step via the outbox.
+  const indexer = startIndexer({
+    db,
+    settings: { ...config.indexer, rpcUrl: chain.rpcUrl, geyserUrl: chain.geyserUrl, geyserXToken: chain.geyserXToken },
+    logger,
+    vectorStore,
+    metrics,
+    reset: options.resetIndex ?? false,
+  });
+  lifecycle.onClose('indexer', () => indexer.close());
+  health.register(indexer.readiness);
+
   const http = createHttpServer({ ...config.server, health, metrics, logger: logger.child({ component: 'http' }) });
   const graphql = await mountGraphql(http, await buildApiSchema(), () => ({
     health,
@@ -74,5 +99,5 @@ export async function startStack(config: Config, logger: Logger, lifecycle: Life
   lifecycle.onClose('http', () => http.close());
   // Closed before the HTTP server: subscriptions end with a close frame instead of a dropped socket.
   lifecycle.onClose('graphql', () => graphql.close());
-  return { db, chain, embedder, vectorStore, http, health };
+  return { db, chain, embedder, vectorStore, indexer, http, health };
 }

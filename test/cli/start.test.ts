@@ -41,6 +41,7 @@ describe('choir start with no configuration (embedded Postgres)', () => {
       ['postgres', true],
       ['chain', true],
       ['vector-store', true],
+      ['indexer', true],
     ]);
     const url = proc.output().match(/Postgres +(postgresql:\/\/\S+)/)?.[1];
     expect(url, proc.output()).toBeDefined();

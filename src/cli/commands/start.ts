@@ -6,8 +6,9 @@ import type { Command } from '../command.js';
 export const startCommand: Command = {
   name: 'start',
   summary: 'Run the service until SIGINT/SIGTERM (embedded Postgres, devnet and vector store unless configured)',
-  usage: 'choir start',
-  async run() {
+  usage: 'choir start [--reset-index]',
+  options: { 'reset-index': { type: 'boolean', default: false } },
+  async run(args) {
     const config = loadConfig();
     const logger = createLogger(config.logging);
     const lifecycle = new Lifecycle(logger);
@@ -15,7 +16,18 @@ export const startCommand: Command = {
     try {
       // Loaded here, not at the top: `choir help` and friends should not pay for the whole stack's imports.
       const { startStack } = await import('../../runtime/stack.js');
-      const stack = await startStack(config, logger, lifecycle);
+      const stack = await startStack(config, logger, lifecycle, { resetIndex: args.values['reset-index'] === true });
+      // A fatal indexer error (the database indexed another chain, say) stops the service: serving stale or foreign
+      // data as if it were current would be worse than not serving.
+      void stack.indexer.stopped.then(async () => {
+        const status = stack.indexer.status();
+        if (status.state !== 'failed' || lifecycle.stopRequested) return;
+        process.stderr.write(
+          `choir start: indexer stopped: ${status.lastError}\n(if the chain was reset on purpose, run \`choir start --reset-index\` to re-index it)\n`,
+        );
+        await lifecycle.close();
+        process.exit(1);
+      });
       // Printed plainly so a person can copy them; the embedded server's password is a local-only default.
       const lines = [
         `API        ${stack.http.url()}/graphql  (health: /healthz /readyz /metrics)`,
