@@ -26,6 +26,7 @@ describe('devnet Geyser: filters with the official Yellowstone client', () => {
   let stream: CollectedStream;
   let choirSignatures: string[];
   let failedSignature: string;
+  const threadId = new Uint8Array(32).fill(3);
 
   beforeAll(async () => {
     devnet = await testDevnet();
@@ -49,7 +50,6 @@ describe('devnet Geyser: filters with the official Yellowstone client', () => {
         transactionsStatus: { statuses: { accountInclude: [CHOIR_PROGRAM_ID.toBase58()] } },
       }),
     );
-    const threadId = new Uint8Array(32).fill(3);
     [thread] = findThreadAddress(threadId);
     const hash = contentHash('hello devnet');
     [message] = findMessageAddress(thread, hash);
@@ -125,6 +125,29 @@ describe('devnet Geyser: filters with the official Yellowstone client', () => {
   it('delivers transaction statuses for transactions_status filters', () => {
     const statuses = stream.updates.filter((u) => u.transactionStatus).map((u) => key(u.transactionStatus?.signature));
     expect(statuses).toEqual([...choirSignatures, failedSignature]);
+  });
+
+  it('holds updates until the requested commitment, and slices account data', async () => {
+    const finalized = await subscribe(
+      devnet.geyserUrl,
+      SubscribeRequest.fromPartial({
+        commitment: CommitmentLevel.FINALIZED,
+        accounts: { thread: { account: [thread.toBase58()] } },
+        accountsDataSlice: [{ offset: String(ThreadOffsets.threadId), length: '32' }],
+        fromSlot: '1',
+      }),
+    );
+    const accounts = () => finalized.updates.filter((u) => u.account);
+    // Replayed from slot 1, but the thread's slot is not finalized yet: nothing is sent.
+    expect(accounts()).toHaveLength(0);
+    devnet.tick(5);
+    await until(() => accounts().length === 2, 'the finalized thread updates');
+    const finalizedSlot = devnet.ledger.chain.finalizedSlot;
+    for (const u of accounts()) {
+      expect(Number(u.account!.slot)).toBeLessThanOrEqual(finalizedSlot);
+      expect(Buffer.from(u.account!.account!.data)).toEqual(Buffer.from(threadId));
+    }
+    finalized.close();
   });
 
   it('rejects invalid filters with INVALID_ARGUMENT', async () => {
