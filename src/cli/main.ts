@@ -7,11 +7,19 @@ import { ChoirError, toChoirError } from '../errors/index.js';
 import { type Command, parseCommandArgs } from './command.js';
 import { devnetCommand } from './commands/devnet.js';
 import { envCommand } from './commands/env.js';
+import { indexerCommand } from './commands/indexer.js';
 import { migrateCommand } from './commands/migrate.js';
 import { schemaCommand } from './commands/schema.js';
 import { startCommand } from './commands/start.js';
 
-export const commands: readonly Command[] = [startCommand, migrateCommand, devnetCommand, envCommand, schemaCommand];
+export const commands: readonly Command[] = [
+  startCommand,
+  indexerCommand,
+  migrateCommand,
+  devnetCommand,
+  envCommand,
+  schemaCommand,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
