@@ -86,11 +86,13 @@ describe('QdrantVectorStore against the double', () => {
   });
 
   it('retries transient failures (5xx, 429, dropped connections, timeouts) and then succeeds', async () => {
-    const store = open({ timeoutMs: 300 });
+    const store = open({ timeoutMs: 300, retry: { attempts: 8, baseDelayMs: 1, maxDelayMs: 5 } });
     await store.ensureCollection();
     double.faults.push(
       { path: /\/points$/, kind: 503, times: 1 },
-      { path: /\/points$/, kind: 429, times: 1, retryAfterSeconds: 0 },
+      { path: /\/points$/, kind: 429, times: 1, retryAfter: '0' },
+      { path: /\/points$/, kind: 429, times: 1, retryAfter: 'Wed, 21 Oct 2026 07:28:00 GMT' },
+      { path: /\/points$/, kind: 429, times: 1 },
       { path: /\/points$/, kind: 'drop', times: 1 },
     );
     await store.upsert([message({ content: 'eventually' })]);

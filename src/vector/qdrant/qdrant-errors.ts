@@ -30,6 +30,9 @@ function qdrantMessage(err: unknown): string {
  */
 export function isTransientQdrantError(err: unknown): boolean {
   if (err instanceof QdrantClientResourceExhaustedError || err instanceof QdrantClientTimeoutError) return true;
+  // The client parses only the first character of a 429's Retry-After; an HTTP-date there ("Wed, 21 Oct …")
+  // makes it throw this plain error instead of the 429. It is still a rate limit.
+  if (err instanceof Error && err.message.startsWith('Invalid retryAfter value')) return true;
   const status = httpStatus(err);
   if (status !== undefined) return status >= 500 || status === 429;
   return err instanceof TypeError && (err as { cause?: unknown }).cause !== undefined;

@@ -20,7 +20,8 @@ export interface Fault {
   /** An HTTP status to answer, or `drop` to destroy the socket without answering. */
   kind: number | 'drop' | 'hang';
   times: number;
-  retryAfterSeconds?: number;
+  /** A Retry-After header value (seconds, or an HTTP date). */
+  retryAfter?: string;
 }
 
 type Handler = (params: Record<string, string>, body: unknown) => unknown;
@@ -197,8 +198,7 @@ export class QdrantDouble {
     if (fault) {
       if (fault.kind === 'drop') return void req.socket.destroy();
       if (fault.kind === 'hang') return;
-      const headers: Record<string, string> =
-        fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
+      const headers: Record<string, string> = fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter };
       return fail(fault.kind, `injected fault ${fault.kind}`, headers);
     }
     if (this.options.apiKey !== undefined && req.headers['api-key'] !== this.options.apiKey) {
