@@ -179,4 +179,45 @@ describe('devnet JSON-RPC with @solana/web3.js and @solana/kit', () => {
     await connection.removeSlotChangeListener(slotSub);
     await connection.removeAccountChangeListener(accountSub);
   });
+
+  it('notifies program subscriptions with filters, at their commitment', async () => {
+    const processed: string[] = [];
+    const confirmed: string[] = [];
+    const filters = [{ dataSize: THREAD_ACCOUNT_SIZE }];
+    const subs = [
+      connection.onProgramAccountChange(CHOIR_PROGRAM_ID, (a) => processed.push(a.accountId.toBase58()), {
+        commitment: 'processed',
+        filters,
+      }),
+      connection.onProgramAccountChange(CHOIR_PROGRAM_ID, (a) => confirmed.push(a.accountId.toBase58()), {
+        commitment: 'confirmed',
+        filters,
+      }),
+    ];
+    // web3.js registers subscriptions asynchronously; its own bookkeeping says when the server has answered.
+    const states = () =>
+      Object.values(
+        (connection as unknown as { _subscriptionsByHash: Record<string, { state: string }> })._subscriptionsByHash,
+      );
+    await until(() => states().length >= 2 && states().every((s) => s.state === 'subscribed'), 'the subscriptions');
+    const threadId = Keypair.generate().publicKey.toBytes();
+    const [thread] = findThreadAddress(threadId);
+    const { blockhash } = await connection.getLatestBlockhash('processed');
+    const tx = new Transaction({ feePayer: payer.publicKey, recentBlockhash: blockhash }).add(
+      createThreadInstruction({
+        payer: payer.publicKey,
+        creator: payer.publicKey,
+        threadId,
+        coAuthors: [payer.publicKey],
+        minStake: 0n,
+      }),
+    );
+    tx.sign(payer);
+    await connection.sendRawTransaction(tx.serialize());
+    await until(() => processed.includes(thread.toBase58()), 'the processed notification');
+    expect(confirmed).toEqual([]);
+    devnet.tick(2);
+    await until(() => confirmed.includes(thread.toBase58()), 'the confirmed notification');
+    for (const sub of subs) await connection.removeProgramAccountChangeListener(sub);
+  });
 });

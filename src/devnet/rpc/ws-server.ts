@@ -7,6 +7,7 @@ import { errorResponse } from './dispatch.js';
 import { type AccountEncoding, accountEncoding, uiAccount } from './encoding.js';
 import { RpcCodes, RpcError } from './errors.js';
 import { stringifyJson } from './json.js';
+import { type AccountFilter, parseFilters } from './methods/accounts.js';
 import { commitmentOf, config, context, positional, pubkey, signature } from './params.js';
 
 type Subscription =
@@ -18,13 +19,23 @@ type Subscription =
       encoding: AccountEncoding;
       pending: Set<number>;
     }
+  | {
+      kind: 'program';
+      socket: WebSocket;
+      program: string;
+      commitment: Commitment;
+      encoding: AccountEncoding;
+      filters: AccountFilter[];
+      /** Accounts written per slot, notified once the slot reaches the commitment. */
+      pending: Map<number, Set<string>>;
+    }
   | { kind: 'signature'; socket: WebSocket; signature: string; commitment: Commitment }
   | { kind: 'slot'; socket: WebSocket };
 
 const MAX_MESSAGE_BYTES = 50 * 1024;
 
 /**
- * The RPC PubSub endpoint (port 8900): accountSubscribe, signatureSubscribe and slotSubscribe, driven by the
+ * The RPC PubSub endpoint (port 8900): accountSubscribe, programSubscribe, signatureSubscribe and slotSubscribe, driven by the
  * ledger's events so notifications follow the same commitment transitions as Geyser.
  */
 export class RpcWebSocketServer {
@@ -106,6 +117,21 @@ export class RpcWebSocketServer {
         });
         return id;
       }
+      case 'programSubscribe': {
+        const program = pubkey(params[0], 'program id');
+        const cfg = config(params[1]);
+        const id = this.nextId++;
+        this.subscriptions.set(id, {
+          kind: 'program',
+          socket,
+          program,
+          commitment: commitmentOf(cfg),
+          encoding: accountEncoding(cfg, 'base58'),
+          filters: parseFilters(cfg['filters']),
+          pending: new Map(),
+        });
+        return id;
+      }
       case 'signatureSubscribe': {
         const sig = signature(params[0]);
         const commitment = commitmentOf(config(params[1]));
@@ -122,6 +148,7 @@ export class RpcWebSocketServer {
         return id;
       }
       case 'accountUnsubscribe':
+      case 'programUnsubscribe':
       case 'signatureUnsubscribe':
       case 'slotUnsubscribe': {
         const id = params[0];
@@ -164,6 +191,37 @@ export class RpcWebSocketServer {
     this.notify(sub.socket, 'accountNotification', id, { context: context(slot), value });
   }
 
+  private notifyProgram(id: number, sub: Extract<Subscription, { kind: 'program' }>, key: string, slot: number): void {
+    const account = this.ledger.getAccount(key, sub.commitment);
+    // Accounts that left the program (closed or reassigned) are not notified, as on a validator.
+    if (!account || account.owner !== sub.program || !sub.filters.every((f) => f(account))) return;
+    this.notify(sub.socket, 'programNotification', id, {
+      context: context(slot),
+      value: { pubkey: key, account: uiAccount(account, sub.encoding, null) },
+    });
+  }
+
+  private onProgramEvent(id: number, sub: Extract<Subscription, { kind: 'program' }>, event: LedgerEvent): void {
+    if (event.kind === 'account') {
+      if (event.account?.owner !== sub.program) return;
+      if (sub.commitment === 'processed') this.notifyProgram(id, sub, event.pubkey, event.slot);
+      else {
+        let keys = sub.pending.get(event.slot);
+        if (!keys) {
+          keys = new Set();
+          sub.pending.set(event.slot, keys);
+        }
+        keys.add(event.pubkey);
+      }
+    } else if (event.kind === 'slot') {
+      const keys = sub.pending.get(event.slot);
+      if (!keys || (event.status !== 'dead' && event.status !== sub.commitment)) return;
+      sub.pending.delete(event.slot);
+      if (event.status === 'dead') return;
+      for (const key of keys) this.notifyProgram(id, sub, key, event.slot);
+    }
+  }
+
   private onEvent(event: LedgerEvent): void {
     if (this.subscriptions.size === 0) return;
     for (const [id, sub] of this.subscriptions) {
@@ -178,6 +236,8 @@ export class RpcWebSocketServer {
             this.notifyAccount(id, sub, event.slot);
           }
         }
+      } else if (sub.kind === 'program') {
+        this.onProgramEvent(id, sub, event);
       } else if (sub.kind === 'signature') {
         if (event.kind === 'transaction' && event.tx.signature === sub.signature && sub.commitment === 'processed') {
           this.notifySignature(id, event.slot, event.tx.err);

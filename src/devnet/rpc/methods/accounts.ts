@@ -9,10 +9,10 @@ const MAX_MULTIPLE_ACCOUNTS = 100;
 const MAX_FILTERS = 4;
 const MAX_MEMCMP_BYTES = 128;
 
-type AccountFilter = (account: AccountState) => boolean;
+export type AccountFilter = (account: AccountState) => boolean;
 
 /** `dataSize` and `memcmp` filters of getProgramAccounts, validated like Agave does. */
-function parseFilters(raw: unknown): AccountFilter[] {
+export function parseFilters(raw: unknown): AccountFilter[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw invalidParams('Invalid params: filters must be an array');
   if (raw.length > MAX_FILTERS) throw invalidParams(`Too many filters provided; max ${MAX_FILTERS}`);
