@@ -1,5 +1,6 @@
 import { createSolanaRpc } from '@solana/kit';
 import {
+  ComputeBudgetProgram,
   Connection,
   Keypair,
   LAMPORTS_PER_SOL,
@@ -137,6 +138,28 @@ describe('devnet JSON-RPC with @solana/web3.js and @solana/kit', () => {
     expect(await connection.getBalance(payer.publicKey, 'processed')).toBe(before);
     expect(await connection.getBalance(to, 'processed')).toBe(0);
     expect((await connection.getFeeForMessage(tx.compileMessage(), 'processed')).value).toBe(5000);
+  });
+
+  it('charges and reports priority fees as LiteSVM charges them', async () => {
+    const to = Keypair.generate().publicKey;
+    const { blockhash } = await connection.getLatestBlockhash('processed');
+    const tx = new Transaction({ feePayer: payer.publicKey, recentBlockhash: blockhash }).add(
+      ComputeBudgetProgram.setComputeUnitLimit({ units: 10_000 }),
+      ComputeBudgetProgram.setComputeUnitPrice({ microLamports: 1_000_000 }),
+      SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: to, lamports: LAMPORTS_PER_SOL }),
+    );
+    tx.sign(payer);
+    expect((await connection.getFeeForMessage(tx.compileMessage(), 'processed')).value).toBe(15_000);
+    const before = await connection.getBalance(payer.publicKey, 'processed');
+    const signature = await connection.sendRawTransaction(tx.serialize());
+    const after = await connection.getBalance(payer.publicKey, 'processed');
+    expect(before - after).toBe(LAMPORTS_PER_SOL + 15_000);
+    devnet.tick(2);
+    const read = await connection.getTransaction(signature, {
+      commitment: 'confirmed',
+      maxSupportedTransactionVersion: 0,
+    });
+    expect(read?.meta?.fee).toBe(15_000);
   });
 
   it('answers @solana/kit RPC calls', async () => {

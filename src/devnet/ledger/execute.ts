@@ -7,6 +7,30 @@ import type { DecodedTransaction } from './wire.js';
 
 export const LAMPORTS_PER_SIGNATURE = 5_000n;
 
+const COMPUTE_BUDGET_PROGRAM = 'ComputeBudget111111111111111111111111111111';
+const DEFAULT_UNITS_PER_INSTRUCTION = 200_000n;
+const MAX_UNITS = 1_400_000n;
+
+/** Base fee per signature plus the prioritization fee of ComputeBudget's unit price × unit limit. */
+export function transactionFee(tx: DecodedTransaction): bigint {
+  let price = 0n;
+  let limit: bigint | null = null;
+  let others = 0n;
+  for (const ix of tx.instructions) {
+    if (tx.accountKeys[ix.programIdIndex] !== COMPUTE_BUDGET_PROGRAM) {
+      others++;
+      continue;
+    }
+    const view = new DataView(ix.data.buffer, ix.data.byteOffset, ix.data.byteLength);
+    if (ix.data[0] === 2 && ix.data.length >= 5) limit = BigInt(view.getUint32(1, true));
+    if (ix.data[0] === 3 && ix.data.length >= 9) price = view.getBigUint64(1, true);
+  }
+  const units =
+    limit ?? (others * DEFAULT_UNITS_PER_INSTRUCTION < MAX_UNITS ? others * DEFAULT_UNITS_PER_INSTRUCTION : MAX_UNITS);
+  const priority = (price * units + 999_999n) / 1_000_000n;
+  return LAMPORTS_PER_SIGNATURE * BigInt(tx.signatures.length) + priority;
+}
+
 export interface AccountWrite {
   readonly pubkey: string;
   readonly before: AccountState | null;
@@ -83,7 +107,8 @@ export function executeTransaction(svm: LiteSVM, tx: DecodedTransaction, ctx: Ex
     accountKeys: tx.accountKeys,
     writable: tx.writable,
     err: failed ? transactionErrorJson(result) : null,
-    fee: LAMPORTS_PER_SIGNATURE * BigInt(tx.signatures.length),
+    // A failed transaction changes nothing but its fee payer, so the payer's loss is the exact fee.
+    fee: failed ? (before[0]?.lamports ?? 0n) - (payerAfter?.lamports ?? 0n) : transactionFee(tx),
     preBalances: before.map((a) => a?.lamports ?? 0n),
     postBalances: after.map((a) => a?.lamports ?? 0n),
     logs: meta.logs(),

@@ -1,8 +1,18 @@
-import { LAMPORTS_PER_SIGNATURE } from '../../ledger/execute.js';
-import { decodeMessageHeader } from '../../ledger/wire.js';
+import { LAMPORTS_PER_SIGNATURE, transactionFee } from '../../ledger/execute.js';
+import { decodeMessageHeader, decodeTransaction } from '../../ledger/wire.js';
 import { invalidParams } from '../errors.js';
 import { bytesParam, commitmentOf, config, context, minContextSlot, u64 } from '../params.js';
 import type { RpcMethods } from './types.js';
+
+/** The fee of a message: decoded as a transaction with blank signatures, so priority fees count too. */
+function messageFee(message: Uint8Array, signatures: number): bigint {
+  try {
+    const blank = Buffer.concat([Uint8Array.of(signatures), new Uint8Array(64 * signatures), message]);
+    return signatures < 128 ? transactionFee(decodeTransaction(blank)) : LAMPORTS_PER_SIGNATURE * BigInt(signatures);
+  } catch {
+    return LAMPORTS_PER_SIGNATURE * BigInt(signatures);
+  }
+}
 
 export const DEVNET_VERSION = { 'solana-core': '2.3.0', 'feature-set': 3_294_202_862 };
 
@@ -74,9 +84,6 @@ export const clusterMethods: RpcMethods = {
     }
     const slot = ledger.chain.slotFor(commitmentOf(cfg));
     const valid = ledger.chain.isBlockhashValid(header.recentBlockhash);
-    return {
-      context: context(slot),
-      value: valid ? LAMPORTS_PER_SIGNATURE * BigInt(header.numRequiredSignatures) : null,
-    };
+    return { context: context(slot), value: valid ? messageFee(bytes, header.numRequiredSignatures) : null };
   },
 };
