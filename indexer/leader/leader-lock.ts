@@ -17,6 +17,7 @@ export interface LeaderLock {
 
 export function leaderLock(connectionString: string, stream: string, pollMs: number): LeaderLock {
   let client: pg.Client | null = null;
+  let broken = false;
 
   async function tryOnce(): Promise<pg.Client | null> {
     const c = new pg.Client({ connectionString, application_name: 'choir-indexer-leader' });
@@ -39,14 +40,19 @@ export function leaderLock(connectionString: string, stream: string, pollMs: num
         const c = await tryOnce();
         if (c) {
           client = c;
+          broken = false;
           const lost = new Promise<void>((resolve) => {
-            c.on('error', () => resolve());
-            c.on('end', () => resolve());
+            const gone = () => {
+              broken = true;
+              resolve();
+            };
+            c.on('error', gone);
+            c.on('end', gone);
             // A silent network partition never errors: probe the session.
             const probe = setInterval(() => {
               c.query('SELECT 1').catch(() => {
                 clearInterval(probe);
-                resolve();
+                gone();
               });
             }, pollMs);
             c.on('end', () => clearInterval(probe));
@@ -60,8 +66,11 @@ export function leaderLock(connectionString: string, stream: string, pollMs: num
       const c = client;
       client = null;
       if (!c) return;
-      await c.query(LOCK_SQL('pg_advisory_unlock'), [stream]).catch(() => {});
-      await c.end().catch(() => {});
+      // A broken connection already lost the lock, and a query on it may never settle: just close it.
+      const bounded = (p: Promise<unknown>) =>
+        Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, 2_000))]);
+      if (!broken) await bounded(c.query(LOCK_SQL('pg_advisory_unlock'), [stream]));
+      await bounded(c.end());
     },
   };
 }

@@ -28,10 +28,13 @@ WITH input AS (
 ), base AS (
   SELECT coalesce(max(sequence), 0) AS seq FROM events
 ), thread_base AS (
-  SELECT e.thread_address, max(e.thread_sequence) AS seq
-    FROM events e
-   WHERE e.thread_address = ANY (SELECT DISTINCT thread_address FROM input)
-   GROUP BY e.thread_address
+  -- One index probe per thread (the newest entry of events_thread_address_thread_sequence_key), not an aggregate
+  -- over the thread's whole history.
+  SELECT t.thread_address,
+         (SELECT e.thread_sequence FROM events e
+           WHERE e.thread_address = t.thread_address
+           ORDER BY e.thread_sequence DESC LIMIT 1) AS seq
+    FROM (SELECT DISTINCT thread_address FROM input) t
 )
 INSERT INTO events (sequence, thread_address, thread_sequence, type, payload, slot, tx_signature, instruction_index)
 SELECT base.seq + i.ord,
