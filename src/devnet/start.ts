@@ -92,7 +92,16 @@ export async function startDevnet(
       ),
     );
     closers.push(() => geyser.close());
-    const clock = settings.slotMs > 0 ? setInterval(() => ledger.tick(), settings.slotMs) : null;
+    const clock =
+      settings.slotMs > 0
+        ? setInterval(() => {
+            try {
+              ledger.tick();
+            } catch (err) {
+              log.error({ err }, 'devnet slot tick failed');
+            }
+          }, settings.slotMs)
+        : null;
     const devnet: Devnet = {
       rpcUrl: rpc.url,
       wsUrl: `ws://${settings.host}:${ws.port}`,

@@ -195,15 +195,19 @@ export class GeyserServer {
     this.pumpScheduled = true;
     setImmediate(() => {
       this.pumpScheduled = false;
-      for (const subscriber of this.subscribers) {
-        try {
-          subscriber.pump();
-        } catch (err) {
-          this.logger.error({ err, subscriber: subscriber.id }, 'geyser subscriber failed');
-          subscriber.fail(status.INTERNAL, `devnet failed to encode an update: ${(err as Error).message}`);
-        }
-      }
+      this.pumpAll();
     });
+  }
+
+  private pumpAll(): void {
+    for (const subscriber of this.subscribers) {
+      try {
+        subscriber.pump();
+      } catch (err) {
+        this.logger.error({ err, subscriber: subscriber.id }, 'geyser subscriber failed');
+        subscriber.fail(status.INTERNAL, `devnet failed to encode an update: ${(err as Error).message}`);
+      }
+    }
   }
 
   // ── Fault hooks ──────────────────────────────────────────────────────────────────────────────────────────
@@ -230,7 +234,7 @@ export class GeyserServer {
 
   resume(): void {
     this.paused = false;
-    for (const subscriber of this.subscribers) subscriber.pump();
+    this.pumpAll();
   }
 
   /** Drops every connection and listens again on the same port. */

@@ -60,7 +60,14 @@ export class Subscriber {
     this.batched = enableBatchedWrites(call as ServerDuplexStream<unknown, unknown>);
     this.pingTimer = setInterval(() => this.writeNow(encodePing()), options.pingIntervalMs);
     this.pingTimer.unref();
-    call.on('data', (request: SubscribeRequest) => this.onRequest(request));
+    call.on('data', (request: SubscribeRequest) => {
+      try {
+        this.onRequest(request);
+      } catch (err) {
+        // Never let one stream's surprise take the process down: end that stream, with the reason.
+        this.fail(status.INTERNAL, `devnet failed to handle the request: ${(err as Error).message}`);
+      }
+    });
     // 'end' (the client closed its side of the stream) is not the end of the subscription: updates keep flowing.
     call.on('cancelled', () => this.close());
     call.on('error', () => this.close());
@@ -133,7 +140,11 @@ export class Subscriber {
     this.waitingForDrain = true;
     this.call.once('drain', () => {
       this.waitingForDrain = false;
-      this.pump();
+      try {
+        this.pump();
+      } catch (err) {
+        this.fail(status.INTERNAL, `devnet failed to encode an update: ${(err as Error).message}`);
+      }
     });
   }
 
