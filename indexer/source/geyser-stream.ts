@@ -65,28 +65,47 @@ export class GeyserStream {
 
   static async open(o: GeyserStreamOptions): Promise<GeyserStream> {
     const s = new GeyserStream(o);
-    try {
-      const client = new Client(o.url, o.xToken, { grpcMaxDecodingMessageSize: 64 * 1024 * 1024 });
-      await client.connect();
-      const stream = (await client.subscribe()) as unknown as DuplexLike;
-      s.stream = stream;
-      stream.on('data', (update) => {
-        s.lastMessageAt = Date.now();
-        if (!s.done) o.onData(update);
-      });
-      stream.on('error', (err) => s.end(streamError(err)));
-      stream.on('end', () => s.end(new ChoirError('SOLANA_STREAM_FAILED', 'geyser stream ended')));
-      stream.on('close', () => s.end(new ChoirError('SOLANA_STREAM_FAILED', 'geyser stream closed')));
-      await new Promise<void>((resolve, reject) =>
-        stream.write(subscribeRequest(o.programId, o.fromSlot), (err) => (err ? reject(err) : resolve())),
+    // Connecting and subscribing must not hang either: a stalled endpoint gets the same deadline as a silent stream.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no subscription within ${o.pingDeadlineMs * 2} ms`)),
+        o.pingDeadlineMs * 2,
       );
-      s.lastMessageAt = Date.now();
-      s.timer = setInterval(() => s.tick(), Math.max(10, Math.floor(o.pingDeadlineMs / 3)));
+    });
+    try {
+      await Promise.race([s.setUp(o), deadline]);
     } catch (err) {
       s.end(streamError(err));
       throw streamError(err);
+    } finally {
+      clearTimeout(timer);
     }
     return s;
+  }
+
+  private async setUp(o: GeyserStreamOptions): Promise<void> {
+    const client = new Client(o.url, o.xToken, { grpcMaxDecodingMessageSize: 64 * 1024 * 1024 });
+    await client.connect();
+    const stream = (await client.subscribe()) as unknown as DuplexLike;
+    this.stream = stream;
+    if (this.done) {
+      stream.destroy(); // the deadline passed while subscribing
+      return;
+    }
+    stream.on('data', (update) => {
+      this.lastMessageAt = Date.now();
+      if (!this.done) o.onData(update);
+    });
+    stream.on('error', (err) => this.end(streamError(err)));
+    stream.on('end', () => this.end(new ChoirError('SOLANA_STREAM_FAILED', 'geyser stream ended')));
+    stream.on('close', () => this.end(new ChoirError('SOLANA_STREAM_FAILED', 'geyser stream closed')));
+    await new Promise<void>((resolve, reject) =>
+      stream.write(subscribeRequest(o.programId, o.fromSlot), (err) => (err ? reject(err) : resolve())),
+    );
+    this.lastMessageAt = Date.now();
+    if (this.done) return;
+    this.timer = setInterval(() => this.tick(), Math.max(10, Math.floor(o.pingDeadlineMs / 3)));
   }
 
   private tick(): void {

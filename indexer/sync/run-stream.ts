@@ -102,6 +102,7 @@ export async function runStreamSession(o: SessionOptions): Promise<ChoirError> {
   o.status.state = 'streaming';
   const onAbort = () => geyser?.end(new ChoirError('SOLANA_STREAM_FAILED', 'indexer stopping'));
   o.signal.addEventListener('abort', onAbort, { once: true });
+  if (o.signal.aborted) onAbort(); // stopped while subscribing
   let ended: ChoirError | null = null;
   void geyser.closed.then((why) => {
     ended = why;
