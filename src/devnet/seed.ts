@@ -18,15 +18,20 @@ import {
 } from '../../programs/choir/client/index.js';
 import type { Logger } from '../observability/logger.js';
 
+export type SeedCommitment = 'processed' | 'confirmed';
+
 export interface SeedOptions {
   /** JSON-RPC of the chain to seed (a running devnet). */
   readonly rpcUrl: string;
-  /** Its WebSocket (confirmations); default: the RPC port + 1, as validators do (8899 → 8900). */
-  readonly wsUrl?: string;
   readonly threads?: number;
   readonly messagesPerThread?: number;
   /** Specs per thread; the first is approved by every co-author, the second rejected, the rest stay pending. */
   readonly specsPerThread?: number;
+  /**
+   * How far each transaction must get before the next is sent. `processed` (the default) is immediate on the
+   * devnet; `confirmed` takes about two slots per transaction.
+   */
+  readonly commitment?: SeedCommitment;
   readonly logger: Logger;
 }
 
@@ -49,18 +54,41 @@ export interface SeedResult {
 
 const STAKE = 10_000_000n;
 
-/** Sends one transaction and waits for `confirmed` (the devnet's slot clock must be running). */
+const REACHED: Record<string, number> = { processed: 0, confirmed: 1, finalized: 2 };
+
+/**
+ * Polls the signature's status until it reaches `commitment`. Plain polling rather than web3.js's
+ * confirmTransaction: no WebSocket to set up, and no confirmation machinery left running once the seed is done.
+ */
+async function waitFor(
+  connection: Connection,
+  signature: string,
+  commitment: SeedCommitment,
+  lastValidBlockHeight: number,
+) {
+  for (;;) {
+    const status = (await connection.getSignatureStatuses([signature])).value[0];
+    if (status?.err) throw new Error(`seed transaction ${signature} failed: ${JSON.stringify(status.err)}`);
+    if (status && (REACHED[status.confirmationStatus ?? 'processed'] ?? 0) >= REACHED[commitment]!) return;
+    if ((await connection.getBlockHeight('processed')) > lastValidBlockHeight) {
+      throw new Error(`seed transaction ${signature} expired before it reached ${commitment}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Sends one transaction and waits for `commitment` (`confirmed` needs the slot clock running). */
 async function send(
   connection: Connection,
+  commitment: SeedCommitment,
   instructions: TransactionInstruction[],
   signers: Keypair[],
 ): Promise<string> {
   const latest = await connection.getLatestBlockhash('confirmed');
   const tx = new Transaction({ feePayer: signers[0]!.publicKey, ...latest }).add(...instructions);
   tx.sign(...signers);
-  const signature = await connection.sendRawTransaction(tx.serialize());
-  const result = await connection.confirmTransaction({ signature, ...latest }, 'confirmed');
-  if (result.value.err) throw new Error(`seed transaction ${signature} failed: ${JSON.stringify(result.value.err)}`);
+  const signature = await connection.sendRawTransaction(tx.serialize(), { preflightCommitment: 'processed' });
+  await waitFor(connection, signature, commitment, latest.lastValidBlockHeight);
   return signature;
 }
 
@@ -69,7 +97,8 @@ async function send(
  * outsiders and vote on them, through the devnet's JSON-RPC like any client, so the indexer sees it all stream in.
  */
 export async function seedDevnet(options: SeedOptions): Promise<SeedResult> {
-  const connection = new Connection(options.rpcUrl, { commitment: 'confirmed', wsEndpoint: options.wsUrl });
+  const commitment = options.commitment ?? 'processed';
+  const connection = new Connection(options.rpcUrl, 'processed');
   const log = options.logger.child({ component: 'devnet-seed' });
   const threads = options.threads ?? 3;
   const messagesPerThread = options.messagesPerThread ?? 4;
@@ -83,8 +112,8 @@ export async function seedDevnet(options: SeedOptions): Promise<SeedResult> {
     const keypair = Keypair.generate();
     keypairs[name] = Buffer.from(keypair.secretKey).toString('base64');
     const airdrop = await connection.requestAirdrop(keypair.publicKey, 100 * LAMPORTS_PER_SOL);
-    const latest = await connection.getLatestBlockhash('confirmed');
-    await connection.confirmTransaction({ signature: airdrop, ...latest }, 'confirmed');
+    const { lastValidBlockHeight } = await connection.getLatestBlockhash('processed');
+    await waitFor(connection, airdrop, commitment, lastValidBlockHeight);
     return keypair;
   };
 
@@ -95,6 +124,7 @@ export async function seedDevnet(options: SeedOptions): Promise<SeedResult> {
     signatures.push(
       await send(
         connection,
+        commitment,
         [
           createThreadInstruction({
             payer: alice.publicKey,
@@ -115,6 +145,7 @@ export async function seedDevnet(options: SeedOptions): Promise<SeedResult> {
       signatures.push(
         await send(
           connection,
+          commitment,
           [submitMessageInstruction({ payer: author.publicKey, author: author.publicKey, thread, contentHash: hash })],
           [author],
         ),
@@ -128,6 +159,7 @@ export async function seedDevnet(options: SeedOptions): Promise<SeedResult> {
       signatures.push(
         await send(
           connection,
+          commitment,
           [submitSpecInstruction({ author: outsider.publicKey, thread, contentHash: hash, stake: STAKE })],
           [outsider],
         ),
@@ -135,6 +167,7 @@ export async function seedDevnet(options: SeedOptions): Promise<SeedResult> {
       const vote = (voter: Keypair, approve: boolean) =>
         send(
           connection,
+          commitment,
           [
             voteInstruction({
               voter: voter.publicKey,

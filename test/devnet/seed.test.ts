@@ -23,13 +23,14 @@ describe('choir devnet seed', () => {
     await devnet.close();
   });
 
-  it('creates threads, messages, specs and votes that read back from the chain', async () => {
+  it('creates threads, messages, specs and votes that read back from the chain (confirmed each step)', async () => {
     const seeded = await seedDevnet({
       rpcUrl: devnet.rpcUrl,
-      wsUrl: devnet.wsUrl,
+
       threads: 1,
       messagesPerThread: 2,
       specsPerThread: 3,
+      commitment: 'confirmed',
       logger: silentLogger,
     });
     expect(seeded.threads).toHaveLength(1);
@@ -58,6 +59,26 @@ describe('choir devnet seed', () => {
       const decoded = decodeMessageAccount(found!.account.data);
       if (!decoded.ok) throw new Error('message does not decode');
       expect(decoded.value.status).toBe(STATUS[m.outcome]);
+    }
+  });
+});
+
+describe('choir devnet seed at processed', () => {
+  it('needs no slot clock: every step lands at once', async () => {
+    const devnet = await testDevnet();
+    try {
+      const seeded = await seedDevnet({
+        rpcUrl: devnet.rpcUrl,
+
+        threads: 2,
+        messagesPerThread: 1,
+        specsPerThread: 1,
+        logger: silentLogger,
+      });
+      expect(seeded.threads).toHaveLength(2);
+      expect(seeded.messages.map((m) => m.outcome)).toEqual(['published', 'approved', 'published', 'approved']);
+    } finally {
+      await devnet.close();
     }
   });
 });
