@@ -74,7 +74,6 @@ describe('npm start end to end: devnet → Geyser → indexer → Postgres', () 
 
     const seeded = await seedDevnet({
       rpcUrl: `http://127.0.0.1:${rpcPort}`,
-      wsUrl: `ws://127.0.0.1:${env.DEVNET_WS_PORT}`,
       threads: 2,
       messagesPerThread: 2,
       specsPerThread: 2,
