@@ -13,8 +13,13 @@ export interface DevnetFaults {
   cutStreams(subscriberId?: number): number;
   /** Ids of the connected Geyser subscribers. */
   subscriberIds(): number[];
-  /** Geyser streams stay open but go silent until `resumeStreams`. */
-  pauseStreams(): void;
+  /**
+   * Geyser streams stay open but go silent until `resumeStreams`: updates, pongs to client pings and the
+   * server's keepalive pings are all held (a hung provider; a client's ping deadline sees it). With
+   * `{ keepalive: true }` only updates are held and pings are still answered (a stall, not silence).
+   */
+  pauseStreams(options?: { keepalive?: boolean }): void;
+  /** Sends everything held, in order (no gap, no duplicate), and streams live again. */
   resumeStreams(): void;
   /** Restarts the Geyser server on the same port (every stream is cut). */
   restartGeyser(): Promise<void>;
@@ -25,7 +30,7 @@ export function createFaults(ledger: Ledger, geyser: GeyserServer): DevnetFaults
     abandonSlot: () => ledger.abandonSlot(),
     cutStreams: (id) => geyser.cutStreams(id),
     subscriberIds: () => geyser.subscriberIds(),
-    pauseStreams: () => geyser.pause(),
+    pauseStreams: (options) => geyser.pause(options),
     resumeStreams: () => geyser.resume(),
     restartGeyser: () => geyser.restart(),
   };

@@ -48,6 +48,8 @@ export async function until<T>(check: () => T | undefined | false, what: string,
 
 export interface CollectedStream {
   readonly updates: SubscribeUpdate[];
+  /** Everything that arrived, pings and pongs included, in order. */
+  readonly messages: SubscribeUpdate[];
   readonly errors: Error[];
   ended: boolean;
   write(request: SubscribeRequest): Promise<void>;
@@ -61,6 +63,7 @@ export async function subscribe(url: string, request: SubscribeRequest, xToken?:
   const stream = await client.subscribe();
   const collected: CollectedStream = {
     updates: [],
+    messages: [],
     errors: [],
     ended: false,
     write: (req) =>
@@ -69,6 +72,7 @@ export async function subscribe(url: string, request: SubscribeRequest, xToken?:
   };
   const pongs: number[] = [];
   stream.on('data', (update: SubscribeUpdate) => {
+    collected.messages.push(update);
     if (update.pong) pongs.push(update.pong.id);
     else if (!update.ping) collected.updates.push(update);
   });

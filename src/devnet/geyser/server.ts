@@ -91,7 +91,8 @@ export class GeyserServer {
   private server: Server | null = null;
   private readonly subscribers = new Set<Subscriber>();
   private nextId = 1;
-  private paused = false;
+  /** null: streaming; otherwise what a pause holds (`keepalive`: pongs and pings still go out). */
+  private paused: { keepalive: boolean } | null = null;
   private pumpScheduled = false;
   private readonly unlisten: () => void;
   boundPort = 0;
@@ -182,7 +183,8 @@ export class GeyserServer {
     const subscriber = new Subscriber(this.nextId++, call.getPeer(), call, this.ledger.events, {
       bufferLimit: this.options.bufferLimit,
       pingIntervalMs: this.options.pingIntervalMs ?? 15_000,
-      isPaused: () => this.paused,
+      isPaused: () => this.paused !== null,
+      isSilent: () => this.paused !== null && !this.paused.keepalive,
       onClose: (s) => this.subscribers.delete(s),
     });
     this.subscribers.add(subscriber);
@@ -227,13 +229,16 @@ export class GeyserServer {
     return cut;
   }
 
-  /** Stops sending (streams stay open and silent); `resume` sends everything that happened meanwhile. */
-  pause(): void {
-    this.paused = true;
+  /**
+   * Holds everything on every stream (updates, pongs, keepalive pings) until `resume`, which sends it all in
+   * order: what a hung provider looks like. `keepalive`: only updates are held; pongs and pings still go out.
+   */
+  pause(options: { keepalive?: boolean } = {}): void {
+    this.paused = { keepalive: options.keepalive ?? false };
   }
 
   resume(): void {
-    this.paused = false;
+    this.paused = null;
     this.pumpAll();
   }
 

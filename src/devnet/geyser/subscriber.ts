@@ -25,7 +25,10 @@ export interface SubscriberOptions {
   /** How many events a subscriber may lag behind (unsent or held for commitment) before it is dropped. */
   readonly bufferLimit: number;
   readonly pingIntervalMs: number;
+  /** Updates are held while this holds. */
   readonly isPaused: () => boolean;
+  /** Pongs and keepalive pings are held too while this holds (a hung provider); default: never. */
+  readonly isSilent?: () => boolean;
   readonly onClose: (subscriber: Subscriber) => void;
 }
 
@@ -49,6 +52,11 @@ export class Subscriber {
   private readonly batched: boolean;
   private batch: Buffer[] = [];
   private batchBytes = 0;
+  /**
+   * Pongs and pings held while the stream is silent, each with the log position when it was due: on resume it
+   * goes out right after the updates of the events that happened before it, as it would have without the pause.
+   */
+  private outOfBand: { seq: number; message: Buffer }[] = [];
 
   constructor(
     readonly id: number,
@@ -117,7 +125,12 @@ export class Subscriber {
 
   /** Sends what the cursor has not sent yet, until gRPC's buffer is full. */
   pump(): void {
-    if (this.closed || this.filters === null || this.options.isPaused()) return;
+    if (this.closed || this.options.isPaused()) return;
+    if (this.filters === null) {
+      // Not subscribed yet: only pongs and pings can be waiting.
+      if (!this.releaseOutOfBand(Number.POSITIVE_INFINITY) || !this.flush()) this.waitForDrain();
+      return;
+    }
     // Checked even while waiting for `drain`: a client that stopped reading is exactly the one to drop.
     if (this.cursor < this.log.firstSeq || this.lag > this.options.bufferLimit) {
       this.fail(
@@ -128,11 +141,22 @@ export class Subscriber {
     }
     if (this.waitingForDrain) return;
     while (this.cursor < this.log.nextSeq && !this.closed) {
+      if (this.outOfBand.length > 0 && !this.releaseOutOfBand(this.cursor)) this.waitForDrain();
+      if (this.waitingForDrain) return;
       const event = this.log.get(this.cursor++);
       if (event && !this.process(event, this.filters)) this.waitForDrain();
       if (this.waitingForDrain) return;
     }
-    if (!this.flush()) this.waitForDrain();
+    if (!this.releaseOutOfBand(this.cursor) || !this.flush()) this.waitForDrain();
+  }
+
+  /** Writes the held pongs and pings that were due before log position `seq`; false: wait for `drain`. */
+  private releaseOutOfBand(seq: number): boolean {
+    let ok = true;
+    while (this.outOfBand.length > 0 && this.outOfBand[0]!.seq <= seq && !this.closed) {
+      ok = this.write(this.outOfBand.shift()!.message) && ok;
+    }
+    return ok;
   }
 
   private waitForDrain(): void {
@@ -223,8 +247,16 @@ export class Subscriber {
     return this.batchBytes < BATCH_BYTES || this.flush();
   }
 
-  /** Writes out of band (pings, pongs): behind what is queued, at once. */
+  /**
+   * Writes out of band (pings, pongs): behind what is queued, at once; held while the stream is silent (and
+   * behind earlier held ones until they are out).
+   */
   private writeNow(message: Buffer): void {
+    if (this.closed) return;
+    if (this.options.isSilent?.() || this.outOfBand.length > 0) {
+      this.outOfBand.push({ seq: this.log.nextSeq, message });
+      return;
+    }
     this.write(message);
     this.flush();
   }
@@ -251,6 +283,7 @@ export class Subscriber {
     this.closed = true;
     clearInterval(this.pingTimer);
     this.held.clear();
+    this.outOfBand = [];
     this.options.onClose(this);
   }
 }
