@@ -10,6 +10,8 @@ import type { TransactionRecord } from './types.js';
 export type JournalEntry =
   | { readonly t: 'tx'; readonly record: TransactionRecord; readonly writes: (AccountWrite & { wv: bigint })[] }
   | { readonly t: 'tick'; readonly now: number }
+  /** An account written directly in the open slot (fault hook), outside any transaction. */
+  | { readonly t: 'write'; readonly write: AccountWrite & { wv: bigint } }
   | { readonly t: 'dead' }
   /** First line of a compacted journal: the chain resumes with `slot` open on a finalized `parent`. */
   | {

@@ -145,6 +145,9 @@ export class Ledger {
       case 'tx':
         this.commitTransaction(entry.record, entry.writes);
         break;
+      case 'write':
+        this.commitWrite(entry.write);
+        break;
       case 'tick':
         this.chain.advance(entry.now, (slot) => this.versions.finalize(slot));
         this.trimHistory();
@@ -182,6 +185,23 @@ export class Ledger {
     this.transactions.add(record);
     this.chain.addTransaction(record.signature);
     this.events.append({ kind: 'transaction', slot, tx: record });
+  }
+
+  /** A direct account write in the open slot: into LiteSVM, the versions (so forks undo it) and the stream. */
+  private commitWrite(write: AccountWrite & { wv: bigint }): void {
+    const slot = this.chain.openSlot;
+    writeAccount(this.svm, write.pubkey, write.after);
+    this.versions.record(write.pubkey, slot, write.before, write.after);
+    if (write.wv > this.writeVersion) this.writeVersion = write.wv;
+    this.events.append({
+      kind: 'account',
+      slot,
+      pubkey: write.pubkey,
+      account: write.after,
+      writeVersion: write.wv,
+      txnSignature: null,
+      txnSignatureBytes: null,
+    });
   }
 
   private abandonOpenSlot(): void {
@@ -222,6 +242,21 @@ export class Ledger {
     // Durable before anyone hears of it: what RPC acknowledged and Geyser streamed survives a crash.
     this.journal?.flush();
     return execution;
+  }
+
+  /**
+   * Fault hook: writes an account as it is given (any owner, data, lamports) in the open slot, outside any
+   * transaction, with the next write version. It is journaled, streamed (no transaction signature) and undone if
+   * the slot is abandoned, like a transaction's write. `null` (or zero lamports) closes the account.
+   */
+  writeAccount(pubkey: string, account: AccountState | null): { slot: number; writeVersion: bigint } {
+    const after =
+      account === null || account.lamports === 0n ? null : { ...account, data: Uint8Array.from(account.data) };
+    const write = { pubkey, before: readAccount(this.svm, pubkey), after, wv: this.writeVersion + 1n };
+    this.apply({ t: 'write', write });
+    // Durable before anyone hears of it, as for transactions.
+    this.journal?.flush();
+    return { slot: this.chain.openSlot, writeVersion: write.wv };
   }
 
   /** Closes the open slot and opens the next one, `count` times (the slot clock calls this once per slot). */
