@@ -48,7 +48,7 @@ describe('devnet fault hooks: silent pause', () => {
     await until(() => stream.messages.some((m) => m.ping), 'a keepalive ping before the pause');
 
     devnet.faults.pauseStreams();
-    await sleep(100); // whatever was in flight arrives
+    await sleep(300); // whatever was written before the pause arrives
     const mark = stream.messages.length;
     transferAndTick(devnet, payer); // A: before the client's ping
     const lastBeforePing = devnet.ledger.currentWriteVersion;
