@@ -7,11 +7,14 @@
 // its first committed batch). Readable lines first; the LAST line is `RESULT {json}`.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { PublicKey, Transaction } from '@solana/web3.js';
 import pg from 'pg';
 import { startIndexer } from '../indexer/indexer.js';
 import { createCursor } from '../indexer/sync/cursor.js';
+import { streamTimings } from '../indexer/sync/run-stream.js';
+import { writerTimings } from '../indexer/write/write-batch.js';
 import {
   CHOIR_PROGRAM_ID,
   createThreadInstruction,
@@ -195,6 +198,7 @@ async function main() {
     const done = new Promise<void>((r) => {
       caughtUp = r;
     });
+    const loadBefore = loadavg()[0] as number;
     const started = performance.now();
     const indexer = startIndexer({
       db: { url: db.url, pool },
@@ -212,6 +216,16 @@ async function main() {
     });
     await done;
     const seconds = (performance.now() - started) / 1000;
+    const loadAfter = loadavg()[0] as number;
+    const stages = {
+      decodeS: streamTimings.decodeMs / 1000,
+      writerWaitS: streamTimings.writerWaitMs / 1000,
+      loadS: writerTimings.loadMs / 1000,
+      applyS: writerTimings.applyMs / 1000,
+      statusS: writerTimings.statusMs / 1000,
+      writeS: writerTimings.writeMs / 1000,
+      commitS: writerTimings.commitMs / 1000,
+    };
     const applied = indexer.status().updatesApplied;
     const { rows } = await pool.query(
       'SELECT (SELECT count(*) FROM messages) AS m, (SELECT count(*) FROM events) AS e',
@@ -224,6 +238,12 @@ async function main() {
     );
     console.log(
       `rows: ${rows[0].m} messages, ${rows[0].e} events; ${commits.length} batches, commit p50 ${(p(sorted, 0.5) * 1000).toFixed(1)} ms, p99 ${(p99 * 1000).toFixed(1)} ms`,
+    );
+    console.log(
+      `where the time went (s, of ${seconds.toFixed(1)} wall): stream decode+enrich ${stages.decodeS.toFixed(1)} (gRPC client protobuf decoding not included), writer waiting for updates ${stages.writerWaitS.toFixed(1)}; writer: load rows ${stages.loadS.toFixed(1)}, apply ${stages.applyS.toFixed(1)}, slot statuses ${stages.statusS.toFixed(1)}, write rows/undo/events/outbox/cursor ${stages.writeS.toFixed(1)}, COMMIT ${stages.commitS.toFixed(1)}`,
+    );
+    console.log(
+      `load average (1 min, 2 cores, shared): ${loadBefore.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end`,
     );
 
     // Kill: the running indexer's leader connection is terminated and the indexer abandoned (its in-memory queue
@@ -257,7 +277,11 @@ async function main() {
       updates: total,
       seconds: Number(seconds.toFixed(3)),
       updatesPerSecond: Math.round(rate),
+      batchCommitP50Ms: Number((p(sorted, 0.5) * 1000).toFixed(1)),
       batchCommitP99Ms: Number((p99 * 1000).toFixed(1)),
+      batchMax: Number(settings.batchMax),
+      stagesSeconds: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, Number(v.toFixed(2))])),
+      loadAverage: { start: Number(loadBefore.toFixed(2)), end: Number(loadAfter.toFixed(2)) },
       batches: commits.length,
       resumeMs: Math.round(resumeSeconds * 1000),
       goals: { updatesPerSecond: GOALS.updatesPerSecond, resumeMs: GOALS.resumeSeconds * 1000 },

@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import type { AccountUpdate, TransactionUpdate } from '../decode/types.js';
 import type { LoadedState } from './apply.js';
+import type { Overlay } from './overlay.js';
 import type { MessageRow, ThreadRow } from './rows.js';
 
 const THREAD_SELECT = `
@@ -78,6 +79,8 @@ export async function loadState(
   updates: readonly (AccountUpdate | TransactionUpdate)[],
   finalizedSlot: bigint | null,
   confirmedSlot: bigint | null,
+  /** The batch's pending rows: newer than what is stored, so used instead of it (and not read). */
+  overlay?: Overlay,
 ): Promise<LoadedState> {
   const threadKeys = new Set<string>();
   const hashes = new Set<string>();
@@ -87,10 +90,12 @@ export async function loadState(
     slots.add(u.slot.toString());
     if (u.kind === 'transaction') {
       if (u.instructions.some((i) => i.instruction.name === 'divest')) signatures.add(u.signature);
-    } else if (u.account.kind === 'thread') threadKeys.add(u.pubkey);
-    else {
-      threadKeys.add(u.account.thread);
-      hashes.add(Buffer.from(u.account.contentHash).toString('hex'));
+    } else if (u.account.kind === 'thread') {
+      if (!overlay?.threads.has(u.pubkey)) threadKeys.add(u.pubkey);
+    } else {
+      if (!overlay?.threads.has(u.account.thread)) threadKeys.add(u.account.thread);
+      const hash = Buffer.from(u.account.contentHash).toString('hex');
+      if (!overlay?.messages.has(hash)) hashes.add(hash);
     }
   }
   // One client runs one query at a time: sequential awaits (pg 9 drops implicit queueing).
@@ -107,7 +112,7 @@ export async function loadState(
     `SELECT slot FROM indexer_slots WHERE stream = $1 AND status = 'dead' AND slot = ANY ($2::int8[])`,
     [stream, [...slots]],
   );
-  return {
+  const state = {
     threads: new Map(threads.rows.map((r) => [r.address, threadFromRow(r)])),
     messages: new Map(messages.rows.map((r) => [r.content_hash, messageFromRow(r)])),
     divested: new Set(divested.rows.map((r) => r.id)),
@@ -115,4 +120,19 @@ export async function loadState(
     finalizedSlot,
     confirmedSlot,
   };
+  if (overlay) {
+    for (const u of updates) {
+      if (u.kind !== 'account') continue;
+      const address = u.account.kind === 'thread' ? u.pubkey : u.account.thread;
+      const t = overlay.threads.get(address);
+      if (t) state.threads.set(address, t);
+      if (u.account.kind === 'message') {
+        const hash = Buffer.from(u.account.contentHash).toString('hex');
+        const m = overlay.messages.get(hash);
+        if (m) state.messages.set(hash, m);
+      }
+    }
+    for (const id of overlay.divested) state.divested.add(id);
+  }
+  return state;
 }

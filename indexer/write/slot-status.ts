@@ -12,6 +12,7 @@ import { appendEvents, type NewEvent } from '../../src/events/index.js';
 import { enqueue, type OutboxEntry } from '../../src/pipeline/outbox/index.js';
 import type { SlotUpdate } from '../decode/types.js';
 import { coAuthorsWork, messageWork } from './apply.js';
+import type { Overlay } from './overlay.js';
 import type { MessageRow, ThreadRow, VoteRow } from './rows.js';
 import { deleteRows, writeMessages, writeThreads, writeVotes } from './write-rows.js';
 
@@ -43,14 +44,17 @@ export async function applySlotStatus(
   stream: string,
   u: SlotUpdate,
   previous: { confirmed: bigint | null; finalized: bigint | null },
+  overlay: Overlay,
 ): Promise<{ events: number }> {
   if (!(await recordStatus(client, stream, u))) return { events: 0 };
   if (u.status === 'processed') return { events: 0 };
+  // The caller has flushed the overlay: a rollback works on stored rows and logged events.
   if (u.status === 'dead') return rollbackSlot(client, stream, u.slot);
   const level = u.status === 'confirmed' ? 'CONFIRMED' : 'FINALIZED';
   const after = (u.status === 'confirmed' ? previous.confirmed : previous.finalized) ?? -1n;
-  const events = await promote(client, level, after, u.slot);
+  const events = await promote(client, level, after, u.slot, overlay);
   if (u.status === 'finalized') {
+    overlay.dropUndo(u.slot);
     await client.query('DELETE FROM indexer_undo WHERE stream = $1 AND slot <= $2', [stream, u.slot.toString()]);
     // Old slot statuses are no longer needed; dead ones stay, so a late replay of a dead slot is still ignored.
     await client.query(
@@ -61,9 +65,22 @@ export async function applySlotStatus(
   return { events };
 }
 
-async function promote(client: pg.ClientBase, level: 'CONFIRMED' | 'FINALIZED', after: bigint, upTo: bigint) {
+const COMMITMENT_RANK = { PROCESSED: 0, CONFIRMED: 1, FINALIZED: 2 } as const;
+
+/**
+ * Promotes to `level` every row changed in (after, upTo]: stored rows with one UPDATE per table, the batch's pending
+ * rows (the overlay) in memory. A stored row that the overlay also holds is superseded by it (the overlay's version
+ * is written at the end of the batch), so only the overlay's version counts for events and outbox work.
+ */
+async function promote(
+  client: pg.ClientBase,
+  level: 'CONFIRMED' | 'FINALIZED',
+  after: bigint,
+  upTo: bigint,
+  overlay: Overlay,
+) {
   const range = [after.toString(), upTo.toString(), level];
-  const statuses =
+  const statuses: MessageRow['status'][] =
     level === 'CONFIRMED' ? ['PENDING', 'STORED', 'RECORDED'] : ['PENDING', 'STORED', 'RECORDED', 'CONFIRMED'];
   const threads = await client.query<{ address: string; slot: string }>(
     `UPDATE threads SET commitment = $3::commitment, updated_at = now()
@@ -100,8 +117,38 @@ async function promote(client: pg.ClientBase, level: 'CONFIRMED' | 'FINALIZED', 
     }
     return g;
   };
-  for (const t of threads.rows) group(t.address, t.slot).thread_changed = true;
-  for (const m of messages.rows) group(m.thread_address, m.slot).hashes.push(m.content_hash);
+  const work: OutboxEntry[] = [];
+  for (const t of threads.rows) if (!overlay.threads.has(t.address)) group(t.address, t.slot).thread_changed = true;
+  for (const m of messages.rows) {
+    if (overlay.messages.has(m.content_hash)) continue;
+    group(m.thread_address, m.slot).hashes.push(m.content_hash);
+    if (m.has_content) work.push(messageWork({ contentHash: m.content_hash, status: m.status, slot: m.slot }));
+  }
+  const rank = COMMITMENT_RANK[level];
+  const inRange = (slot: string | null) => {
+    if (slot === null) return false;
+    const s = BigInt(slot);
+    return s > after && s <= upTo;
+  };
+  for (const [address, t] of overlay.threads) {
+    if (!inRange(t.slot) || COMMITMENT_RANK[t.commitment] >= rank) continue;
+    overlay.threads.set(address, { ...t, commitment: level });
+    group(address, t.slot).thread_changed = true;
+  }
+  for (const [hash, m] of overlay.messages) {
+    if (!inRange(m.slot) || (m.commitment !== null && COMMITMENT_RANK[m.commitment] >= rank)) continue;
+    const promoted: MessageRow = {
+      ...m,
+      commitment: level,
+      status: statuses.includes(m.status) ? level : m.status,
+    };
+    overlay.messages.set(hash, promoted);
+    group(m.threadAddress, m.slot as string).hashes.push(hash);
+    if (m.hasContent) work.push(messageWork(promoted));
+  }
+  for (const [k, v] of overlay.votes) {
+    if (inRange(v.slot) && COMMITMENT_RANK[v.commitment] < rank) overlay.votes.set(k, { ...v, commitment: level });
+  }
   const events: NewEvent[] = [...groups.keys()].sort().map((id) => {
     const g = groups.get(id) as { thread: string; slot: bigint; thread_changed: boolean; hashes: string[] };
     return {
@@ -111,13 +158,8 @@ async function promote(client: pg.ClientBase, level: 'CONFIRMED' | 'FINALIZED', 
       slot: g.slot,
     };
   });
-  await appendEvents(client, events);
-  await enqueue(
-    client,
-    messages.rows
-      .filter((m) => m.has_content)
-      .map((m) => messageWork({ contentHash: m.content_hash, status: m.status, slot: m.slot })),
-  );
+  for (const e of events) overlay.events.push(e);
+  for (const w of work) overlay.outbox.push(w);
   return events.length;
 }
 
