@@ -18,11 +18,13 @@ import type {
 } from '../types.js';
 import { checkCursor, checkPatch, checkPoints, checkQuery, checkScrollLimit, checkSelector } from '../validate.js';
 import type { EmbeddedDatabase } from './database.js';
+import { MemoryIndex } from './memory-index.js';
 import {
   createHnswSql,
   createTableSql,
   type HnswBuild,
   hitPayloadOf,
+  hnswIndexOf,
   METADATA_COLUMNS,
   PAYLOAD_COLUMNS,
   type PointRow,
@@ -42,9 +44,39 @@ export interface EmbeddedStoreOptions {
   upsertBatchSize: number;
   /** HNSW graph parameters, used when the index is built. */
   hnsw: HnswBuild;
+  /**
+   * Serve queries from an in-memory int8 copy of the vectors (exhaustive scan, exact re-ranking in SQL) instead of
+   * the HNSW index: recall ~1 where HNSW misses neighbours. Default true; costs `dimension + ~40` bytes per point.
+   */
+  memoryIndex?: boolean;
 }
 
 type Queryable = PGlite | Transaction;
+
+/**
+ * Memory indexes of one database, by table. Stores made by withCollection() share the database and so these, which
+ * keeps a rebuild target's index (filled by its upserts) valid after the alias swap.
+ */
+const memoryIndexes = new WeakMap<PGlite, Map<string, Promise<MemoryIndex>>>();
+
+/** Rows per page when a memory index is loaded from PGlite. */
+const LOAD_PAGE = 5_000;
+
+/** Candidates taken from the memory index beyond `limit`, re-ranked by exact distance in SQL. */
+const EXTRA_CANDIDATES = 100;
+
+interface LoadRow {
+  id: string;
+  content_hash: string;
+  thread_id: string;
+  author: string;
+  co_authors: string[];
+  status: string;
+  created_at: number | bigint | string;
+  kind: 'message' | 'thread';
+  /** pgvector's binary form (`vector_send`): int16 dimension, int16 unused, then big-endian float32s. */
+  embedding: Uint8Array;
+}
 
 /**
  * The vector store without a server: PGlite (Postgres in WebAssembly) with pgvector's HNSW index, cosine distance,
@@ -152,9 +184,19 @@ export class EmbeddedVectorStore implements VectorStore {
       if (info.dimension !== this.dimension || info.model !== this.options.model) {
         throw indexMismatch(info, this.dimension, this.options.model);
       }
-      if (!this.physical) await this.db.exec(createHnswSql(info.physicalName, this.options.hnsw));
+      if (!this.physical) await this.db.exec(this.hnswSql(info.physicalName));
       return info;
     });
+  }
+
+  /**
+   * The HNSW index serves queries only without the memory index. With it, the graph would only slow every write
+   * (and a rebuild by minutes), so it is not built — and dropped from a collection that has one.
+   */
+  private hnswSql(physicalName: string): string {
+    return this.options.memoryIndex === false
+      ? createHnswSql(physicalName, this.options.hnsw)
+      : `DROP INDEX IF EXISTS ${hnswIndexOf(physicalName)}`;
   }
 
   async upsert(points: readonly VectorPoint[]): Promise<void> {
@@ -194,7 +236,66 @@ export class EmbeddedVectorStore implements VectorStore {
           );
         }
       });
+      await this.applyToMemory(table, (index) => {
+        for (const p of checked) index.set(p.id, p.vector, p.payload);
+      });
     });
+  }
+
+  private get indexes(): Map<string, Promise<MemoryIndex>> {
+    let map = memoryIndexes.get(this.db);
+    if (!map) {
+      map = new Map();
+      memoryIndexes.set(this.db, map);
+    }
+    return map;
+  }
+
+  /** The table's memory index, loaded from PGlite on first use. */
+  private memoryIndex(table: string): Promise<MemoryIndex> {
+    let index = this.indexes.get(table);
+    if (!index) {
+      index = this.loadMemoryIndex(table);
+      this.indexes.set(table, index);
+      index.catch(() => this.indexes.delete(table));
+    }
+    return index;
+  }
+
+  private async loadMemoryIndex(table: string): Promise<MemoryIndex> {
+    const started = performance.now();
+    const index = new MemoryIndex(this.dimension);
+    const vector = new Float32Array(this.dimension);
+    let after = '00000000-0000-0000-0000-000000000000';
+    let first = true;
+    for (;;) {
+      const { rows } = await this.db.query<LoadRow>(
+        `SELECT id, content_hash, thread_id, author, co_authors, status, created_at, kind,
+                vector_send(embedding) AS embedding
+         FROM ${table} WHERE id ${first ? '>=' : '>'} $1::uuid ORDER BY id LIMIT ${LOAD_PAGE}`,
+        [after],
+      );
+      first = false;
+      for (const row of rows) {
+        // Binary, not text: formatting and parsing 384 decimals per row would make loading several times slower.
+        const bytes = new DataView(row.embedding.buffer, row.embedding.byteOffset, row.embedding.byteLength);
+        for (let d = 0; d < this.dimension; d++) vector[d] = bytes.getFloat32(4 + 4 * d);
+        index.set(row.id, vector, { ...row, created_at: Number(row.created_at) });
+      }
+      if (rows.length < LOAD_PAGE) break;
+      after = rows[rows.length - 1]!.id;
+    }
+    this.logger.info(
+      { table, points: index.count, ms: Math.round(performance.now() - started), bytes: index.bytes },
+      'embedded memory index loaded',
+    );
+    return index;
+  }
+
+  /** Applies a committed write to the table's memory index, if one is loaded (or loading). */
+  private async applyToMemory(table: string, apply: (index: MemoryIndex) => void): Promise<void> {
+    const index = this.indexes.get(table);
+    if (index) apply(await index);
   }
 
   async query(query: VectorQuery): Promise<ScoredPoint[]> {
@@ -203,16 +304,26 @@ export class EmbeddedVectorStore implements VectorStore {
     return this.run('query', 'read', async () => {
       const table = await this.table();
       const params: unknown[] = [vectorLiteral(vector)];
-      const where = whereSql(conditions, params);
-      params.push(query.limit);
-      // `+ 0` hides the expression from the HNSW index, forcing an exact scan when asked for.
-      const order = query.exact ? '(embedding <=> $1::vector) + 0' : 'embedding <=> $1::vector';
       const columns = withContent ? PAYLOAD_COLUMNS : METADATA_COLUMNS;
-      const { rows } = await this.db.query<PointRow>(
-        `SELECT ${columns}, (embedding <=> $1::vector) AS distance FROM ${table}
-         WHERE ${where} ORDER BY ${order} LIMIT $${params.length}`,
-        params,
-      );
+      let sql: string;
+      if (!query.exact && this.options.memoryIndex !== false) {
+        // Candidates from an exhaustive int8 scan in memory, re-ranked here by the exact float distance.
+        const index = await this.memoryIndex(table);
+        const ids = index.search(vector, query.limit + EXTRA_CANDIDATES, conditions);
+        if (ids.length === 0) return [];
+        params.push(ids, query.limit);
+        // `+ 0` keeps the planner on the primary key instead of the HNSW index.
+        sql = `SELECT ${columns}, (embedding <=> $1::vector) AS distance FROM ${table}
+               WHERE id = ANY($2::uuid[]) ORDER BY (embedding <=> $1::vector) + 0 LIMIT $3`;
+      } else {
+        const where = whereSql(conditions, params);
+        params.push(query.limit);
+        // `+ 0` hides the expression from the HNSW index, forcing an exact scan when asked for.
+        const order = query.exact ? '(embedding <=> $1::vector) + 0' : 'embedding <=> $1::vector';
+        sql = `SELECT ${columns}, (embedding <=> $1::vector) AS distance FROM ${table}
+               WHERE ${where} ORDER BY ${order} LIMIT $${params.length}`;
+      }
+      const { rows } = await this.db.query<PointRow>(sql, params);
       // Iterative HNSW scans return rows in relaxed order: sort, then apply the threshold like Qdrant does.
       return rows
         .map((row) => ({ id: row.id, score: 1 - Number(row.distance), payload: hitPayloadOf(row, withContent) }))
@@ -240,7 +351,14 @@ export class EmbeddedVectorStore implements VectorStore {
       return `${column} = $${params.length}::${cast}`;
     });
     return this.run('set payload', 'write', async () => {
-      await this.db.query(`UPDATE ${await this.table()} SET ${sets.join(', ')} WHERE ${where}`, params);
+      const table = await this.table();
+      const { rows } = await this.db.query<{ id: string; co_authors: string[] }>(
+        `UPDATE ${table} SET ${sets.join(', ')} WHERE ${where} RETURNING id, status, co_authors`,
+        params,
+      );
+      await this.applyToMemory(table, (index) => {
+        for (const row of rows) index.setPayload(row.id, row);
+      });
     });
   }
 
@@ -248,7 +366,11 @@ export class EmbeddedVectorStore implements VectorStore {
     const params: unknown[] = [];
     const where = this.selectorSql(target, params);
     return this.run('delete points', 'write', async () => {
-      await this.db.query(`DELETE FROM ${await this.table()} WHERE ${where}`, params);
+      const table = await this.table();
+      const { rows } = await this.db.query<{ id: string }>(`DELETE FROM ${table} WHERE ${where} RETURNING id`, params);
+      await this.applyToMemory(table, (index) => {
+        for (const row of rows) index.delete(row.id);
+      });
     });
   }
 
@@ -324,7 +446,7 @@ export class EmbeddedVectorStore implements VectorStore {
       }
       // Build the rebuilt collection's HNSW index once, in bulk, before it starts serving queries.
       const started = performance.now();
-      await this.db.exec(createHnswSql(physicalName, this.options.hnsw));
+      await this.db.exec(this.hnswSql(physicalName));
       this.logger.info({ collection: physicalName, ms: performance.now() - started }, 'HNSW index ready');
       return this.db.transaction(async (tx) => {
         const before = await tx.query<{ collection: string }>('SELECT collection FROM choir_aliases WHERE alias = $1', [
@@ -356,6 +478,7 @@ export class EmbeddedVectorStore implements VectorStore {
         await tx.exec(`DROP TABLE IF EXISTS ${tableOf(physicalName)}`);
         await tx.query('DELETE FROM choir_collections WHERE name = $1', [physicalName]);
       });
+      this.indexes.delete(tableOf(physicalName));
     });
   }
 
