@@ -76,7 +76,7 @@ describe('choir start with no configuration (embedded Postgres)', () => {
     expect(rows).toEqual([{ slot: 7 }]);
     proc.child.kill('SIGINT');
     expect(await proc.exited).toBe(0);
-  }, 240_000);
+  }, 420_000);
 
   it('a bad setting exits with code 2 and one line naming the variable', async () => {
     const proc = runChoir(['start'], { PORT: 'abc' });

@@ -158,7 +158,9 @@ describe('devnet Geyser: streams, replay, commitment and faults', () => {
       'the dead slot (confirmed stream)',
     );
     expect(confirmed.updates.some((u) => u.account && Number(u.account.slot) === forked)).toBe(false);
-    // Slot updates are not held back by commitment; the next slot has the dead one's parent.
+    // Slot updates are not held back by commitment; the next slot has the dead one's parent. It may arrive after
+    // the dead status reached the confirmed stream (a loaded machine), so wait for it rather than assume it.
+    await until(() => slotEvents(processed.updates).some((e) => e.slot === forked + 1), 'the slot after the fork');
     const next = slotEvents(processed.updates).find((e) => e.slot === forked + 1);
     expect(next).toBeDefined();
     expect(processed.updates.find((u) => Number(u.slot?.slot) === forked + 1)?.slot?.parent).toBe(String(forked - 1));

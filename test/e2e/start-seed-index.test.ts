@@ -99,5 +99,5 @@ describe('npm start end to end: devnet → Geyser → indexer → Postgres', () 
     expect((await eventCounts(dbUrl)).counts).toEqual(first.counts);
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
-  }, 240_000);
+  }, 420_000);
 });

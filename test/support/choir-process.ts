@@ -36,7 +36,7 @@ export function runChoir(args: string[], env: Record<string, string>): ChoirProc
 }
 
 /** Polls `url` until it answers `status`, or fails with what the process printed. */
-export async function waitForStatus(url: string, status: number, proc: ChoirProcess, timeoutMs = 60_000) {
+export async function waitForStatus(url: string, status: number, proc: ChoirProcess, timeoutMs = 150_000) {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {

@@ -49,11 +49,26 @@ export async function createMigratedDatabase(): Promise<TestDatabase> {
 }
 
 function handle(name: string): TestDatabase {
-  return {
-    name,
-    url: databaseUrl(name),
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
-  };
+  return { name, url: databaseUrl(name), drop: () => dropDatabase(name) };
+}
+
+/**
+ * `pool.end()` resolves before its connections have finished closing; dropping WITH (FORCE) at that moment
+ * terminates them, and the pool re-emits the termination (57P01) as an unhandled error in the test process. So wait
+ * (briefly) for the database's connections to go away on their own, and only then force what is left.
+ */
+async function dropDatabase(name: string) {
+  await admin(async (c) => {
+    for (let waited = 0; waited < 3_000; waited += 50) {
+      const { rows } = await c.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+        [name],
+      );
+      if (!rows[0]?.n) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
 }
 
 function migrationsHash(): string {
