@@ -61,6 +61,9 @@ export class MemoryIndex {
   private scores = new Float32Array(0);
   private readonly acc = new Float64Array(BLOCK);
 
+  /** How long loading it from PGlite took (0 for an index built by writes alone). */
+  loadMs = 0;
+
   constructor(readonly dimension: number) {}
 
   get count(): number {
@@ -71,9 +74,12 @@ export class MemoryIndex {
     return this.slots.has(id);
   }
 
-  /** Approximate bytes held (codes, scales, keyword cells; not the strings). */
+  /**
+   * Approximate bytes held: typed arrays (codes, scale, time, keyword cells, score) by capacity, plus per point an id
+   * string (~56 bytes), a content hash string (~80), a co-author array (~40) and a map entry (~40).
+   */
   get bytes(): number {
-    return this.capacity * (this.dimension + 4 + 8 + 4 * 4 + 4);
+    return this.capacity * (this.dimension + 4 + 8 + 4 * 4 + 4) + this.size * 216;
   }
 
   private grow(needed: number): void {
