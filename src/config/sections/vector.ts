@@ -56,14 +56,16 @@ export const vectorSection = defineSection(
       min: 10,
       max: 1_000,
       example: '400',
-      description: 'Embedded store: HNSW candidate list size per query; higher is more accurate and slower.',
+      description:
+        'Embedded store with its memory index off (`memoryIndex: false`): HNSW candidate list size per query; higher is more accurate and slower.',
     }),
     VECTOR_HNSW_M: v.int({
       default: '16',
       min: 4,
       max: 100,
       example: '32',
-      description: 'Embedded store: HNSW links per node (pgvector `m`); higher raises recall, build time and size.',
+      description:
+        'Embedded store with its memory index off: HNSW links per node (pgvector `m`); higher raises recall, build time and size.',
     }),
     VECTOR_HNSW_EF_CONSTRUCTION: v.int({
       default: '64',
@@ -71,7 +73,7 @@ export const vectorSection = defineSection(
       max: 1_000,
       example: '128',
       description:
-        'Embedded store: HNSW candidate list while building (`ef_construction`); higher builds a better graph, slower.',
+        'Embedded store with its memory index off: HNSW candidate list while building (`ef_construction`); higher builds a better graph, slower.',
     }),
     MAX_CONTENT_BYTES: v.int({
       default: '65536',
