@@ -144,7 +144,13 @@ try {
   let t = performance.now();
   await store.swapAlias('messages_2');
   const indexMs = performance.now() - t;
-  console.log(`index build + alias swap (no HNSW graph next to the memory index): ${fmt(indexMs / 1_000)} s`);
+  const info = store instanceof EmbeddedVectorStore ? await store.memoryIndexInfo() : undefined;
+  const indexMb = (info?.bytes ?? 0) / 2 ** 20;
+  const rssMb = process.memoryUsage().rss / 2 ** 20;
+  console.log(
+    `alias swap, loading the memory index (no HNSW graph is built): ${fmt(indexMs / 1_000)} s; ` +
+      `index ≈ ${fmt(indexMb)} MB for ${fmt(info?.points ?? 0)} points, process RSS ${fmt(rssMb)} MB`,
+  );
   console.log(`bulk load end to end: ${fmt(rate(POINTS, loadMs + indexMs))} points/s`);
 
   // 2. Live upserts into the indexed collection (what the app does per message), batches of 100.
@@ -163,18 +169,6 @@ try {
     const start = generator.int(Math.max(1, words.length - 8));
     return { vector: embedder.embedOne(words.slice(start, start + 8).join(' ')), thread: p.payload.thread_id };
   });
-  // No query has run yet, so the memory index is not loaded: the first query loads it from PGlite, as after a restart.
-  const rssBefore = process.memoryUsage().rss;
-  t = performance.now();
-  await timeQueries(store, queries.slice(0, 1), false);
-  const firstQueryMs = performance.now() - t;
-  const rssMb = process.memoryUsage().rss / 2 ** 20;
-  const info = store instanceof EmbeddedVectorStore ? await store.memoryIndexInfo() : undefined;
-  const indexMb = (info?.bytes ?? 0) / 2 ** 20;
-  console.log(
-    `first query (loads the memory index, ${fmt(info?.points ?? 0)} points): ${fmt(firstQueryMs / 1_000)} s; ` +
-      `index ≈ ${fmt(indexMb)} MB, process RSS ${fmt(rssMb)} MB (was ${fmt(rssBefore / 2 ** 20)} MB)`,
-  );
   await timeQueries(store, queries.slice(0, 20), false); // warm-up
   const plain = queries.map((q) => ({ vector: q.vector }));
   const filtered = queries.map((q) => ({ vector: q.vector, filter: { threadId: q.thread } }));
@@ -223,8 +217,7 @@ try {
       dimension: 384,
       embed_messages_per_s: rate(POINTS, embedMs),
       bulk_upsert_points_per_s: rate(POINTS, loadMs),
-      index_build_s: round(indexMs / 1_000),
-      memory_index_load_s: round(firstQueryMs / 1_000),
+      alias_swap_with_memory_index_load_s: round(indexMs / 1_000),
       memory_index_mb: Math.round(indexMb),
       rss_mb: Math.round(rssMb),
       bulk_load_end_to_end_points_per_s: rate(POINTS, loadMs + indexMs),
