@@ -190,7 +190,7 @@ async function main() {
     const settings = readSection(indexerSection, {
       GEYSER_URL: info.geyserUrl,
       SOLANA_RPC_URL: info.rpcUrl,
-      INDEXER_BATCH_MAX: process.env.INDEXER_BATCH_MAX ?? '5000',
+      INDEXER_BATCH_MAX: process.env.INDEXER_BATCH_MAX ?? '20000',
       INDEXER_BATCH_MS: '20',
     });
     const commits: number[] = [];

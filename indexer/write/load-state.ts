@@ -73,6 +73,15 @@ export function messageFromRow(r: any): MessageRow {
   };
 }
 
+/** The slots among `slots` recorded as dead. */
+export async function readDeadSlots(client: pg.ClientBase, stream: string, slots: Iterable<string>) {
+  const dead = await client.query<{ slot: string }>(
+    `SELECT slot FROM indexer_slots WHERE stream = $1 AND status = 'dead' AND slot = ANY ($2::int8[])`,
+    [stream, [...slots]],
+  );
+  return new Set(dead.rows.map((r) => r.slot));
+}
+
 export async function loadState(
   client: pg.ClientBase,
   stream: string,
@@ -108,15 +117,12 @@ export async function loadState(
         [[...slots], [...signatures]],
       )
     : { rows: [] as { id: string }[] };
-  const dead = await client.query<{ slot: string }>(
-    `SELECT slot FROM indexer_slots WHERE stream = $1 AND status = 'dead' AND slot = ANY ($2::int8[])`,
-    [stream, [...slots]],
-  );
+  const deadSlots = overlay?.deadSlots ?? (await readDeadSlots(client, stream, slots));
   const state = {
     threads: new Map(threads.rows.map((r) => [r.address, threadFromRow(r)])),
     messages: new Map(messages.rows.map((r) => [r.content_hash, messageFromRow(r)])),
     divested: new Set(divested.rows.map((r) => r.id)),
-    deadSlots: new Set(dead.rows.map((r) => r.slot)),
+    deadSlots,
     finalizedSlot,
     confirmedSlot,
   };

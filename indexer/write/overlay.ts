@@ -25,6 +25,11 @@ export class Overlay {
   readonly undo = new Map<string, UndoEntry>();
   /** Divested events queued in this batch (`${signature}:${index}`), not yet in the log. */
   readonly divested = new Set<string>();
+  /**
+   * Dead slots among the batch's update slots, read once per batch and kept up to date by the batch's own dead
+   * statuses (null: read per segment). Survives `flush`.
+   */
+  deadSlots: Set<string> | null = null;
   events: NewEvent[] = [];
   outbox: OutboxEntry[] = [];
 
@@ -46,7 +51,8 @@ export class Overlay {
 
   /** Undo images of slots at or below a finalized slot can no longer be needed. */
   dropUndo(finalized: bigint): void {
-    for (const [id, u] of this.undo) if (BigInt(u.slot) <= finalized) this.undo.delete(id);
+    const upTo = Number(finalized);
+    for (const [id, u] of this.undo) if (Number(u.slot) <= upTo) this.undo.delete(id);
   }
 
   /** Writes everything pending (parents before children) and empties the overlay. */

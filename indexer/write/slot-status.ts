@@ -21,23 +21,28 @@ const SLOT_HISTORY = 10_000;
 
 const RANK: Record<string, number> = { processed: 0, confirmed: 1, finalized: 2, dead: 3 };
 
-/** Records the slot's status; returns false when it adds nothing (a replay, or a dead slot's late status). */
+/**
+ * Records the slot's status; returns false when it adds nothing (a replay, or a dead slot's late status). One
+ * statement: the upsert only changes a row whose stored status ranks below the new one and is not dead.
+ */
 async function recordStatus(client: pg.ClientBase, stream: string, u: SlotUpdate): Promise<boolean> {
-  const { rows } = await client.query<{ status: string }>(
-    'SELECT status FROM indexer_slots WHERE stream = $1 AND slot = $2 FOR UPDATE',
-    [stream, u.slot.toString()],
-  );
-  const current = rows[0]?.status;
-  if (current === 'dead') return false;
-  if (current !== undefined && (RANK[current] ?? 0) >= (RANK[u.status] ?? 0)) return false;
-  await client.query(
-    `INSERT INTO indexer_slots (stream, slot, parent, status) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (stream, slot) DO UPDATE SET status = EXCLUDED.status,
-       parent = coalesce(EXCLUDED.parent, indexer_slots.parent), updated_at = now()`,
-    [stream, u.slot.toString(), u.parent?.toString() ?? null, u.status],
-  );
-  return true;
+  const { rowCount } = await client.query(RECORD_SQL, [
+    stream,
+    u.slot.toString(),
+    u.parent?.toString() ?? null,
+    u.status,
+    RANK[u.status] ?? 0,
+  ]);
+  return (rowCount ?? 0) > 0;
 }
+
+const RECORD_SQL = `INSERT INTO indexer_slots (stream, slot, parent, status) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (stream, slot) DO UPDATE SET status = EXCLUDED.status,
+       parent = coalesce(EXCLUDED.parent, indexer_slots.parent), updated_at = now()
+      WHERE indexer_slots.status <> 'dead'
+        AND CASE indexer_slots.status WHEN 'processed' THEN 0 WHEN 'confirmed' THEN 1 WHEN 'finalized' THEN 2 ELSE 3 END
+            < $5::int
+     RETURNING 1`;
 
 export async function applySlotStatus(
   client: pg.ClientBase,
@@ -46,65 +51,90 @@ export async function applySlotStatus(
   previous: { confirmed: bigint | null; finalized: bigint | null },
   overlay: Overlay,
 ): Promise<{ events: number }> {
+  if (u.status === 'confirmed' || u.status === 'finalized') {
+    const level = u.status === 'confirmed' ? 'CONFIRMED' : 'FINALIZED';
+    const after = (u.status === 'confirmed' ? previous.confirmed : previous.finalized) ?? -1n;
+    return { events: await promote(client, stream, u, level, after, overlay) };
+  }
   if (!(await recordStatus(client, stream, u))) return { events: 0 };
   if (u.status === 'processed') return { events: 0 };
   // The caller has flushed the overlay: a rollback works on stored rows and logged events.
-  if (u.status === 'dead') return rollbackSlot(client, stream, u.slot);
-  const level = u.status === 'confirmed' ? 'CONFIRMED' : 'FINALIZED';
-  const after = (u.status === 'confirmed' ? previous.confirmed : previous.finalized) ?? -1n;
-  const events = await promote(client, level, after, u.slot, overlay);
-  if (u.status === 'finalized') {
-    overlay.dropUndo(u.slot);
-    await client.query('DELETE FROM indexer_undo WHERE stream = $1 AND slot <= $2', [stream, u.slot.toString()]);
-    // Old slot statuses are no longer needed; dead ones stay, so a late replay of a dead slot is still ignored.
-    await client.query(
-      `DELETE FROM indexer_slots WHERE stream = $1 AND slot < $2::int8 - ${SLOT_HISTORY} AND status <> 'dead'`,
-      [stream, u.slot.toString()],
-    );
-  }
-  return { events };
+  return rollbackSlot(client, stream, u.slot);
 }
 
 const COMMITMENT_RANK = { PROCESSED: 0, CONFIRMED: 1, FINALIZED: 2 } as const;
 
 /**
- * Promotes to `level` every row changed in (after, upTo]: stored rows with one UPDATE per table, the batch's pending
- * rows (the overlay) in memory. A stored row that the overlay also holds is superseded by it (the overlay's version
- * is written at the end of the batch), so only the overlay's version counts for events and outbox work.
+ * Records a confirmed/finalized status and, if it adds something, promotes to `level` every row changed in
+ * (after, upTo]: stored rows with one UPDATE per table, the batch's pending rows (the overlay) in memory. A stored
+ * row that the overlay also holds is superseded by it (the overlay's version is written at the end of the batch),
+ * so only the overlay's version counts for events and outbox work. Finalization also drops the undo log up to the
+ * slot and old slot statuses. One round trip: recording, the UPDATEs and the deletions are data-modifying CTEs of
+ * one statement, each gated on the status having been recorded (`rec`).
  */
 async function promote(
   client: pg.ClientBase,
+  stream: string,
+  u: SlotUpdate,
   level: 'CONFIRMED' | 'FINALIZED',
   after: bigint,
-  upTo: bigint,
   overlay: Overlay,
 ) {
+  const upTo = u.slot;
   const range = [after.toString(), upTo.toString(), level];
   const statuses: MessageRow['status'][] =
     level === 'CONFIRMED' ? ['PENDING', 'STORED', 'RECORDED'] : ['PENDING', 'STORED', 'RECORDED', 'CONFIRMED'];
-  const threads = await client.query<{ address: string; slot: string }>(
-    `UPDATE threads SET commitment = $3::commitment, updated_at = now()
-      WHERE slot > $1 AND slot <= $2 AND commitment < $3::commitment RETURNING address, slot`,
-    range,
-  );
-  const messages = await client.query<{
-    content_hash: string;
+  const { rows: changed } = await client.query<{
+    k: 'r' | 't' | 'm';
+    key: string;
     thread_address: string;
     slot: string;
-    status: MessageRow['status'];
+    status: MessageRow['status'] | null;
     has_content: boolean;
   }>(
-    `UPDATE messages SET commitment = $3::commitment,
-            status = CASE WHEN status = ANY ($4::message_status[]) THEN $3::text::message_status ELSE status END,
-            updated_at = now()
-      WHERE slot > $1 AND slot <= $2 AND commitment < $3::commitment
-     RETURNING content_hash, thread_address, slot, status, content IS NOT NULL AS has_content`,
-    [...range, statuses],
+    `WITH rec AS (
+       ${RECORD_SQL.replace(/\$([1-5])\b/g, (_, n) => `$${Number(n) + 4}`)}
+     ), t AS (
+       UPDATE threads SET commitment = $3::commitment, updated_at = now()
+        WHERE EXISTS (SELECT 1 FROM rec) AND slot > $1 AND slot <= $2 AND commitment < $3::commitment
+       RETURNING address, slot
+     ), m AS (
+       UPDATE messages SET commitment = $3::commitment,
+              status = CASE WHEN status = ANY ($4::message_status[]) THEN $3::text::message_status ELSE status END,
+              updated_at = now()
+        WHERE EXISTS (SELECT 1 FROM rec) AND slot > $1 AND slot <= $2 AND commitment < $3::commitment
+       RETURNING content_hash, thread_address, slot, status, content IS NOT NULL AS has_content
+     ), v AS (
+       UPDATE votes SET commitment = $3::commitment
+        WHERE EXISTS (SELECT 1 FROM rec) AND slot > $1 AND slot <= $2 AND commitment < $3::commitment RETURNING 1
+     ), undo AS (
+       DELETE FROM indexer_undo
+        WHERE $10::bool AND EXISTS (SELECT 1 FROM rec) AND stream = $5 AND slot <= $2
+     ), old AS (
+       -- Old slot statuses are no longer needed; dead ones stay, so a late replay of a dead slot is still ignored.
+       DELETE FROM indexer_slots
+        WHERE $10::bool AND EXISTS (SELECT 1 FROM rec) AND stream = $5 AND slot < $2::int8 - ${SLOT_HISTORY}
+          AND status <> 'dead'
+     )
+     SELECT 'r' AS k, '' AS key, '' AS thread_address, '0' AS slot, NULL::text AS status, false AS has_content
+       FROM rec
+     UNION ALL
+     SELECT 't', address, address, slot::text, NULL::text, false FROM t
+     UNION ALL
+     SELECT 'm', content_hash, thread_address, slot::text, status::text, has_content FROM m`,
+    [
+      ...range,
+      statuses,
+      stream,
+      u.slot.toString(),
+      u.parent?.toString() ?? null,
+      u.status,
+      RANK[u.status] ?? 0,
+      level === 'FINALIZED',
+    ],
   );
-  await client.query(
-    `UPDATE votes SET commitment = $3::commitment WHERE slot > $1 AND slot <= $2 AND commitment < $3::commitment`,
-    range,
-  );
+  if (!changed.some((r) => r.k === 'r')) return 0;
+  if (level === 'FINALIZED') overlay.dropUndo(upTo);
   // One CommitmentChanged per (thread, slot), in slot then address order: the same events whichever statuses
   // the stream happened to deliver (a later confirmation covers the slots of a missed one).
   const groups = new Map<string, { thread: string; slot: bigint; thread_changed: boolean; hashes: string[] }>();
@@ -118,25 +148,34 @@ async function promote(
     return g;
   };
   const work: OutboxEntry[] = [];
-  for (const t of threads.rows) if (!overlay.threads.has(t.address)) group(t.address, t.slot).thread_changed = true;
-  for (const m of messages.rows) {
-    if (overlay.messages.has(m.content_hash)) continue;
-    group(m.thread_address, m.slot).hashes.push(m.content_hash);
-    if (m.has_content) work.push(messageWork({ contentHash: m.content_hash, status: m.status, slot: m.slot }));
+  for (const r of changed) {
+    if (r.k === 'r') continue;
+    if (r.k === 't') {
+      if (!overlay.threads.has(r.key)) group(r.key, r.slot).thread_changed = true;
+      continue;
+    }
+    if (overlay.messages.has(r.key)) continue;
+    group(r.thread_address, r.slot).hashes.push(r.key);
+    if (r.has_content) {
+      work.push(messageWork({ contentHash: r.key, status: r.status as MessageRow['status'], slot: r.slot }));
+    }
   }
   const rank = COMMITMENT_RANK[level];
+  // Slots are far below 2^53: plain numbers compare faster than bigints in this per-row loop.
+  const lo = Number(after);
+  const hi = Number(upTo);
   const inRange = (slot: string | null) => {
     if (slot === null) return false;
-    const s = BigInt(slot);
-    return s > after && s <= upTo;
+    const s = Number(slot);
+    return s > lo && s <= hi;
   };
   for (const [address, t] of overlay.threads) {
-    if (!inRange(t.slot) || COMMITMENT_RANK[t.commitment] >= rank) continue;
+    if (COMMITMENT_RANK[t.commitment] >= rank || !inRange(t.slot)) continue;
     overlay.threads.set(address, { ...t, commitment: level });
     group(address, t.slot).thread_changed = true;
   }
   for (const [hash, m] of overlay.messages) {
-    if (!inRange(m.slot) || (m.commitment !== null && COMMITMENT_RANK[m.commitment] >= rank)) continue;
+    if ((m.commitment !== null && COMMITMENT_RANK[m.commitment] >= rank) || !inRange(m.slot)) continue;
     const promoted: MessageRow = {
       ...m,
       commitment: level,
@@ -147,7 +186,7 @@ async function promote(
     if (m.hasContent) work.push(messageWork(promoted));
   }
   for (const [k, v] of overlay.votes) {
-    if (inRange(v.slot) && COMMITMENT_RANK[v.commitment] < rank) overlay.votes.set(k, { ...v, commitment: level });
+    if (COMMITMENT_RANK[v.commitment] < rank && inRange(v.slot)) overlay.votes.set(k, { ...v, commitment: level });
   }
   const events: NewEvent[] = [...groups.keys()].sort().map((id) => {
     const g = groups.get(id) as { thread: string; slot: bigint; thread_changed: boolean; hashes: string[] };

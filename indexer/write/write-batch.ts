@@ -13,7 +13,7 @@ import type pg from 'pg';
 import type { AccountUpdate, StreamUpdate, TransactionUpdate } from '../decode/types.js';
 import { advanceCursor } from '../sync/cursor.js';
 import { applyUpdates } from './apply.js';
-import { loadState } from './load-state.js';
+import { loadState, readDeadSlots } from './load-state.js';
 import { Overlay } from './overlay.js';
 import { applySlotStatus } from './slot-status.js';
 
@@ -72,6 +72,10 @@ export async function writeBatchIn(
   let orphans = 0;
   let segment: (AccountUpdate | TransactionUpdate)[] = [];
   const overlay = new Overlay();
+  // Which of the batch's slots are already dead: one query per batch instead of one per segment.
+  const slots = new Set<string>();
+  for (const u of updates) if (u.kind !== 'slot') slots.add(u.slot.toString());
+  overlay.deadSlots = slots.size ? await readDeadSlots(client, stream, slots) : new Set();
 
   const flush = async () => {
     if (segment.length === 0) return;
@@ -98,6 +102,7 @@ export async function writeBatchIn(
     // A rollback restores stored rows and retracts logged events: write what is pending first.
     if (u.status === 'dead') await overlay.flush(client, stream);
     const out = await applySlotStatus(client, stream, u, { confirmed, finalized }, overlay);
+    if (u.status === 'dead') overlay.deadSlots?.add(u.slot.toString());
     events += out.events;
     if (u.status === 'confirmed' && (confirmed === null || u.slot > confirmed)) confirmed = u.slot;
     if (u.status === 'finalized' && (finalized === null || u.slot > finalized)) finalized = u.slot;
