@@ -59,6 +59,7 @@ export class MemoryIndex {
   private readonly slots = new Map<string, number>();
   private readonly dictionary = new Dictionary();
   private scores = new Float32Array(0);
+  private matches = new Int32Array(0);
   private readonly acc = new Float64Array(BLOCK);
 
   /** How long loading it from PGlite took (0 for an index built by writes alone). */
@@ -203,7 +204,9 @@ export class MemoryIndex {
         }
       }
     }
-    const out = new Int32Array(this.size);
+    // Reused between queries: allocating 4 bytes per point each time only feeds the garbage collector.
+    if (this.matches.length < this.size) this.matches = new Int32Array(this.capacity);
+    const out = this.matches;
     let n = 0;
     for (let s = 0; s < this.size; s++) {
       let ok = true;
