@@ -234,7 +234,7 @@ try {
       recall_at_10_score_tolerance_0_001: round(tolerantRecall, 4),
       exact_top1_score_median: round(top1, 4),
       exact_10th_score_median: round(tenth, 4),
-      query_path: 'in-memory int8 exhaustive scan, top limit+100 re-ranked by exact pgvector distance',
+      query_path: 'in-memory int8 exhaustive scan, top limit+50 re-ranked by exact pgvector distance',
       queries: QUERIES,
       peer: 'exact search (pgvector sequential scan)',
     },
