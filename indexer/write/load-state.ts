@@ -1,8 +1,8 @@
 /** Reads, in a handful of set-based queries, the rows a segment of updates may touch (see apply.ts). */
 import type pg from 'pg';
-import type { AccountUpdate, TransactionUpdate } from '../decode/types.js';
+import type { AccountUpdate, StreamUpdate, TransactionUpdate } from '../decode/types.js';
 import type { LoadedState } from './apply.js';
-import type { Overlay } from './overlay.js';
+import type { Overlay, StoredRows } from './overlay.js';
 import type { MessageRow, ThreadRow } from './rows.js';
 
 const THREAD_SELECT = `
@@ -73,6 +73,37 @@ export function messageFromRow(r: any): MessageRow {
   };
 }
 
+/** The stored threads (with co-authors) and messages among the given keys. */
+export async function readStoredRows(
+  client: pg.ClientBase,
+  threadKeys: Iterable<string>,
+  hashes: Iterable<string>,
+): Promise<StoredRows> {
+  const t = [...threadKeys];
+  const h = [...hashes];
+  const threads = t.length ? await client.query(THREAD_SELECT, [t]) : { rows: [] };
+  const messages = h.length ? await client.query(MESSAGE_SELECT, [h]) : { rows: [] };
+  return {
+    threads: new Map(threads.rows.map((r) => [r.address, threadFromRow(r)])),
+    messages: new Map(messages.rows.map((r) => [r.content_hash, messageFromRow(r)])),
+  };
+}
+
+/** Every thread and message the account updates of a batch may touch, as stored. */
+export async function readStoredRowsFor(client: pg.ClientBase, updates: readonly StreamUpdate[]) {
+  const threadKeys = new Set<string>();
+  const hashes = new Set<string>();
+  for (const u of updates) {
+    if (u.kind !== 'account') continue;
+    if (u.account.kind === 'thread') threadKeys.add(u.pubkey);
+    else {
+      threadKeys.add(u.account.thread);
+      hashes.add(Buffer.from(u.account.contentHash).toString('hex'));
+    }
+  }
+  return readStoredRows(client, threadKeys, hashes);
+}
+
 /** The slots among `slots` recorded as dead. */
 export async function readDeadSlots(client: pg.ClientBase, stream: string, slots: Iterable<string>) {
   const dead = await client.query<{ slot: string }>(
@@ -108,8 +139,7 @@ export async function loadState(
     }
   }
   // One client runs one query at a time: sequential awaits (pg 9 drops implicit queueing).
-  const threads = threadKeys.size ? await client.query(THREAD_SELECT, [[...threadKeys]]) : { rows: [] };
-  const messages = hashes.size ? await client.query(MESSAGE_SELECT, [[...hashes]]) : { rows: [] };
+  const stored = overlay?.stored ?? (await readStoredRows(client, threadKeys, hashes));
   const divested = signatures.size
     ? await client.query<{ id: string }>(
         `SELECT tx_signature || ':' || instruction_index AS id FROM events
@@ -119,25 +149,26 @@ export async function loadState(
     : { rows: [] as { id: string }[] };
   const deadSlots = overlay?.deadSlots ?? (await readDeadSlots(client, stream, slots));
   const state = {
-    threads: new Map(threads.rows.map((r) => [r.address, threadFromRow(r)])),
-    messages: new Map(messages.rows.map((r) => [r.content_hash, messageFromRow(r)])),
+    threads: new Map<string, ThreadRow>(),
+    messages: new Map<string, MessageRow>(),
     divested: new Set(divested.rows.map((r) => r.id)),
     deadSlots,
     finalizedSlot,
     confirmedSlot,
   };
-  if (overlay) {
-    for (const u of updates) {
-      if (u.kind !== 'account') continue;
-      const address = u.account.kind === 'thread' ? u.pubkey : u.account.thread;
-      const t = overlay.threads.get(address);
-      if (t) state.threads.set(address, t);
-      if (u.account.kind === 'message') {
-        const hash = Buffer.from(u.account.contentHash).toString('hex');
-        const m = overlay.messages.get(hash);
-        if (m) state.messages.set(hash, m);
-      }
+  // The rows the segment touches: the overlay's pending version, else the stored one.
+  for (const u of updates) {
+    if (u.kind !== 'account') continue;
+    const address = u.account.kind === 'thread' ? u.pubkey : u.account.thread;
+    const t = overlay?.threads.get(address) ?? stored.threads.get(address);
+    if (t) state.threads.set(address, t);
+    if (u.account.kind === 'message') {
+      const hash = Buffer.from(u.account.contentHash).toString('hex');
+      const m = overlay?.messages.get(hash) ?? stored.messages.get(hash);
+      if (m) state.messages.set(hash, m);
     }
+  }
+  if (overlay) {
     for (const id of overlay.divested) state.divested.add(id);
   }
   return state;

@@ -13,6 +13,12 @@ import type { ApplyResult, UndoEntry } from './apply.js';
 import type { MessageRow, ThreadRow, VoteRow } from './rows.js';
 import { writeMessages, writeThreads, writeUndo, writeVotes } from './write-rows.js';
 
+/** Stored rows read once for the whole batch (see `Overlay.stored`). */
+export interface StoredRows {
+  readonly threads: Map<string, ThreadRow>;
+  readonly messages: Map<string, MessageRow>;
+}
+
 /** Cumulative milliseconds per kind of write (benchmarks read it). */
 export const flushTimings = { rowsMs: 0, undoMs: 0, eventsMs: 0, outboxMs: 0 };
 
@@ -30,6 +36,12 @@ export class Overlay {
    * statuses (null: read per segment). Survives `flush`.
    */
   deadSlots: Set<string> | null = null;
+  /**
+   * The stored version of every row the batch's updates touch, read once at the start of the batch (null: read per
+   * segment). Kept exact by `promote` (which patches the commitment and pipeline status of stored rows it promotes);
+   * dropped by `flush`, after which stored rows are the overlay's old contents (and a rollback may change them).
+   */
+  stored: StoredRows | null = null;
   events: NewEvent[] = [];
   outbox: OutboxEntry[] = [];
 
@@ -84,6 +96,7 @@ export class Overlay {
     this.votes.clear();
     this.undo.clear();
     this.divested.clear();
+    this.stored = null;
     this.events = [];
     this.outbox = [];
   }

@@ -148,13 +148,21 @@ async function promote(
     return g;
   };
   const work: OutboxEntry[] = [];
+  const stored = overlay.stored;
   for (const r of changed) {
     if (r.k === 'r') continue;
     if (r.k === 't') {
-      if (!overlay.threads.has(r.key)) group(r.key, r.slot).thread_changed = true;
+      if (overlay.threads.has(r.key)) continue;
+      group(r.key, r.slot).thread_changed = true;
+      const cached = stored?.threads.get(r.key);
+      if (cached) stored?.threads.set(r.key, { ...cached, commitment: level });
       continue;
     }
     if (overlay.messages.has(r.key)) continue;
+    const cached = stored?.messages.get(r.key);
+    if (cached) {
+      stored?.messages.set(r.key, { ...cached, commitment: level, status: r.status as MessageRow['status'] });
+    }
     group(r.thread_address, r.slot).hashes.push(r.key);
     if (r.has_content) {
       work.push(messageWork({ contentHash: r.key, status: r.status as MessageRow['status'], slot: r.slot }));

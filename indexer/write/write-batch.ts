@@ -13,7 +13,7 @@ import type pg from 'pg';
 import type { AccountUpdate, StreamUpdate, TransactionUpdate } from '../decode/types.js';
 import { advanceCursor } from '../sync/cursor.js';
 import { applyUpdates } from './apply.js';
-import { loadState, readDeadSlots } from './load-state.js';
+import { loadState, readDeadSlots, readStoredRowsFor } from './load-state.js';
 import { Overlay } from './overlay.js';
 import { applySlotStatus } from './slot-status.js';
 
@@ -76,6 +76,8 @@ export async function writeBatchIn(
   const slots = new Set<string>();
   for (const u of updates) if (u.kind !== 'slot') slots.add(u.slot.toString());
   overlay.deadSlots = slots.size ? await readDeadSlots(client, stream, slots) : new Set();
+  // And every stored row the batch may touch: one read per batch instead of one per segment.
+  if (slots.size) overlay.stored = await readStoredRowsFor(client, updates);
 
   const flush = async () => {
     if (segment.length === 0) return;
