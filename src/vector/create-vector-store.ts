@@ -53,6 +53,7 @@ export async function createVectorStore(
       maxContentBytes: settings.maxContentBytes,
       upsertBatchSize: settings.upsertBatchSize,
       hnsw: { m: settings.hnsw.m, efConstruction: settings.hnsw.efConstruction },
+      memoryIndex: settings.memoryIndex,
     },
     log,
   );

@@ -165,6 +165,7 @@ describe('embedded store with the memory index', () => {
       collection: 'messages',
       upsertBatchSize: 50,
       dataDir: dir,
+      memoryIndex: true,
       hnsw: { m: 16, efConstruction: 64, efSearch: 100 },
       maxContentBytes: 65_536,
     };

@@ -59,6 +59,12 @@ export const vectorSection = defineSection(
       description:
         'Embedded store with its memory index off (`memoryIndex: false`): HNSW candidate list size per query; higher is more accurate and slower.',
     }),
+    VECTOR_MEMORY_INDEX: v.bool({
+      default: 'true',
+      example: 'false',
+      description:
+        'Embedded store: answer queries from an in-memory int8 exhaustive index re-ranked exactly (recall 1.0, ~420 bytes and ~60 µs of load per point); false: a pgvector HNSW graph (VECTOR_HNSW_*).',
+    }),
     VECTOR_HNSW_M: v.int({
       default: '16',
       min: 4,
@@ -96,6 +102,7 @@ export const vectorSection = defineSection(
     collection: e.QDRANT_COLLECTION,
     upsertBatchSize: e.VECTOR_UPSERT_BATCH,
     dataDir: e.VECTOR_DATA_DIR,
+    memoryIndex: e.VECTOR_MEMORY_INDEX,
     hnsw: { m: e.VECTOR_HNSW_M, efConstruction: e.VECTOR_HNSW_EF_CONSTRUCTION, efSearch: e.VECTOR_HNSW_EF_SEARCH },
     maxContentBytes: e.MAX_CONTENT_BYTES,
   }),
