@@ -54,6 +54,7 @@ describe('embedded store on disk', () => {
     collection: 'messages',
     upsertBatchSize: 256,
     dataDir,
+    memoryIndex: true,
     hnsw: { m: 16, efConstruction: 64, efSearch: 100 },
     maxContentBytes: 65_536,
   });

@@ -10,6 +10,7 @@ describe('vector settings', () => {
       collection: 'messages',
       upsertBatchSize: 256,
       dataDir: '.choir/vectors',
+      memoryIndex: true,
       hnsw: { m: 16, efConstruction: 64, efSearch: 200 },
       maxContentBytes: 65_536,
     });
