@@ -10,16 +10,21 @@ export interface ChoirProcess {
   exited: Promise<number | string>;
 }
 
-/** Runs `node bin/choir.js <args>` the way `npm start` does, with exactly the given environment additions. */
-export function runChoir(args: string[], env: Record<string, string>): ChoirProcess {
+/**
+ * Runs `node <argv…>` from the repository root as a real child process (so tests can signal or kill -9 it), with the
+ * test runner's own variables removed from its environment and `env` added.
+ */
+export function spawnNode(
+  argv: string[],
+  env: Record<string, string>,
+  inherit: (name: string) => boolean = () => true,
+): ChoirProcess {
   const base = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([k]) => !['DATABASE_URL', 'PORT', 'NODE_OPTIONS'].includes(k) && !k.startsWith('VITEST'),
-    ),
+    Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !k.startsWith('VITEST') && inherit(k)),
   );
-  const child = spawn(process.execPath, [join(root, 'bin', 'choir.js'), ...args], {
+  const child = spawn(process.execPath, argv, {
     cwd: root,
-    env: { ...base, LOG_FORMAT: 'json', ...env },
+    env: { ...base, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -33,6 +38,15 @@ export function runChoir(args: string[], env: Record<string, string>): ChoirProc
     child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
   return { child, output: () => output, exited };
+}
+
+/** Runs `node bin/choir.js <args>` the way `npm start` does, with exactly the given environment additions. */
+export function runChoir(args: string[], env: Record<string, string>): ChoirProcess {
+  return spawnNode(
+    [join(root, 'bin', 'choir.js'), ...args],
+    { LOG_FORMAT: 'json', ...env },
+    (k) => k !== 'DATABASE_URL' && k !== 'PORT',
+  );
 }
 
 /** Polls `url` until it answers `status`, or fails with what the process printed. */
