@@ -18,7 +18,8 @@ import type {
 } from '../types.js';
 import { checkCursor, checkPatch, checkPoints, checkQuery, checkScrollLimit, checkSelector } from '../validate.js';
 import type { EmbeddedDatabase } from './database.js';
-import { MemoryIndex } from './memory-index.js';
+import type { MemoryIndex } from './memory-index.js';
+import { MemoryIndexes } from './memory-indexes.js';
 import {
   createHnswSql,
   createTableSql,
@@ -54,32 +55,10 @@ export interface EmbeddedStoreOptions {
 type Queryable = PGlite | Transaction;
 
 /**
- * Memory indexes of one database, by table. Stores made by withCollection() share the database and so these, which
- * keeps a rebuild target's index (filled by its upserts) valid after the alias swap.
- */
-const memoryIndexes = new WeakMap<PGlite, Map<string, Promise<MemoryIndex>>>();
-
-/** Rows per page when a memory index is loaded from PGlite. */
-const LOAD_PAGE = 5_000;
-
-/**
  * Candidates taken from the memory index beyond `limit`, re-ranked by exact distance in SQL. The int8 rounding moves
  * a cosine by about ±0.001, so only points within a few thousandths of the `limit`-th score can trade places.
  */
 const EXTRA_CANDIDATES = 50;
-
-interface LoadRow {
-  id: string;
-  content_hash: string;
-  thread_id: string;
-  author: string;
-  co_authors: string[];
-  status: string;
-  created_at: number | bigint | string;
-  kind: 'message' | 'thread';
-  /** pgvector's text form, `[0.1,-0.2,…]`. */
-  embedding: string;
-}
 
 /**
  * The vector store without a server: PGlite (Postgres in WebAssembly) with pgvector's HNSW index, cosine distance,
@@ -90,6 +69,7 @@ export class EmbeddedVectorStore implements VectorStore {
   readonly collection: string;
   readonly dimension: number;
   private readonly db: PGlite;
+  private readonly memory: MemoryIndexes;
 
   constructor(
     private readonly database: EmbeddedDatabase,
@@ -103,6 +83,7 @@ export class EmbeddedVectorStore implements VectorStore {
     this.collection = options.collection;
     this.dimension = options.dimension;
     this.db = database.db;
+    this.memory = MemoryIndexes.of(this.db, options.dimension, logger);
   }
 
   private async run<T>(operation: string, kind: 'read' | 'write', fn: () => Promise<T>): Promise<T> {
@@ -249,66 +230,19 @@ export class EmbeddedVectorStore implements VectorStore {
     });
   }
 
-  private get indexes(): Map<string, Promise<MemoryIndex>> {
-    let map = memoryIndexes.get(this.db);
-    if (!map) {
-      map = new Map();
-      memoryIndexes.set(this.db, map);
-    }
-    return map;
-  }
-
   /** The table's memory index, loaded from PGlite on first use. */
   private memoryIndex(table: string): Promise<MemoryIndex> {
-    let index = this.indexes.get(table);
-    if (!index) {
-      index = this.loadMemoryIndex(table);
-      this.indexes.set(table, index);
-      index.catch(() => this.indexes.delete(table));
-    }
-    return index;
-  }
-
-  private async loadMemoryIndex(table: string): Promise<MemoryIndex> {
-    const started = performance.now();
-    const index = new MemoryIndex(this.dimension);
-    let after = '00000000-0000-0000-0000-000000000000';
-    let first = true;
-    for (;;) {
-      const { rows } = await this.db.query<LoadRow>(
-        `SELECT id, content_hash, thread_id, author, co_authors, status, created_at, kind,
-                embedding::text AS embedding
-         FROM ${table} WHERE id ${first ? '>=' : '>'} $1::uuid ORDER BY id LIMIT ${LOAD_PAGE}`,
-        [after],
-      );
-      first = false;
-      for (const row of rows) {
-        // Text, not binary: PGlite returns bytea (e.g. from vector_send) hex-encoded, which measured 3x slower.
-        index.set(row.id, parseVector(row.embedding), { ...row, created_at: Number(row.created_at) });
-      }
-      if (rows.length < LOAD_PAGE) break;
-      after = rows[rows.length - 1]!.id;
-    }
-    index.loadMs = performance.now() - started;
-    this.logger.info(
-      { table, points: index.count, ms: Math.round(index.loadMs), bytes: index.bytes },
-      'embedded memory index loaded',
-    );
-    return index;
+    return this.memory.load(table);
   }
 
   /** Points in, bytes held by and load time of the serving collection's memory index (for the benchmark). */
   async memoryIndexInfo(): Promise<{ points: number; bytes: number; loadMs: number } | undefined> {
-    const index = this.indexes.get(await this.table());
-    if (!index) return undefined;
-    const loaded = await index;
-    return { points: loaded.count, bytes: loaded.bytes, loadMs: loaded.loadMs };
+    return this.memory.info(await this.table());
   }
 
   /** Applies a committed write to the table's memory index, if one is loaded (or loading). */
-  private async applyToMemory(table: string, apply: (index: MemoryIndex) => void): Promise<void> {
-    const index = this.indexes.get(table);
-    if (index) apply(await index);
+  private applyToMemory(table: string, apply: (index: MemoryIndex) => void): Promise<void> {
+    return this.memory.apply(table, apply);
   }
 
   async query(query: VectorQuery): Promise<ScoredPoint[]> {
@@ -493,7 +427,7 @@ export class EmbeddedVectorStore implements VectorStore {
         await tx.exec(`DROP TABLE IF EXISTS ${tableOf(physicalName)}`);
         await tx.query('DELETE FROM choir_collections WHERE name = $1', [physicalName]);
       });
-      this.indexes.delete(tableOf(physicalName));
+      this.memory.forget(tableOf(physicalName));
     });
   }
 
