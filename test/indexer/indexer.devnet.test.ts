@@ -111,4 +111,37 @@ describe('indexer on the devnet Geyser server', () => {
     expect(retracted && published && retracted.sequence > published.sequence).toBe(true);
     await indexer.close();
   });
+
+  it('skips and counts garbage in program-owned accounts, and keeps indexing what follows', async () => {
+    const db = await database();
+    const indexer = launch(devnet, db);
+    await until('streaming', () => indexer.status().state === 'streaming');
+    const program = identity(devnet).programId;
+    // Three kinds of garbage a buggy or hostile writer could leave under the program: too short, the right size with
+    // an unknown version/kind, and random bytes of a Thread account's size.
+    const garbage = [
+      Buffer.from([1, 2, 3]),
+      Buffer.alloc(168, 0xff),
+      Buffer.from(Array.from({ length: 488 }, (_, i) => (i * 7919) % 251)),
+    ];
+    const garbageKeys = garbage.map(() => Keypair.generate().publicKey.toBase58());
+    garbage.forEach((data, i) => {
+      devnet.faults.writeAccount({ pubkey: garbageKeys[i]!, owner: program, lamports: 10_000_000, data });
+    });
+    const thread = chain.createThread();
+    devnet.tick();
+    await until(
+      'the thread after the garbage',
+      async () => (await db.pool.query('SELECT 1 FROM threads WHERE address = $1', [thread.toBase58()])).rowCount === 1,
+    );
+    expect(indexer.status().decodeFailures.account_malformed).toBe(garbage.length);
+    expect(indexer.status().state).toBe('streaming');
+    const invented = await db.pool.query(
+      `SELECT address FROM threads WHERE address = ANY($1)
+       UNION ALL SELECT record_address FROM messages WHERE record_address = ANY($1)`,
+      [garbageKeys],
+    );
+    expect(invented.rows).toEqual([]);
+    await indexer.close();
+  });
 });
