@@ -1,8 +1,9 @@
-import { Keypair, SystemProgram } from '@solana/web3.js';
+import { SystemProgram } from '@solana/web3.js';
 import { SlotStatus, SubscribeRequest, type SubscribeUpdate } from '@triton-one/yellowstone-grpc';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Devnet } from '../../src/devnet/index.js';
-import { type CollectedStream, execute, funded, subscribe, testDevnet, until } from './support.js';
+import { sleep } from '../../src/errors/index.js';
+import { type CollectedStream, funded, subscribe, testDevnet, transferAndTick, until } from './support.js';
 
 const SYSTEM = SystemProgram.programId.toBase58();
 
@@ -11,17 +12,6 @@ const writeVersions = (updates: SubscribeUpdate[]) =>
   updates.filter((u) => u.account).map((u) => BigInt(u.account!.account!.writeVersion));
 const slotKeys = (updates: SubscribeUpdate[]) =>
   updates.filter((u) => u.slot).map((u) => `${u.slot!.slot}:${u.slot!.status}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** One transfer in the open slot, then a tick: two System-owned account writes and a few slot statuses. */
-function transferAndTick(devnet: Devnet, from: Keypair): void {
-  execute(
-    devnet,
-    [SystemProgram.transfer({ fromPubkey: from.publicKey, toPubkey: Keypair.generate().publicKey, lamports: 1e6 })],
-    [from],
-  );
-  devnet.tick();
-}
 
 function ping(stream: CollectedStream, id: number): Promise<void> {
   return stream.write(SubscribeRequest.fromPartial({ ping: { id } }));

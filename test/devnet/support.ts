@@ -120,3 +120,13 @@ export function funded(devnet: Devnet): Keypair {
   );
   return keypair;
 }
+
+/** One transfer in the open slot, then a tick: two System-owned account writes and a few slot statuses. */
+export function transferAndTick(devnet: Devnet, from: Keypair): void {
+  execute(
+    devnet,
+    [SystemProgram.transfer({ fromPubkey: from.publicKey, toPubkey: Keypair.generate().publicKey, lamports: 1e6 })],
+    [from],
+  );
+  devnet.tick();
+}

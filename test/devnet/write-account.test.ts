@@ -4,22 +4,11 @@ import bs58 from 'bs58';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHOIR_PROGRAM_ID } from '../../programs/choir/client/index.js';
 import type { Devnet } from '../../src/devnet/index.js';
-import { execute, funded, subscribe, tempDir, testDevnet, until } from './support.js';
+import { sleep } from '../../src/errors/index.js';
+import { funded, subscribe, tempDir, testDevnet, transferAndTick, until } from './support.js';
 
 const SYSTEM = SystemProgram.programId.toBase58();
 const CHOIR = CHOIR_PROGRAM_ID.toBase58();
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** One transfer in the open slot, then a tick: two System-owned account writes and a few slot statuses. */
-function transferAndTick(devnet: Devnet, from: Keypair): void {
-  execute(
-    devnet,
-    [SystemProgram.transfer({ fromPubkey: from.publicKey, toPubkey: Keypair.generate().publicKey, lamports: 1e6 })],
-    [from],
-  );
-  devnet.tick();
-}
 
 describe('devnet fault hooks: writeAccount', () => {
   const dirs: ReturnType<typeof tempDir>[] = [];

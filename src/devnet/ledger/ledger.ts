@@ -170,17 +170,7 @@ export class Ledger {
     const signatureBytes = firstSignature(record.wire);
     for (const write of writes) {
       if (this.replaying) writeAccount(this.svm, write.pubkey, write.after);
-      this.versions.record(write.pubkey, slot, write.before, write.after);
-      if (write.wv > this.writeVersion) this.writeVersion = write.wv;
-      this.events.append({
-        kind: 'account',
-        slot,
-        pubkey: write.pubkey,
-        account: write.after,
-        writeVersion: write.wv,
-        txnSignature: record.signature,
-        txnSignatureBytes: signatureBytes,
-      });
+      this.recordWrite(slot, write, record.signature, signatureBytes);
     }
     this.transactions.add(record);
     this.chain.addTransaction(record.signature);
@@ -191,6 +181,16 @@ export class Ledger {
   private commitWrite(write: AccountWrite & { wv: bigint }): void {
     const slot = this.chain.openSlot;
     writeAccount(this.svm, write.pubkey, write.after);
+    this.recordWrite(slot, write, null, null);
+  }
+
+  /** Records an applied write: in the versions (so a fork undoes it), the write-version clock and the stream. */
+  private recordWrite(
+    slot: number,
+    write: AccountWrite & { wv: bigint },
+    txnSignature: string | null,
+    txnSignatureBytes: ReturnType<typeof firstSignature> | null,
+  ): void {
     this.versions.record(write.pubkey, slot, write.before, write.after);
     if (write.wv > this.writeVersion) this.writeVersion = write.wv;
     this.events.append({
@@ -199,8 +199,8 @@ export class Ledger {
       pubkey: write.pubkey,
       account: write.after,
       writeVersion: write.wv,
-      txnSignature: null,
-      txnSignatureBytes: null,
+      txnSignature,
+      txnSignatureBytes,
     });
   }
 
