@@ -80,6 +80,14 @@ export const indexerSection = defineSection(
       example: '256',
       description: 'Most vector-store payload updates the outbox worker claims at once.',
     }),
+    INDEXER_BACKFILL_SIGNATURES: v.int({
+      default: '10000',
+      min: 0,
+      max: 10_000_000,
+      example: '10000',
+      description:
+        "Most of the program's transaction signatures a backfill fetches (newest first) to recover instruction provenance and Divested events; 0: accounts only.",
+    }),
   },
   (e) => ({
     geyserUrl: e.GEYSER_URL,
@@ -93,6 +101,7 @@ export const indexerSection = defineSection(
     reconnectMaxMs: e.INDEXER_RECONNECT_MAX_MS,
     leaderPollMs: e.INDEXER_LEADER_POLL_MS,
     outboxBatch: e.INDEXER_OUTBOX_BATCH,
+    backfillSignatures: e.INDEXER_BACKFILL_SIGNATURES,
   }),
 );
 export type IndexerSettings = ReturnType<typeof indexerSection.build>;
