@@ -1,5 +1,4 @@
-import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { readEventsAfter } from '../../src/events/index.js';
 import { snapshot } from '../../test/indexer/db-snapshot.js';
 import {
@@ -13,7 +12,7 @@ import {
   slotUpdate,
   threadUpdate,
 } from '../../test/indexer/fixtures.js';
-import { createMigratedDatabase, type TestDatabase } from '../../test/support/postgres.js';
+import { useMigratedPool } from '../../test/support/migrated-pool.js';
 import type { StreamUpdate } from '../decode/types.js';
 import { createCursor } from '../sync/cursor.js';
 import { writeBatch } from './write-batch.js';
@@ -46,19 +45,7 @@ function scenario(): StreamUpdate[] {
 }
 
 describe('writeBatch on real Postgres (synthetic updates)', () => {
-  let db: TestDatabase;
-  let pool: pg.Pool;
-  beforeAll(async () => {
-    db = await createMigratedDatabase();
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    // pool.end() resolves before its clients' sockets close; the FORCE drop in afterAll may then terminate a
-    // backend whose client no longer has the pool's error listener. That error is expected: swallow it.
-    pool.on('connect', (client) => client.on('error', () => {}));
-  });
-  afterAll(async () => {
-    await pool.end();
-    await db.drop();
-  });
+  const { pool } = useMigratedPool({ max: 4 });
   beforeEach(async () => {
     await pool.query(
       'TRUNCATE threads, thread_co_authors, messages, votes, events, indexer_cursors, indexer_slots, indexer_undo, outbox CASCADE',

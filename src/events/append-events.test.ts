@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMigratedDatabase, type TestDatabase } from '../../test/support/postgres.js';
+import { describe, expect, it } from 'vitest';
+import { useMigratedPool } from '../../test/support/migrated-pool.js';
 import { appendEvents, EVENT_CHANNEL } from './append-events.js';
 import { readEventsAfter } from './read-events.js';
 import type { NewEvent } from './types.js';
@@ -17,16 +17,8 @@ const ev = (threadAddress: string, n: number): NewEvent => ({
 });
 
 describe('appendEvents on real Postgres', () => {
-  let db: TestDatabase;
-  let pool: pg.Pool;
-  beforeAll(async () => {
-    db = await createMigratedDatabase();
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-  });
-  afterAll(async () => {
-    await pool.end();
-    await db.drop();
-  });
+  const db = useMigratedPool({ max: 4 });
+  const { pool } = db;
 
   async function inTx<T>(fn: (c: pg.PoolClient) => Promise<T>, commit = true): Promise<T> {
     const c = await pool.connect();

@@ -1,23 +1,17 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../../src/db/generated/client.js';
-import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
+import { useMigratedPool } from '../support/migrated-pool.js';
 
 const HASH_A = 'a'.repeat(64);
 const HASH_B = 'b'.repeat(64);
 const THREAD = 'Thread1111111111111111111111111111111111111';
 
 describe('schema constraints (real Postgres, through Prisma and raw SQL)', () => {
-  let db: TestDatabase;
-  let pool: pg.Pool;
+  const { pool } = useMigratedPool({ max: 2 });
   let prisma: PrismaClient;
 
   beforeAll(async () => {
-    db = await createMigratedDatabase();
-    pool = new pg.Pool({ connectionString: db.url, max: 2 });
-    // Dropping the database at the end terminates whatever connection is still closing: not a test failure.
-    pool.on('error', () => {});
     prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     await prisma.thread.create({
       data: { address: THREAD, threadId: '0'.repeat(64), creator: 'creator', contentRoot: '0'.repeat(64), slot: 1n },
@@ -25,8 +19,6 @@ describe('schema constraints (real Postgres, through Prisma and raw SQL)', () =>
   });
   afterAll(async () => {
     await prisma?.$disconnect();
-    await pool?.end();
-    await db?.drop();
   });
 
   it('rejects a duplicate per-thread event sequence and keeps the global sequence increasing', async () => {

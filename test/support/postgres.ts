@@ -33,17 +33,24 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** A fresh random database name; nothing is created until one of the `create…` functions is given it. */
+export function newDatabaseName(prefix = 'choir_test'): string {
+  return `${prefix}_${randomBytes(6).toString('hex')}`;
+}
+
 /** An empty database, dropped by `drop()`. */
 export async function createEmptyDatabase(prefix = 'choir_test'): Promise<TestDatabase> {
-  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const name = newDatabaseName(prefix);
   await admin((c) => c.query(`CREATE DATABASE "${name}"`));
   return handle(name);
 }
 
-/** A database with every migration applied. */
-export async function createMigratedDatabase(): Promise<TestDatabase> {
+/**
+ * A database with every migration applied. `name` lets a caller know the database's URL before it exists (see
+ * `useMigratedPool`); by default a fresh one is picked.
+ */
+export async function createMigratedDatabase(name = newDatabaseName()): Promise<TestDatabase> {
   const template = await ensureTemplate();
-  const name = `choir_test_${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   return handle(name);
 }

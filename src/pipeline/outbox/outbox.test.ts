@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMigratedDatabase, type TestDatabase } from '../../../test/support/postgres.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useMigratedPool } from '../../../test/support/migrated-pool.js';
 import { silentLogger } from '../../observability/logger.js';
 import { claim, complete, enqueue, fail, outboxCounts } from './outbox.js';
 import { startOutboxWorker } from './worker.js';
@@ -9,16 +9,7 @@ const KIND = 'test.work';
 const retry = { maxAttempts: 3, baseDelayMs: 0, maxDelayMs: 0 };
 
 describe('outbox on real Postgres', () => {
-  let db: TestDatabase;
-  let pool: pg.Pool;
-  beforeAll(async () => {
-    db = await createMigratedDatabase();
-    pool = new pg.Pool({ connectionString: db.url, max: 6 });
-  });
-  afterAll(async () => {
-    await pool.end();
-    await db.drop();
-  });
+  const { pool } = useMigratedPool({ max: 6 });
   beforeEach(async () => {
     await pool.query('DELETE FROM outbox');
   });
