@@ -16,7 +16,7 @@ import type { VectorStore } from '../src/vector/types.js';
 import { leaderLock } from './leader/leader-lock.js';
 import { getGenesisHash, getProgramAccounts } from './source/rpc.js';
 import { type IndexerStatus, StatusTracker } from './status/status.js';
-import { backfill } from './sync/backfill.js';
+import { backfill, rpcHistory } from './sync/backfill.js';
 import { assertSameChain, type ChainIdentity, readCursor } from './sync/cursor.js';
 import { resetIndexedData } from './sync/reset.js';
 import { runStreamSession } from './sync/run-stream.js';
@@ -81,16 +81,28 @@ export function startIndexer(o: StartIndexerOptions): RunningIndexer {
       }
     } else if (o.reset) await resetIndexedData(o.db.pool, settings.stream);
     if (cursor) return cursor.slot;
-    return runBackfill(identity);
+    return runBackfill(identity, null);
   }
 
-  async function runBackfill(identity: ChainIdentity): Promise<bigint> {
+  async function runBackfill(identity: ChainIdentity, previousCursor: bigint | null): Promise<bigint> {
     status.state = 'backfilling';
     const snapshot = await getProgramAccounts(rpcUrl, programId);
-    const result = await backfill(o.db.pool, settings.stream, identity, snapshot, (detail) => {
-      status.skipped('account_malformed');
-      log.warn(`backfill skipped an account: ${detail}`);
-    });
+    const result = await backfill(
+      o.db.pool,
+      settings.stream,
+      identity,
+      snapshot,
+      (reason, detail) => {
+        status.skipped(reason);
+        log.warn({ reason }, `backfill skipped data: ${detail}`);
+      },
+      {
+        history: rpcHistory(rpcUrl, programId),
+        maxSignatures: settings.backfillSignatures,
+        previousCursor,
+        logger: log,
+      },
+    );
     log.info({ ...result, slot: result.slot.toString() }, 'backfilled from RPC');
     status.cursor = result.slot;
     return result.slot;
@@ -129,7 +141,7 @@ export function startIndexer(o: StartIndexerOptions): RunningIndexer {
       cursor = saved?.slot ?? cursor;
       if (why.code === 'SOLANA_REPLAY_UNAVAILABLE') {
         log.warn({ cursor: cursor.toString() }, 'stream cannot replay from the cursor: backfilling from RPC');
-        cursor = await runBackfill(identity);
+        cursor = await runBackfill(identity, cursor);
         continue;
       }
       delivered = status.updatesApplied - delivered;
