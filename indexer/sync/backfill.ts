@@ -304,6 +304,8 @@ function accountSteps(
   account: ThreadAccount | MessageAccount,
   writes: readonly Write[],
   threads: ReadonlyMap<string, ThreadAccount>,
+  /** `${thread}:${author}` → the transaction that approved the author's spec. */
+  approvals: ReadonlyMap<string, HistoryTx>,
 ): { steps: Ordered[]; known: boolean } {
   const last = writes[writes.length - 1];
   if (!last || last.tx.slot < account.updatedSlot) {
@@ -320,6 +322,18 @@ function accountSteps(
     if (creation && creation !== last && ix?.name === 'createThread' && creation.tx.slot === account.createdSlot) {
       const initial = ix.coAuthors.every((k, i) => account.coAuthors[i] === k) ? ix.coAuthors : account.coAuthors;
       steps.push({ account: { ...account, coAuthors: [...initial] }, write: creation });
+      // Each later co-author joined with the vote that approved their spec: a step there (CoAuthorAdded).
+      let after = writes.indexOf(creation);
+      for (let p = initial.length; p < account.coAuthors.length; p++) {
+        const approval = approvals.get(`${a.pubkey}:${account.coAuthors[p]}`);
+        const at = approval ? writes.findIndex((w, i) => i > after && w.tx === approval) : -1;
+        if (at < 0 || writes[at] === last) break;
+        after = at;
+        steps.push({
+          account: { ...account, coAuthors: account.coAuthors.slice(0, p + 1) },
+          write: writes[at] as Write,
+        });
+      }
     }
   } else {
     const creation = writes.find((w) =>
@@ -387,11 +401,23 @@ export function snapshotUpdates(
   const threads = new Map<string, ThreadAccount>();
   for (const { a, account } of decoded) if (account.kind === 'thread') threads.set(a.pubkey, account);
   const writes = writesByAccount(txs);
+  const approvals = new Map<string, HistoryTx>();
+  for (const { a, account } of decoded) {
+    if (account.kind !== 'message' || account.status !== 'Approved') continue;
+    const last = writes.get(a.pubkey)?.at(-1);
+    const key = `${account.thread}:${account.author}`;
+    const seen = approvals.get(key);
+    if (!last || last.tx.slot < account.updatedSlot) continue;
+    // The author joined with their first approved spec.
+    if (!seen || last.tx.slot < seen.slot || (last.tx.slot === seen.slot && last.tx.seq < seen.seq)) {
+      approvals.set(key, last.tx);
+    }
+  }
   const threadSteps: Ordered[] = [];
   const rest: Ordered[] = [];
   let withProvenance = 0;
   for (const { a, account } of decoded) {
-    const { steps, known } = accountSteps(a, account, writes.get(a.pubkey) ?? [], threads);
+    const { steps, known } = accountSteps(a, account, writes.get(a.pubkey) ?? [], threads, approvals);
     if (known) withProvenance++;
     if (!known && account.kind === 'message') {
       // Unknown history: keep the creation order (and the message's index) as the tie-break.
