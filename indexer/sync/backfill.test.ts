@@ -46,11 +46,11 @@ async function chainRows(pool: pg.Pool) {
   };
 }
 
-/** Events but commitment changes (backfill does not replay old slot statuses), in a canonical order. */
+/** Events but commitment changes (backfill does not replay old slot statuses), in log order. */
 async function chainEvents(pool: pg.Pool) {
   const { rows } = await pool.query(
     `SELECT type, thread_address, slot, tx_signature, instruction_index, payload FROM events
-      WHERE type <> 'CommitmentChanged' ORDER BY slot, tx_signature, instruction_index, type, payload::text`,
+      WHERE type <> 'CommitmentChanged' ORDER BY sequence`,
   );
   return rows;
 }
@@ -159,6 +159,18 @@ describe('backfill with signatures', () => {
       expect.objectContaining({ tx_signature: divestSignature, instruction_index: 0 }),
     ]);
     expect(events.filter((e) => e.type === 'CoAuthorAdded')).toHaveLength(1);
+    expect(new Set(events.map((e) => e.type))).toEqual(
+      new Set([
+        'ThreadCreated',
+        'MessagePublished',
+        'SpecSubmitted',
+        'VoteCast',
+        'SpecApproved',
+        'SpecRejected',
+        'CoAuthorAdded',
+        'Divested',
+      ]),
+    );
 
     // Backfill again (a restart that must backfill) — nothing changes, and indexed signatures are not refetched.
     const before = await snapshot(db.pool);

@@ -105,6 +105,8 @@ interface HistoryTx {
   readonly seq: number;
   readonly signature: string;
   readonly slot: bigint;
+  /** Position of each account key (the order the transaction's account writes stream in). */
+  readonly keys: Map<string, number>;
   readonly instructions: DecodedInstruction[];
   readonly balanceDeltas: Map<string, bigint>;
 }
@@ -118,7 +120,7 @@ interface Write {
 
 interface Ordered {
   readonly update: AccountUpdate | TransactionUpdate;
-  /** Sort key: slot, then chain order within the slot, then step. */
+  /** Sort key: slot, then chain order within the slot, then the account's key position in the transaction. */
   readonly slot: bigint;
   readonly seq: number;
   readonly step: number;
@@ -248,6 +250,7 @@ async function fetchHistory(
         seq: order.get(info.signature) ?? 0,
         signature: info.signature,
         slot: raw.slot,
+        keys: new Map(raw.accountKeys.map((k, i) => [k, i])),
         instructions,
         balanceDeltas,
       });
@@ -371,7 +374,7 @@ function accountSteps(
       }),
       slot: s.write.tx.slot,
       seq: s.write.tx.seq,
-      step: i,
+      step: s.write.tx.keys.get(a.pubkey) ?? 0,
     })),
     known: true,
   };
@@ -381,8 +384,9 @@ const byKey = (x: Ordered, y: Ordered) =>
   (x.slot < y.slot ? -1 : x.slot > y.slot ? 1 : 0) || x.seq - y.seq || x.step - y.step;
 
 /**
- * The snapshot (and history) as updates in apply order: threads first (a message needs its thread), then messages
- * and divests in chain order. Without history, by creation.
+ * The snapshot (and history) as updates in apply order: chain order (slot, transaction, account key; a
+ * transaction's divests after its account writes, as the stream delivers them), a message never before its
+ * thread. Accounts without history: threads first, messages by creation.
  */
 export function snapshotUpdates(
   accounts: readonly ProgramAccount[],
@@ -413,19 +417,15 @@ export function snapshotUpdates(
       approvals.set(key, last.tx);
     }
   }
-  const threadSteps: Ordered[] = [];
-  const rest: Ordered[] = [];
+  const first: Ordered[] = [];
+  const all: Ordered[] = [];
   let withProvenance = 0;
   for (const { a, account } of decoded) {
     const { steps, known } = accountSteps(a, account, writes.get(a.pubkey) ?? [], threads, approvals);
     if (known) withProvenance++;
-    if (!known && account.kind === 'message') {
-      // Unknown history: keep the creation order (and the message's index) as the tie-break.
-      const s = steps[0] as Ordered;
-      rest.push({ ...s, seq: -1, step: Number(account.index) });
-      continue;
-    }
-    (account.kind === 'thread' ? threadSteps : rest).push(...steps);
+    if (known) all.push(...steps);
+    else if (account.kind === 'thread') first.push(...steps);
+    else all.push({ ...(steps[0] as Ordered), seq: -1, step: Number(account.index) }); // by creation, then index
   }
   let divests = 0;
   for (const tx of txs) {
@@ -440,16 +440,37 @@ export function snapshotUpdates(
       instructions: divest,
       balanceDeltas: tx.balanceDeltas,
     };
-    rest.push({ update: u, slot: tx.slot, seq: tx.seq, step: Number.MAX_SAFE_INTEGER });
+    all.push({ update: u, slot: tx.slot, seq: tx.seq, step: Number.MAX_SAFE_INTEGER });
   }
   const tie = (x: Ordered, y: Ordered) => {
     const p = x.update.kind === 'account' ? x.update.pubkey : '';
     const q = y.update.kind === 'account' ? y.update.pubkey : '';
     return p < q ? -1 : p > q ? 1 : 0;
   };
-  threadSteps.sort((x, y) => byKey(x, y) || tie(x, y));
-  rest.sort((x, y) => byKey(x, y) || tie(x, y));
-  return { updates: [...threadSteps, ...rest].map((o) => o.update), withProvenance, divests };
+  first.sort((x, y) => byKey(x, y) || tie(x, y));
+  all.sort((x, y) => byKey(x, y) || tie(x, y));
+  // A message whose thread comes later (its history only partly fetched) waits for the thread's first step.
+  const out = first.map((o) => o.update);
+  const present = new Set(first.map((o) => (o.update as AccountUpdate).pubkey));
+  const later = new Set(all.flatMap((o) => (o.update.kind === 'account' ? [o.update.pubkey] : [])));
+  const waiting = new Map<string, AccountUpdate[]>();
+  for (const { update: u } of all) {
+    if (u.kind === 'account' && u.account.kind === 'message') {
+      const thread = u.account.thread;
+      if (!present.has(thread) && later.has(thread)) {
+        waiting.set(thread, [...(waiting.get(thread) ?? []), u]);
+        continue;
+      }
+    }
+    out.push(u);
+    if (u.kind === 'account' && u.account.kind === 'thread' && !present.has(u.pubkey)) {
+      present.add(u.pubkey);
+      out.push(...(waiting.get(u.pubkey) ?? []));
+      waiting.delete(u.pubkey);
+    }
+  }
+  for (const rest of waiting.values()) out.push(...rest);
+  return { updates: out, withProvenance, divests };
 }
 
 export async function backfill(
