@@ -1,4 +1,4 @@
-import { type Address, address, type Lamports, lamports } from '@solana/kit';
+import { type Address, address, type EncodedAccount, type Lamports, lamports } from '@solana/kit';
 import type { LiteSVM } from 'litesvm';
 import type { AccountState } from './types.js';
 
@@ -7,16 +7,24 @@ export const RENT_EXEMPT_EPOCH = 18_446_744_073_709_551_615n;
 
 const SYSTEM = address('11111111111111111111111111111111');
 
-export function readAccount(svm: LiteSVM, pubkey: string): AccountState | null {
-  const found = svm.getAccount(pubkey as Address);
-  if (!found.exists) return null;
+/**
+ * An account as LiteSVM's kit-style API returns it (from getAccount, getProgramAccounts or a simulation's
+ * postAccounts), in the ledger's own form. The one place that conversion is written, so every read reports the same
+ * rent epoch and owner field.
+ */
+export function accountStateOf(found: EncodedAccount): AccountState {
   return {
     lamports: found.lamports,
     owner: found.programAddress,
     executable: found.executable,
     rentEpoch: RENT_EXEMPT_EPOCH,
-    data: found.data,
+    data: found.data as Uint8Array,
   };
+}
+
+export function readAccount(svm: LiteSVM, pubkey: string): AccountState | null {
+  const found = svm.getAccount(pubkey as Address);
+  return found.exists ? accountStateOf(found) : null;
 }
 
 /** Writes an account into LiteSVM; `null` removes it (a zero-lamport account reads as absent). */

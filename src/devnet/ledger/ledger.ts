@@ -3,7 +3,7 @@ import bs58 from 'bs58';
 import { Clock, LiteSVM } from 'litesvm';
 import type { Logger } from '../../observability/logger.js';
 import { AccountVersions } from './account-versions.js';
-import { RENT_EXEMPT_EPOCH, readAccount, writeAccount } from './accounts.js';
+import { accountStateOf, readAccount, writeAccount } from './accounts.js';
 import { EventLog } from './event-log.js';
 import { type AccountWrite, type Execution, executeTransaction } from './execute.js';
 import { type GenesisInfo, Journal, type JournalEntry } from './journal.js';
@@ -311,15 +311,7 @@ export class Ledger {
   /** Accounts owned by `owner` at a commitment level: LiteSVM's (processed) view, corrected by newer writes. */
   getProgramAccounts(owner: string, commitment: Commitment = 'processed'): Map<string, AccountState> {
     const out = new Map<string, AccountState>();
-    for (const found of this.svm.getProgramAccounts(owner as never)) {
-      out.set(found.address, {
-        lamports: found.lamports,
-        owner: found.programAddress,
-        executable: found.executable,
-        rentEpoch: RENT_EXEMPT_EPOCH,
-        data: found.data as Uint8Array,
-      });
-    }
+    for (const found of this.svm.getProgramAccounts(owner as never)) out.set(found.address, accountStateOf(found));
     if (commitment !== 'processed') {
       const maxSlot = this.chain.slotFor(commitment);
       for (const pubkey of this.versions.keys()) {

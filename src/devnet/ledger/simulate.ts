@@ -1,7 +1,7 @@
 import { getTransactionDecoder } from '@solana/kit';
 import bs58 from 'bs58';
 import { FailedTransactionMetadata, type LiteSVM } from 'litesvm';
-import { RENT_EXEMPT_EPOCH } from './accounts.js';
+import { accountStateOf } from './accounts.js';
 import { type TransactionErrorJson, transactionErrorJson } from './tx-error.js';
 import type { AccountState } from './types.js';
 import type { DecodedTransaction } from './wire.js';
@@ -36,15 +36,7 @@ export function simulateTransaction(svm: LiteSVM, tx: DecodedTransaction, sigVer
     const meta = result.meta();
     const rd = meta.returnData();
     const postAccounts = new Map<string, AccountState>();
-    for (const a of result.postAccounts()) {
-      postAccounts.set(a.address, {
-        lamports: a.lamports,
-        owner: a.programAddress,
-        executable: a.executable,
-        rentEpoch: RENT_EXEMPT_EPOCH,
-        data: a.data as Uint8Array,
-      });
-    }
+    for (const a of result.postAccounts()) postAccounts.set(a.address, accountStateOf(a));
     return {
       err: null,
       logs: meta.logs(),

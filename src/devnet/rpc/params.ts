@@ -54,7 +54,8 @@ export function minContextSlot(cfg: Record<string, unknown>, contextSlot: number
   }
 }
 
-export function pubkey(value: unknown, what = 'pubkey'): string {
+/** A base58 string that decodes to exactly `length` bytes, with Agave's messages for each way it can be wrong. */
+function base58Of(value: unknown, what: string, length: number): string {
   if (typeof value !== 'string') throw invalidParams(`Invalid params: ${what} must be a base58 string`);
   let bytes: Uint8Array;
   try {
@@ -62,20 +63,16 @@ export function pubkey(value: unknown, what = 'pubkey'): string {
   } catch {
     throw invalidParams(`Invalid param: Invalid ${what}`);
   }
-  if (bytes.length !== 32) throw invalidParams(`Invalid param: WrongSize ${what}`);
+  if (bytes.length !== length) throw invalidParams(`Invalid param: WrongSize ${what}`);
   return value;
 }
 
+export function pubkey(value: unknown, what = 'pubkey'): string {
+  return base58Of(value, what, 32);
+}
+
 export function signature(value: unknown): string {
-  if (typeof value !== 'string') throw invalidParams('Invalid params: signature must be a base58 string');
-  let bytes: Uint8Array;
-  try {
-    bytes = bs58.decode(value);
-  } catch {
-    throw invalidParams('Invalid param: Invalid signature');
-  }
-  if (bytes.length !== 64) throw invalidParams('Invalid param: WrongSize signature');
-  return value;
+  return base58Of(value, 'signature', 64);
 }
 
 export function u64(value: unknown, what: string): bigint {

@@ -1,4 +1,5 @@
 import bs58 from 'bs58';
+import type { Ledger } from '../../ledger/ledger.js';
 import type { AccountState } from '../../ledger/types.js';
 import { accountEncoding, dataSliceOf, uiAccount } from '../encoding.js';
 import { invalidParams } from '../errors.js';
@@ -50,6 +51,20 @@ export function parseFilters(raw: unknown): AccountFilter[] {
   });
 }
 
+/**
+ * What every account read takes from its config: the commitment, the encoding and data slice of the answer, and the
+ * slot that commitment stands at, which must have reached `minContextSlot`. One function, so the account methods
+ * check their configs the same way and in the same order.
+ */
+function accountRead(cfg: Record<string, unknown>, ledger: Ledger) {
+  const commitment = commitmentOf(cfg);
+  const encoding = accountEncoding(cfg);
+  const slice = dataSliceOf(cfg);
+  const slot = ledger.chain.slotFor(commitment);
+  minContextSlot(cfg, slot);
+  return { commitment, encoding, slice, slot };
+}
+
 /** Account reads at a commitment level. */
 export const accountMethods: RpcMethods = {
   getBalance: ([key, cfgRaw], { ledger }) => {
@@ -63,12 +78,7 @@ export const accountMethods: RpcMethods = {
 
   getAccountInfo: ([key, cfgRaw], { ledger }) => {
     const address = pubkey(key);
-    const cfg = config(cfgRaw);
-    const commitment = commitmentOf(cfg);
-    const encoding = accountEncoding(cfg);
-    const slice = dataSliceOf(cfg);
-    const slot = ledger.chain.slotFor(commitment);
-    minContextSlot(cfg, slot);
+    const { commitment, encoding, slice, slot } = accountRead(config(cfgRaw), ledger);
     const account = ledger.getAccount(address, commitment);
     return { context: context(slot), value: account ? uiAccount(account, encoding, slice) : null };
   },
@@ -79,12 +89,7 @@ export const accountMethods: RpcMethods = {
       throw invalidParams(`Too many inputs provided; max ${MAX_MULTIPLE_ACCOUNTS}`);
     }
     const addresses = keys.map((k) => pubkey(k));
-    const cfg = config(cfgRaw);
-    const commitment = commitmentOf(cfg);
-    const encoding = accountEncoding(cfg);
-    const slice = dataSliceOf(cfg);
-    const slot = ledger.chain.slotFor(commitment);
-    minContextSlot(cfg, slot);
+    const { commitment, encoding, slice, slot } = accountRead(config(cfgRaw), ledger);
     return {
       context: context(slot),
       value: addresses.map((a) => {
@@ -97,12 +102,9 @@ export const accountMethods: RpcMethods = {
   getProgramAccounts: ([key, cfgRaw], { ledger }) => {
     const owner = pubkey(key, 'program id');
     const cfg = config(cfgRaw);
-    const commitment = commitmentOf(cfg);
-    const encoding = accountEncoding(cfg);
-    const slice = dataSliceOf(cfg);
+    // Filters are checked first: a bad filter is reported even while minContextSlot is not reached yet.
     const filters = parseFilters(cfg['filters']);
-    const slot = ledger.chain.slotFor(commitment);
-    minContextSlot(cfg, slot);
+    const { commitment, encoding, slice, slot } = accountRead(cfg, ledger);
     const value: { pubkey: string; account: ReturnType<typeof uiAccount> }[] = [];
     for (const [address, account] of ledger.getProgramAccounts(owner, commitment)) {
       if (filters.every((f) => f(account)))
