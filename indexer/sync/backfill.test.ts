@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { Keypair, Transaction } from '@solana/web3.js';
 import type pg from 'pg';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CHOIR_PROGRAM_ID,
@@ -239,6 +240,31 @@ describe('backfill with signatures', () => {
     const messages = await db.pool.query('SELECT tx_signature FROM messages');
     expect(messages.rows).toHaveLength(6);
     expect(messages.rows.every((r) => typeof r.tx_signature === 'string')).toBe(true);
+  });
+
+  it('with history cut short by the cap: every account still lands (no orphan), the newest with provenance; logs progress', async () => {
+    const db = await database();
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const result = await backfill(
+      db.pool,
+      'choir',
+      identity(devnet),
+      await getProgramAccounts(devnet.rpcUrl, PROGRAM),
+      () => {},
+      { history: rpcHistory(devnet.rpcUrl, PROGRAM), maxSignatures: 2, progressEvery: 1, logger },
+    );
+    expect(result.signatures).toBe(2);
+    expect(result.skipped).toBe(0);
+    expect(result.withProvenance).toBeGreaterThan(0);
+    expect(result.withProvenance).toBeLessThan(8);
+    const { rows } = await db.pool.query(
+      `SELECT tx_signature, write_version FROM threads UNION ALL SELECT tx_signature, write_version FROM messages`,
+    );
+    expect(rows).toHaveLength(8);
+    for (const r of rows) expect(r.tx_signature === null).toBe(r.write_version === '0');
+    expect(lines.some((l) => l.msg === 'backfill: listing signatures')).toBe(true);
+    expect(lines.some((l) => l.msg === 'backfill: fetching transactions')).toBe(true);
   });
 
   it('decodes getTransaction in json and base64 alike, and rejects garbage without throwing', async () => {
