@@ -14,6 +14,7 @@ import pg from 'pg';
 import { startIndexer } from '../indexer/indexer.js';
 import { createCursor } from '../indexer/sync/cursor.js';
 import { streamTimings } from '../indexer/sync/run-stream.js';
+import { flushTimings } from '../indexer/write/overlay.js';
 import { writerTimings } from '../indexer/write/write-batch.js';
 import {
   CHOIR_PROGRAM_ID,
@@ -225,6 +226,10 @@ async function main() {
       statusS: writerTimings.statusMs / 1000,
       writeS: writerTimings.writeMs / 1000,
       commitS: writerTimings.commitMs / 1000,
+      rowsS: flushTimings.rowsMs / 1000,
+      undoS: flushTimings.undoMs / 1000,
+      eventsS: flushTimings.eventsMs / 1000,
+      outboxS: flushTimings.outboxMs / 1000,
     };
     const applied = indexer.status().updatesApplied;
     const { rows } = await pool.query(
@@ -240,7 +245,7 @@ async function main() {
       `rows: ${rows[0].m} messages, ${rows[0].e} events; ${commits.length} batches, commit p50 ${(p(sorted, 0.5) * 1000).toFixed(1)} ms, p99 ${(p99 * 1000).toFixed(1)} ms`,
     );
     console.log(
-      `where the time went (s, of ${seconds.toFixed(1)} wall): stream decode+enrich ${stages.decodeS.toFixed(1)} (gRPC client protobuf decoding not included), writer waiting for updates ${stages.writerWaitS.toFixed(1)}; writer: load rows ${stages.loadS.toFixed(1)}, apply ${stages.applyS.toFixed(1)}, slot statuses ${stages.statusS.toFixed(1)}, write rows/undo/events/outbox/cursor ${stages.writeS.toFixed(1)}, COMMIT ${stages.commitS.toFixed(1)}`,
+      `where the time went (s, of ${seconds.toFixed(1)} wall): stream decode+enrich ${stages.decodeS.toFixed(1)} (gRPC client protobuf decoding not included), writer waiting for updates ${stages.writerWaitS.toFixed(1)}; writer: load rows ${stages.loadS.toFixed(1)}, apply ${stages.applyS.toFixed(1)}, slot statuses ${stages.statusS.toFixed(1)}, write ${stages.writeS.toFixed(1)} (threads+messages ${stages.rowsS.toFixed(1)}, votes+undo ${stages.undoS.toFixed(1)}, events ${stages.eventsS.toFixed(1)}, outbox ${stages.outboxS.toFixed(1)}), COMMIT ${stages.commitS.toFixed(1)}`,
     );
     console.log(
       `load average (1 min, 2 cores, shared): ${loadBefore.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end`,

@@ -11,6 +11,7 @@ import { appendEvents, type NewEvent } from '../../src/events/index.js';
 import { enqueue, type OutboxEntry } from '../../src/pipeline/outbox/index.js';
 import type { ApplyResult, UndoEntry } from './apply.js';
 import type { MessageRow, ThreadRow, VoteRow } from './rows.js';
+import { SlotIndexedMap } from './slot-indexed-map.js';
 import { writeMessages, writeThreads, writeUndo, writeVotes } from './write-rows.js';
 
 /** Stored rows read once for the whole batch (see `Overlay.stored`). */
@@ -23,12 +24,12 @@ export interface StoredRows {
 export const flushTimings = { rowsMs: 0, undoMs: 0, eventsMs: 0, outboxMs: 0 };
 
 export class Overlay {
-  readonly threads = new Map<string, ThreadRow>();
+  readonly threads = new SlotIndexedMap<string, ThreadRow>((t) => t.slot);
   readonly coAuthorChanged = new Set<string>();
-  readonly messages = new Map<string, MessageRow>();
-  readonly votes = new Map<string, VoteRow>();
+  readonly messages = new SlotIndexedMap<string, MessageRow>((m) => m.slot);
+  readonly votes = new SlotIndexedMap<string, VoteRow>((v) => v.slot);
   /** By `${slot}|${table}|${key}`: the first image recorded wins (it is the older one). */
-  readonly undo = new Map<string, UndoEntry>();
+  readonly undo = new SlotIndexedMap<string, UndoEntry>((u) => u.slot);
   /** Divested events queued in this batch (`${signature}:${index}`), not yet in the log. */
   readonly divested = new Set<string>();
   /**
@@ -63,8 +64,7 @@ export class Overlay {
 
   /** Undo images of slots at or below a finalized slot can no longer be needed. */
   dropUndo(finalized: bigint): void {
-    const upTo = Number(finalized);
-    for (const [id, u] of this.undo) if (Number(u.slot) <= upTo) this.undo.delete(id);
+    for (const [id] of this.undo.inSlotRange(-1n, finalized)) this.undo.delete(id);
   }
 
   /** Writes everything pending (parents before children) and empties the overlay. */

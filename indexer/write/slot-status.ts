@@ -169,21 +169,13 @@ async function promote(
     }
   }
   const rank = COMMITMENT_RANK[level];
-  // Slots are far below 2^53: plain numbers compare faster than bigints in this per-row loop.
-  const lo = Number(after);
-  const hi = Number(upTo);
-  const inRange = (slot: string | null) => {
-    if (slot === null) return false;
-    const s = Number(slot);
-    return s > lo && s <= hi;
-  };
-  for (const [address, t] of overlay.threads) {
-    if (COMMITMENT_RANK[t.commitment] >= rank || !inRange(t.slot)) continue;
+  for (const [address, t] of overlay.threads.inSlotRange(after, upTo)) {
+    if (COMMITMENT_RANK[t.commitment] >= rank) continue;
     overlay.threads.set(address, { ...t, commitment: level });
     group(address, t.slot).thread_changed = true;
   }
-  for (const [hash, m] of overlay.messages) {
-    if ((m.commitment !== null && COMMITMENT_RANK[m.commitment] >= rank) || !inRange(m.slot)) continue;
+  for (const [hash, m] of overlay.messages.inSlotRange(after, upTo)) {
+    if (m.commitment !== null && COMMITMENT_RANK[m.commitment] >= rank) continue;
     const promoted: MessageRow = {
       ...m,
       commitment: level,
@@ -193,8 +185,8 @@ async function promote(
     group(m.threadAddress, m.slot as string).hashes.push(hash);
     if (m.hasContent) work.push(messageWork(promoted));
   }
-  for (const [k, v] of overlay.votes) {
-    if (COMMITMENT_RANK[v.commitment] < rank && inRange(v.slot)) overlay.votes.set(k, { ...v, commitment: level });
+  for (const [k, v] of overlay.votes.inSlotRange(after, upTo)) {
+    if (COMMITMENT_RANK[v.commitment] < rank) overlay.votes.set(k, { ...v, commitment: level });
   }
   const events: NewEvent[] = [...groups.keys()].sort().map((id) => {
     const g = groups.get(id) as { thread: string; slot: bigint; thread_changed: boolean; hashes: string[] };
