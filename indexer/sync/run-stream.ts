@@ -7,6 +7,11 @@
  * Backpressure: past 4 × batchMax queued updates the stream is paused until the writer catches up.
  * Gaps: a processed slot whose parent was never seen (and is past the resume point) means the stream skipped
  * something; the session ends so the caller resubscribes from the cursor, which replays the missing range.
+ * That processed status comes after the slot's own updates: so that they are never applied ahead of the missing
+ * slots (which would drop the older slots' changes to the same rows and collapse their events into this slot),
+ * updates of a slot more than one past the last processed slot are held (with everything queued behind them)
+ * until that slot's processed status arrives — or dropped with the session if it reveals a gap. Consecutive slots
+ * (the normal case) are never held.
  */
 import type pg from 'pg';
 import { ChoirError } from '../../src/errors/index.js';
@@ -41,6 +46,8 @@ interface Queued {
   readonly update: StreamUpdate;
   readonly safe: bigint | null;
   readonly at: number;
+  /** Held until a processed status of this slot is accepted (its parent checked); null: never held. */
+  readonly hold: bigint | null;
 }
 
 /**
@@ -55,6 +62,12 @@ export async function runStreamSession(o: SessionOptions): Promise<ChoirError> {
   const enricher = new Enricher();
   const safe = new SafeSlot(o.cursor);
   const seenProcessed = new Set<bigint>([o.cursor]);
+  // The highest processed (or dead) slot accepted; queue[0, ready) may be committed.
+  let accepted = o.cursor;
+  let ready = 0;
+  const advanceReady = () => {
+    for (let q = queue[ready]; q && (q.hold === null || q.hold <= accepted); q = queue[ready]) ready++;
+  };
   let wake: (() => void) | null = null;
   let paused = false;
   let gap: ChoirError | null = null;
@@ -92,13 +105,19 @@ export async function runStreamSession(o: SessionOptions): Promise<ChoirError> {
       }
       seenProcessed.add(update.slot);
     }
-    const now = Date.now();
-    for (const ready of enricher.push(update)) {
-      safe.observe(ready);
-      queue.push({ update: ready, safe: safe.value, at: now });
+    if (update.kind === 'slot' && (update.status === 'processed' || update.status === 'dead')) {
+      if (update.slot > accepted) accepted = update.slot;
     }
+    const now = Date.now();
+    for (const out of enricher.push(update)) {
+      safe.observe(out);
+      const hold = out.kind !== 'slot' && out.slot > accepted + 1n ? out.slot : null;
+      queue.push({ update: out, safe: safe.value, at: now, hold });
+    }
+    advanceReady();
     if (o.status.oldestPendingAt === null && queue.length > 0) o.status.oldestPendingAt = now;
-    if (queue.length >= highWater && !paused) {
+    // Never pause while nothing can be committed: the status that releases the held updates must come through.
+    if (queue.length >= highWater && ready > 0 && !paused) {
       paused = true;
       geyser?.pause();
     }
@@ -127,7 +146,9 @@ export async function runStreamSession(o: SessionOptions): Promise<ChoirError> {
 
   try {
     for (;;) {
-      if (queue.length === 0) {
+      if (ready === 0) {
+        // At the end, held updates (of a slot whose processed status never came) are dropped: the next session
+        // replays them from the cursor.
         if (ended) break;
         const t = performance.now();
         await new Promise<void>((r) => {
@@ -140,7 +161,7 @@ export async function runStreamSession(o: SessionOptions): Promise<ChoirError> {
       // Let a batch fill for up to batchMs, unless it is full or the stream is over.
       const first = queue[0] as Queued;
       const waitMs = o.batchMs - (Date.now() - first.at);
-      if (queue.length < o.batchMax && !ended && waitMs > 0) {
+      if (ready < o.batchMax && !ended && waitMs > 0) {
         const t = performance.now();
         await Promise.race([
           sleep(waitMs),
@@ -150,9 +171,10 @@ export async function runStreamSession(o: SessionOptions): Promise<ChoirError> {
         ]);
         wake = null;
         streamTimings.writerWaitMs += performance.now() - t;
-        if (queue.length < o.batchMax && !ended && Date.now() - first.at < o.batchMs) continue;
+        if (ready < o.batchMax && !ended && Date.now() - first.at < o.batchMs) continue;
       }
-      const batch = queue.splice(0, o.batchMax);
+      const batch = queue.splice(0, Math.min(ready, o.batchMax));
+      ready -= batch.length;
       const cursor = (batch[batch.length - 1] as Queued).safe;
       const started = performance.now();
       const out = await withRetry(
@@ -188,7 +210,7 @@ export async function runStreamSession(o: SessionOptions): Promise<ChoirError> {
       });
       o.status.oldestPendingAt = queue[0]?.at ?? null;
       o.onCommit?.({ applied: batch.length, cursor, seconds });
-      if (paused && queue.length < o.batchMax) {
+      if (paused && (queue.length < o.batchMax || ready === 0)) {
         paused = false;
         geyser.resume();
       }
