@@ -25,18 +25,22 @@ export async function createVectorStore(
 ): Promise<VectorStore> {
   assertCollectionName(settings.collection);
   const log = logger.child({ component: 'vector-store' });
+  // What either backend takes from the same settings and embedder; each adds its own below.
+  const common = {
+    collection: settings.collection,
+    dimension: embedder.dimension,
+    model: embedder.modelId,
+    maxContentBytes: settings.maxContentBytes,
+    upsertBatchSize: settings.upsertBatchSize,
+  };
   if (settings.qdrant) {
     log.info({ url: settings.qdrant.url, collection: settings.collection }, 'using Qdrant');
     return new QdrantVectorStore(
       {
+        ...common,
         url: settings.qdrant.url,
         ...(settings.qdrant.apiKey ? { apiKey: settings.qdrant.apiKey } : {}),
         timeoutMs: settings.qdrant.timeoutMs,
-        collection: settings.collection,
-        dimension: embedder.dimension,
-        model: embedder.modelId,
-        maxContentBytes: settings.maxContentBytes,
-        upsertBatchSize: settings.upsertBatchSize,
         retry: { attempts: settings.qdrant.retryAttempts, baseDelayMs: 100, maxDelayMs: 5_000 },
       },
       log,
@@ -47,11 +51,7 @@ export async function createVectorStore(
   return new EmbeddedVectorStore(
     database,
     {
-      collection: settings.collection,
-      dimension: embedder.dimension,
-      model: embedder.modelId,
-      maxContentBytes: settings.maxContentBytes,
-      upsertBatchSize: settings.upsertBatchSize,
+      ...common,
       hnsw: { m: settings.hnsw.m, efConstruction: settings.hnsw.efConstruction },
       memoryIndex: settings.memoryIndex,
     },

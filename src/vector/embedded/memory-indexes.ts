@@ -1,23 +1,19 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Logger } from '../../observability/logger.js';
 import { MemoryIndex } from './memory-index.js';
-import { parseVector } from './sql.js';
+import { type PointRow, parseVector } from './sql.js';
 
 /** Rows per page when a memory index is loaded from PGlite. */
 const LOAD_PAGE = 5_000;
 
-interface LoadRow {
-  id: string;
-  content_hash: string;
-  thread_id: string;
-  author: string;
-  co_authors: string[];
-  status: string;
-  created_at: number | bigint | string;
-  kind: 'message' | 'thread';
+/** A point row (sql.ts) as the loader selects it: the filterable columns, and the vector always, as text. */
+type LoadRow = Pick<
+  PointRow,
+  'id' | 'content_hash' | 'thread_id' | 'author' | 'co_authors' | 'status' | 'created_at' | 'kind'
+> & {
   /** pgvector's text form, `[0.1,-0.2,…]`. */
   embedding: string;
-}
+};
 
 /**
  * The memory indexes of one PGlite database, by table, each loaded once on first use. Stores made by

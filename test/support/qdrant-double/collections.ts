@@ -35,6 +35,22 @@ function normalise(vector: number[]): number[] {
   return norm === 0 ? vector : vector.map((x) => x / norm);
 }
 
+/**
+ * A point's vector or a query as the double stores and compares it: one unnamed dense vector of the collection's size
+ * (Qdrant's own message when the size is wrong), normalised for a Cosine collection. Upsert and query check the same
+ * way, so this is the one place for it.
+ */
+function denseVector(collection: DoubleCollection, value: unknown, unsupported: string): number[] {
+  if (!Array.isArray(value) || value.some((x) => typeof x !== 'number')) throw new QdrantDoubleError(400, unsupported);
+  if (value.length !== collection.size) {
+    throw new QdrantDoubleError(
+      400,
+      `Wrong input: Vector dimension error: expected dim: ${collection.size}, got ${value.length}`,
+    );
+  }
+  return collection.distance === 'Cosine' ? normalise(value) : value;
+}
+
 function asList<T>(value: T | T[] | null | undefined): T[] {
   if (value === null || value === undefined) return [];
   return Array.isArray(value) ? value : [value];
@@ -162,20 +178,11 @@ export class DoubleState {
   upsert(name: string, body: Schemas['PointInsertOperations']): void {
     const collection = this.resolve(name);
     if (!('points' in body)) throw new QdrantDoubleError(400, 'the double supports the points form of upsert');
-    const incoming: StoredPoint[] = body.points.map((p) => {
-      const vector = p.vector;
-      if (!Array.isArray(vector) || vector.some((x) => typeof x !== 'number')) {
-        throw new QdrantDoubleError(400, 'the double supports one unnamed dense vector per point');
-      }
-      if (vector.length !== collection.size) {
-        throw new QdrantDoubleError(
-          400,
-          `Wrong input: Vector dimension error: expected dim: ${collection.size}, got ${vector.length}`,
-        );
-      }
-      const stored = collection.distance === 'Cosine' ? normalise(vector as number[]) : (vector as number[]);
-      return { id: p.id, vector: stored, payload: { ...(p.payload ?? {}) } };
-    });
+    const incoming: StoredPoint[] = body.points.map((p) => ({
+      id: p.id,
+      vector: denseVector(collection, p.vector, 'the double supports one unnamed dense vector per point'),
+      payload: { ...(p.payload ?? {}) },
+    }));
     // Qdrant validates the whole batch before applying it.
     for (const point of incoming) collection.points.set(key(point.id), point);
   }
@@ -224,17 +231,7 @@ export class DoubleState {
 
   query(name: string, body: Schemas['QueryRequest']) {
     const collection = this.resolve(name);
-    const query = body.query;
-    if (!Array.isArray(query) || query.some((x) => typeof x !== 'number')) {
-      throw new QdrantDoubleError(400, 'the double supports nearest-neighbour queries by a dense vector');
-    }
-    if (query.length !== collection.size) {
-      throw new QdrantDoubleError(
-        400,
-        `Wrong input: Vector dimension error: expected dim: ${collection.size}, got ${query.length}`,
-      );
-    }
-    const q = collection.distance === 'Cosine' ? normalise(query as number[]) : (query as number[]);
+    const q = denseVector(collection, body.query, 'the double supports nearest-neighbour queries by a dense vector');
     const scored = [...collection.points.values()]
       .filter((p) => filterMatches(p, body.filter))
       .map((p) => ({ point: p, score: p.vector.reduce((sum, x, i) => sum + x * (q[i] ?? 0), 0) }))
