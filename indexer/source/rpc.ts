@@ -122,8 +122,9 @@ export interface RpcTransaction {
 
 export type TransactionEncoding = 'json' | 'base64';
 
+// JSON numbers: balances above 2^53 lamports (9 million SOL) arrive rounded; kept (only the thread's change is read).
 const lamports = (v: unknown, what: string): bigint => {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new Error(`${what} is not a balance`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error(`${what} is not a balance`);
   return BigInt(v);
 };
 
