@@ -7,12 +7,15 @@
 //   live:    the client is subscribed while the transactions run (end to end, bounded by execution speed);
 //   ceiling: the same client against a trivial gRPC server that only writes pre-encoded updates (what the client
 //            itself can take on this machine).
+// The server's capacity is measured too: the devnet process's CPU time while it streams the replay (it does
+// nothing else meanwhile). Server and client are separate processes, so the delivered rate is the smaller of the
+// two capacities; the goal (>= 50,000/s, "not the bottleneck of the indexer") is reported against both.
 // Readable lines first; the LAST line is `RESULT {json}`.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Metadata, Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
-import { SubscribeRequest, SubscribeUpdate } from '@triton-one/yellowstone-grpc';
+import { SubscribeRequest, type SubscribeUpdate } from '@triton-one/yellowstone-grpc';
 import { readSection } from '../src/config/section.js';
 import { devnetSection } from '../src/config/sections/devnet.js';
 import { encodeAccountFramed } from '../src/devnet/geyser/account-wire.js';
@@ -25,8 +28,6 @@ import { decodeTransaction } from '../src/devnet/ledger/wire.js';
 import { silentLogger } from '../src/observability/logger.js';
 
 const GOAL_UPDATES_PER_SECOND = 50_000;
-/** Native reads kept in flight by the server-capacity phase. */
-const PIPELINE_DEPTH = 32;
 const SENDERS = 256;
 const TX_PER_SLOT = 2_000;
 const TIMEOUT_MS = 600_000;
@@ -39,70 +40,36 @@ function ms(since: bigint): number {
 
 // ── The client process ──────────────────────────────────────────────────────────────────────────────────────
 
-/** The official client's native stream (what its `ClientDuplexStream` wraps): one `read()` per encoded update. */
-interface NativeStream {
-  read(): Promise<Buffer | null | undefined>;
-  close(): void;
-}
-interface NativeClient {
-  subscribe(request: Buffer): Promise<NativeStream>;
-}
-
-/**
- * `geyser-stream.ts --client URL FROM_SLOT|live COUNT [DEPTH]`: subscribes, prints READY when live, DONE ms when
- * done. DEPTH 0 (default) consumes the official client's `ClientDuplexStream` (the indexer's path: one native read
- * in flight, updates in order). DEPTH n > 0 keeps n reads of the same client's native stream in flight and decodes
- * with the same codec: the native reads then overlap, so this measures what the server can deliver rather than the
- * one-read-at-a-time round trip — but the client may hand concurrent reads back out of order, so it counts them.
- */
-async function clientMain(url: string, from: string, expected: number, depth: number): Promise<void> {
+/** `geyser-stream.ts --client URL FROM_SLOT|live COUNT`: subscribes, prints READY when live, DONE ms when done. */
+async function clientMain(url: string, from: string, expected: number): Promise<void> {
   const client = new YellowstoneClient(url, undefined, { grpcMaxDecodingMessageSize: 64 * 1024 * 1024 });
   await client.connect();
-  const request = SubscribeRequest.fromPartial({
-    accounts: { system: { owner: [SYSTEM_PROGRAM_ID] } },
-    fromSlot: from === 'live' ? undefined : from,
-  });
+  const stream = await client.subscribe();
   let received = 0;
   let started = 0n;
-  let outOfOrder = 0;
-  let lastWriteVersion = -1n;
-  const onUpdate = (update: SubscribeUpdate) => {
+  const write = (r: SubscribeRequest) =>
+    new Promise<void>((resolve, reject) => stream.write(r, (err: unknown) => (err ? reject(err) : resolve())));
+  stream.on('error', (err: Error) => {
+    console.log(`ERROR ${err.message}`);
+    process.exit(1);
+  });
+  stream.on('data', (update: SubscribeUpdate) => {
     if (update.pong) console.log('READY');
-    const account = update.account?.account;
-    if (!account) return;
+    if (!update.account) return;
     if (received === 0) started = process.hrtime.bigint();
-    const writeVersion = BigInt(account.writeVersion);
-    if (writeVersion < lastWriteVersion) outOfOrder++;
-    lastWriteVersion = writeVersion;
     received++;
     if (received >= expected) {
       // From the first update to the last: the stream's own rate, not the subscription handshake.
-      console.log(`DONE ${ms(started).toFixed(1)} ${received} ${outOfOrder}`);
+      console.log(`DONE ${ms(started).toFixed(1)} ${received}`);
       process.exit(0);
     }
-  };
-  const fail = (err: unknown) => {
-    console.log(`ERROR ${(err as Error).message}`);
-    process.exit(1);
-  };
-  if (depth > 0) {
-    const native = (client as unknown as { _connectedGrpcClient(): NativeClient })._connectedGrpcClient();
-    const stream = await native.subscribe(Buffer.from(SubscribeRequest.encode(request).finish()));
-    if (from === 'live') console.log('READY'); // the subscription is open once subscribe() resolves
-    const inFlight = Array.from({ length: depth }, () => stream.read());
-    for (;;) {
-      const bytes = await (inFlight.shift() as Promise<Buffer | null | undefined>).catch(fail);
-      if (!bytes) return fail(new Error('stream ended'));
-      inFlight.push(stream.read());
-      onUpdate(SubscribeUpdate.decode(bytes));
-    }
-  }
-  const stream = await client.subscribe();
-  const write = (r: SubscribeRequest) =>
-    new Promise<void>((resolve, reject) => stream.write(r, (err: unknown) => (err ? reject(err) : resolve())));
-  stream.on('error', fail);
-  stream.on('data', onUpdate);
-  await write(request);
+  });
+  await write(
+    SubscribeRequest.fromPartial({
+      accounts: { system: { owner: [SYSTEM_PROGRAM_ID] } },
+      fromSlot: from === 'live' ? undefined : from,
+    }),
+  );
   // Requests are handled in order: once the pong is back, the subscription is live and nothing will be missed.
   await write(SubscribeRequest.fromPartial({ ping: { id: 1 } }));
 }
@@ -113,12 +80,11 @@ function runClient(
   from: string,
   expected: number,
   onReady?: () => Promise<unknown>,
-  depth = 0,
-): Promise<{ ms: number; received: number; outOfOrder: number }> {
+): Promise<{ ms: number; received: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [join(ROOT, 'bin/run-ts.js'), HERE, '--client', url, from, String(expected), String(depth)],
+      [join(ROOT, 'bin/run-ts.js'), HERE, '--client', url, from, String(expected)],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
@@ -136,8 +102,8 @@ function runClient(
         if (line === 'READY' && onReady) onReady().catch(reject);
         else if (line.startsWith('DONE ')) {
           clearTimeout(timer);
-          const [, time, count, disorder] = line.split(' ');
-          resolve({ ms: Number(time), received: Number(count), outOfOrder: Number(disorder) });
+          const [, time, count] = line.split(' ');
+          resolve({ ms: Number(time), received: Number(count) });
         } else if (line.startsWith('ERROR ')) reject(new Error(line));
       }
     });
@@ -257,21 +223,23 @@ async function main(updates: number): Promise<void> {
       `  executed ${(updates / 2).toLocaleString()} transfers in ${generateMs.toFixed(0)} ms (${executed.toFixed(0)} updates/s)`,
     );
 
+    const cpuBefore = process.cpuUsage();
     const replay = await runClient(devnet.geyserUrl, String(firstSlot), updates);
+    const cpu = process.cpuUsage(cpuBefore);
+    const serverCpuSeconds = (cpu.user + cpu.system) / 1e6;
     const replayRate = (replay.received / replay.ms) * 1000;
+    const serverCapacity = replay.received / serverCpuSeconds;
     console.log(
-      `  replay:    ${replay.received.toLocaleString()} updates through the stream in ${replay.ms.toFixed(0)} ms = ${replayRate.toFixed(0)} updates/s (official ClientDuplexStream, in order)`,
+      `  replay:   ${replay.received.toLocaleString()} updates through the stream in ${replay.ms.toFixed(0)} ms = ${replayRate.toFixed(0)} updates/s delivered to the official client`,
     );
-    const piped = await runClient(devnet.geyserUrl, String(firstSlot), updates, undefined, PIPELINE_DEPTH);
-    const pipedRate = (piped.received / piped.ms) * 1000;
     console.log(
-      `  server:    ${piped.received.toLocaleString()} updates in ${piped.ms.toFixed(0)} ms = ${pipedRate.toFixed(0)} updates/s (same client, ${PIPELINE_DEPTH} native reads in flight; ${piped.outOfOrder.toLocaleString()} handed back out of order)`,
+      `  server:   ${serverCpuSeconds.toFixed(2)} CPU-s in the devnet process for that replay = capacity ${serverCapacity.toFixed(0)} updates/s (${((replayRate / serverCapacity) * 100).toFixed(0)}% busy)`,
     );
 
     const live = await runClient(devnet.geyserUrl, 'live', updates, () => generate(devnet, senders, updates, 1));
     const liveRate = (live.received / live.ms) * 1000;
     console.log(
-      `  live:      ${live.received.toLocaleString()} updates while transactions ran, in ${live.ms.toFixed(0)} ms = ${liveRate.toFixed(0)} updates/s (bounded by execution)`,
+      `  live:     ${live.received.toLocaleString()} updates while transactions ran, in ${live.ms.toFixed(0)} ms = ${liveRate.toFixed(0)} updates/s (bounded by execution)`,
     );
 
     const trivial = await trivialServer(updates);
@@ -279,28 +247,31 @@ async function main(updates: number): Promise<void> {
     trivial.close();
     const ceilingRate = (ceiling.received / ceiling.ms) * 1000;
     console.log(
-      `  ceiling:   the same client against a server that only writes pre-encoded updates: ${ceilingRate.toFixed(0)} updates/s in order`,
+      `  ceiling:  the same client against a server that only writes pre-encoded updates: ${ceilingRate.toFixed(0)} updates/s`,
     );
-    const met = pipedRate >= GOAL_UPDATES_PER_SECOND;
+    const met = { delivered: replayRate >= GOAL_UPDATES_PER_SECOND, server: serverCapacity >= GOAL_UPDATES_PER_SECOND };
+    const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
     console.log(
-      `  goal: >= ${GOAL_UPDATES_PER_SECOND.toLocaleString()} updates/s from the server: ${met ? 'met' : 'NOT met'}; in order through ClientDuplexStream: ${((replayRate / ceilingRate) * 100).toFixed(0)}% of the client's one-read-at-a-time ceiling`,
+      `  goal >= ${GOAL_UPDATES_PER_SECOND.toLocaleString()}/s: server capacity ${verdict(met.server)}; delivered ${verdict(met.delivered)} (${((replayRate / ceilingRate) * 100).toFixed(0)}% of the official client's own ceiling here, ${ceilingRate.toFixed(0)}/s: the client bounds it)`,
     );
     console.log(
       `RESULT ${JSON.stringify({
         bench: 'geyser-stream',
         updates,
-        serverUpdatesPerSecond: Math.round(pipedRate),
-        inOrderUpdatesPerSecond: Math.round(replayRate),
+        streamUpdatesPerSecond: Math.round(replayRate),
+        serverCapacityUpdatesPerSecond: Math.round(serverCapacity),
+        serverCpuSeconds: Number(serverCpuSeconds.toFixed(3)),
         liveUpdatesPerSecond: Math.round(liveRate),
         executionUpdatesPerSecond: Math.round(executed),
         clientCeilingUpdatesPerSecond: Math.round(ceilingRate),
-        pipelineDepth: PIPELINE_DEPTH,
-        outOfOrder: piped.outOfOrder,
         replayMs: Math.round(replay.ms),
         liveMs: Math.round(live.ms),
         rssMiB: Math.round(process.memoryUsage().rss / 1024 / 1024),
-        goals: { serverUpdatesPerSecond: GOAL_UPDATES_PER_SECOND },
-        met: { serverUpdatesPerSecond: met },
+        goals: {
+          streamUpdatesPerSecond: GOAL_UPDATES_PER_SECOND,
+          serverCapacityUpdatesPerSecond: GOAL_UPDATES_PER_SECOND,
+        },
+        met: { streamUpdatesPerSecond: met.delivered, serverCapacityUpdatesPerSecond: met.server },
       })}`,
     );
   } finally {
@@ -309,7 +280,7 @@ async function main(updates: number): Promise<void> {
 }
 
 if (process.argv[2] === '--client') {
-  await clientMain(process.argv[3]!, process.argv[4]!, Number(process.argv[5]), Number(process.argv[6] ?? 0));
+  await clientMain(process.argv[3]!, process.argv[4]!, Number(process.argv[5]));
 } else {
   await main(Number(process.argv[2] ?? 200_000));
   process.exit(0);
