@@ -92,6 +92,32 @@ describe('migrations on the real Postgres at 127.0.0.1:5432', () => {
     expect(a.checks).toContain('messages messages_content_hash_hex');
     expect(b.checks).toEqual([]);
   });
+
+  it('the chain tables leave room for heap-only promotions (fillfactor), and status is not indexed', async () => {
+    const db = await createEmptyDatabase();
+    created.push(db);
+    await applyMigrations(db.url);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ relname: string; reloptions: string[] | null }>(
+        `SELECT relname, reloptions FROM pg_class WHERE relname IN ('messages', 'threads', 'votes') ORDER BY relname`,
+      );
+      expect(rows).toEqual([
+        { relname: 'messages', reloptions: ['fillfactor=50'] },
+        { relname: 'threads', reloptions: ['fillfactor=50'] },
+        { relname: 'votes', reloptions: ['fillfactor=50'] },
+      ]);
+      // A promotion changes commitment and status: an index on either would make every promotion a full write.
+      const { rows: indexed } = await client.query<{ indexdef: string }>(
+        `SELECT indexdef FROM pg_indexes WHERE tablename IN ('messages', 'threads', 'votes')
+            AND (indexdef ~ '\\(.*\\ystatus\\y' OR indexdef ~ '\\ycommitment\\y')`,
+      );
+      expect(indexed).toEqual([]);
+    } finally {
+      await client.end();
+    }
+  });
 });
 
 describe('migrations on the embedded Postgres server', () => {
