@@ -22,8 +22,8 @@ import type { Devnet } from '../../src/devnet/index.js';
 import { decodeTransaction } from '../../src/devnet/ledger/wire.js';
 import { snapshot } from '../../test/indexer/db-snapshot.js';
 import { ChainDriver, startTestDevnet } from '../../test/indexer/devnet-driver.js';
-import { finalizedAtLeast, identity, launch, openPool, until } from '../../test/indexer/harness.js';
-import { createMigratedDatabase, type TestDatabase } from '../../test/support/postgres.js';
+import { finalizedAtLeast, identity, launch, until } from '../../test/indexer/harness.js';
+import { useMigratedDatabases } from '../../test/support/migrated-pool.js';
 import { decodeRpcTransaction, getProgramAccounts, getTransaction } from '../source/rpc.js';
 import { backfill, FINAL_WRITE_VERSION, rpcHistory } from './backfill.js';
 import { createCursor, readCursor } from './cursor.js';
@@ -61,15 +61,7 @@ describe('backfill with signatures', () => {
   let chain: ChainDriver;
   let last = 0;
   let divestSignature = '';
-  const dbs: TestDatabase[] = [];
-  const pools: pg.Pool[] = [];
-  async function database() {
-    const db = await createMigratedDatabase();
-    dbs.push(db);
-    const pool = openPool(db.url);
-    pools.push(pool);
-    return { url: db.url, pool };
-  }
+  const database = useMigratedDatabases();
 
   beforeAll(async () => {
     devnet = await startTestDevnet();
@@ -122,8 +114,6 @@ describe('backfill with signatures', () => {
     last = devnet.ledger.chain.slotFor('finalized');
   });
   afterAll(async () => {
-    for (const p of pools) await p.end();
-    for (const d of dbs) await d.drop();
     await devnet.close();
   });
 

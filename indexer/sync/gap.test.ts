@@ -26,26 +26,31 @@ const PROGRAM = CHOIR_PROGRAM_ID.toBase58();
 const encode = (u: Record<string, unknown>) =>
   Buffer.from(SubscribeUpdate.encode(SubscribeUpdate.fromPartial({ filters: ['choir'], ...u } as never)).finish());
 
+type Thread = ReturnType<typeof newThread>;
+
+/** A Geyser account update carrying `thread`'s account data, as the official client would receive it. */
+function threadUpdate(thread: Thread, slot: number, writeVersion: number) {
+  const { address, ...account } = thread;
+  return encode({
+    account: {
+      slot: String(slot),
+      isStartup: false,
+      account: {
+        pubkey: bs58.decode(address),
+        lamports: '1000000',
+        owner: bs58.decode(PROGRAM),
+        executable: false,
+        rentEpoch: '0',
+        data: encodeThreadAccount(account),
+        writeVersion: String(writeVersion),
+      },
+    },
+  });
+}
+
 function script() {
   const threads = [10, 11, 12].map(() => newThread());
-  const account = (slot: number, i: number) => {
-    const { address, ...t } = threads[i] as ReturnType<typeof newThread>;
-    return encode({
-      account: {
-        slot: String(slot),
-        isStartup: false,
-        account: {
-          pubkey: bs58.decode(address),
-          lamports: '1000000',
-          owner: bs58.decode(PROGRAM),
-          executable: false,
-          rentEpoch: '0',
-          data: encodeThreadAccount(t),
-          writeVersion: String(slot),
-        },
-      },
-    });
-  };
+  const account = (slot: number, i: number) => threadUpdate(threads[i] as Thread, slot, slot);
   const status = (slot: number, parent: number) =>
     encode({ slot: { slot: String(slot), parent: String(parent), status: 0 } });
   return {
@@ -168,24 +173,8 @@ describe('gap healing', () => {
     const b = newThread();
     const c = newThread();
     const second = key();
-    const account = (t: ReturnType<typeof newThread>, slot: number, wv: number, coAuthors = t.coAuthors) => {
-      const { address, ...rest } = t;
-      return encode({
-        account: {
-          slot: String(slot),
-          isStartup: false,
-          account: {
-            pubkey: bs58.decode(address),
-            lamports: '1000000',
-            owner: bs58.decode(PROGRAM),
-            executable: false,
-            rentEpoch: '0',
-            data: encodeThreadAccount({ ...rest, coAuthors, updatedSlot: BigInt(slot) }),
-            writeVersion: String(wv),
-          },
-        },
-      });
-    };
+    const account = (t: Thread, slot: number, wv: number, coAuthors = t.coAuthors) =>
+      threadUpdate({ ...t, coAuthors, updatedSlot: BigInt(slot) }, slot, wv);
     const status = (slot: number, parent: number, level = 0) =>
       encode({ slot: { slot: String(slot), parent: String(parent), status: level } });
     return new Map<number, Buffer[]>([

@@ -3,28 +3,19 @@
  * A reference indexer replays the same chain from slot 1 without faults; the faulted one must end identical.
  */
 import { Keypair } from '@solana/web3.js';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCursor } from '../../indexer/sync/cursor.js';
 import type { Devnet } from '../../src/devnet/index.js';
 import { readEventsAfter } from '../../src/events/index.js';
-import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
+import { useMigratedDatabases } from '../support/migrated-pool.js';
 import { snapshot } from './db-snapshot.js';
 import { ChainDriver, startTestDevnet } from './devnet-driver.js';
-import { finalizedAtLeast, identity, launch, openPool, until } from './harness.js';
+import { finalizedAtLeast, identity, launch, until } from './harness.js';
 
 describe('indexer on the devnet Geyser server', () => {
   let devnet: Devnet;
   let chain: ChainDriver;
-  const dbs: TestDatabase[] = [];
-  const pools: pg.Pool[] = [];
-  async function database() {
-    const db = await createMigratedDatabase();
-    dbs.push(db);
-    const pool = openPool(db.url);
-    pools.push(pool);
-    return { url: db.url, pool };
-  }
+  const database = useMigratedDatabases();
 
   beforeAll(async () => {
     devnet = await startTestDevnet();
@@ -33,8 +24,6 @@ describe('indexer on the devnet Geyser server', () => {
     devnet.tick();
   });
   afterAll(async () => {
-    for (const p of pools) await p.end();
-    for (const d of dbs) await d.drop();
     await devnet.close();
   });
 

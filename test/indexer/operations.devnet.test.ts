@@ -3,7 +3,6 @@
  * vector store down for 30 s, first start and replay-window misses (backfill from RPC), the wrong chain.
  */
 import { Keypair, type PublicKey } from '@solana/web3.js';
-import type pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCursor } from '../../indexer/sync/cursor.js';
 import { readSection } from '../../src/config/section.js';
@@ -12,22 +11,14 @@ import { type Devnet, startDevnet } from '../../src/devnet/index.js';
 import { readEventsAfter } from '../../src/events/index.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { PayloadPatch, PointSelector } from '../../src/vector/types.js';
-import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
+import { useMigratedDatabases } from '../support/migrated-pool.js';
 import { snapshot } from './db-snapshot.js';
 import { ChainDriver, startTestDevnet } from './devnet-driver.js';
-import { finalizedAtLeast, identity, launch, openPool, until } from './harness.js';
+import { finalizedAtLeast, identity, launch, until } from './harness.js';
 import { type IndexerProcess, spawnIndexer } from './indexer-process.js';
 
-const dbs: TestDatabase[] = [];
-const pools: pg.Pool[] = [];
 const devnets: Devnet[] = [];
-async function database() {
-  const db = await createMigratedDatabase();
-  dbs.push(db);
-  const pool = openPool(db.url);
-  pools.push(pool);
-  return { url: db.url, pool };
-}
+const database = useMigratedDatabases();
 async function devnetWithChain(options: { historySlots?: number } = {}) {
   const devnet = options.historySlots
     ? await startDevnet(
@@ -51,8 +42,6 @@ async function devnetWithChain(options: { historySlots?: number } = {}) {
   return { devnet, chain };
 }
 afterAll(async () => {
-  for (const p of pools) await p.end();
-  for (const d of dbs) await d.drop();
   for (const d of devnets) await d.close();
 });
 

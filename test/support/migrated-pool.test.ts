@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useMigratedPool } from './migrated-pool.js';
+import { useMigratedDatabases, useMigratedPool } from './migrated-pool.js';
 import { adminUrl } from './postgres.js';
 
 async function databaseExists(name: string): Promise<boolean> {
@@ -46,4 +46,28 @@ describe('useMigratedPool, a second block', () => {
 // Runs after both blocks' afterAll hooks: their databases are gone.
 afterAll(async () => {
   for (const name of seen) expect(await databaseExists(name)).toBe(false);
+});
+
+const made: string[] = [];
+
+describe('useMigratedDatabases', () => {
+  const database = useMigratedDatabases({ max: 2 });
+
+  it('makes a fresh migrated database per call, each with a working pool', async () => {
+    const a = await database();
+    const b = await database();
+    for (const d of [a, b]) {
+      const { rows } = await d.pool.query<{ db: string; n: number }>(
+        'SELECT current_database() AS db, (SELECT count(*)::int FROM events) AS n',
+      );
+      expect(rows[0]?.n).toBe(0);
+      made.push(rows[0]?.db as string);
+    }
+    expect(made[0]).not.toBe(made[1]);
+  });
+});
+
+afterAll(async () => {
+  expect(made).toHaveLength(2);
+  for (const name of made) expect(await databaseExists(name)).toBe(false);
 });

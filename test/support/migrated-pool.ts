@@ -38,3 +38,21 @@ export function useMigratedPool(options: { max?: number } = {}): MigratedPool {
   });
   return { pool, url, name };
 }
+
+/**
+ * As many migrated databases as a test file asks for (`await database()` per scenario), each with its own pool;
+ * afterAll ends the pools and drops the databases. For files whose scenarios each need a fresh database.
+ */
+export function useMigratedDatabases(options: { max?: number } = {}): () => Promise<{ url: string; pool: pg.Pool }> {
+  const opened: { db: TestDatabase; pool: pg.Pool }[] = [];
+  afterAll(async () => {
+    for (const { pool } of opened) await pool.end();
+    for (const { db } of opened) await db.drop();
+  });
+  return async () => {
+    const db = await createMigratedDatabase();
+    const pool = new pg.Pool({ connectionString: db.url, max: options.max ?? 6 });
+    opened.push({ db, pool });
+    return { url: db.url, pool };
+  };
+}
