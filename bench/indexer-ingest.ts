@@ -192,7 +192,7 @@ async function main() {
       GEYSER_URL: info.geyserUrl,
       SOLANA_RPC_URL: info.rpcUrl,
       INDEXER_BATCH_MAX: process.env.INDEXER_BATCH_MAX ?? '20000',
-      INDEXER_BATCH_MS: '20',
+      INDEXER_BATCH_MS: process.env.INDEXER_BATCH_MS ?? '20',
     });
     const commits: number[] = [];
     let caughtUp: () => void = () => {};
