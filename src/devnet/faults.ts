@@ -30,6 +30,13 @@ export interface DevnetFaults {
   abandonSlot(): number;
   /** Ends Geyser streams (all, or the subscriber with this id) with UNAVAILABLE. Returns how many were cut. */
   cutStreams(subscriberId?: number): number;
+  /**
+   * The Geyser streams connected now lose the open slot: nothing of it reaches them — its account and transaction
+   * updates, block meta, and its processed/confirmed/finalized statuses — as from a provider that dropped it. The
+   * chain itself is unaffected, and a new subscription (`from_slot`) replays the slot in full. The next slot's
+   * processed status names the lost slot as its parent: what an indexer's gap check sees. Returns the lost slot.
+   */
+  loseSlotFromStreams(): number;
   /** Ids of the connected Geyser subscribers. */
   subscriberIds(): number[];
   /**
@@ -67,6 +74,11 @@ export function createFaults(ledger: Ledger, geyser: GeyserServer): DevnetFaults
   return {
     abandonSlot: () => ledger.abandonSlot(),
     cutStreams: (id) => geyser.cutStreams(id),
+    loseSlotFromStreams: () => {
+      const slot = ledger.chain.openSlot;
+      geyser.loseSlot(slot);
+      return slot;
+    },
     subscriberIds: () => geyser.subscriberIds(),
     pauseStreams: (options) => geyser.pause(options),
     resumeStreams: () => geyser.resume(),

@@ -211,4 +211,39 @@ describe('devnet Geyser: streams, replay, commitment and faults', () => {
     await until(() => again.updates.length > 0, 'updates after the restart');
     again.close();
   });
+
+  it('loses a slot on the connected streams only: nothing of it arrives there, a resubscription replays it', async () => {
+    devnet = await testDevnet();
+    const request = (fromSlot?: number) =>
+      SubscribeRequest.fromPartial({
+        accounts: { sys: { owner: [SYSTEM] } },
+        slots: { s: {} },
+        fromSlot: fromSlot === undefined ? undefined : String(fromSlot),
+      });
+    const stream = await subscribe(devnet.geyserUrl, request());
+    const start = devnet.ledger.chain.openSlot;
+    activity(devnet, 1);
+    const lost = devnet.faults.loseSlotFromStreams();
+    expect(lost).toBe(start + 1);
+    activity(devnet, 3); // the lost slot has a transfer; then two more slots, so it confirms
+    const processed = () => slotEvents(stream.updates).filter((e) => e.status === SlotStatus.SLOT_PROCESSED);
+    await until(() => processed().some((e) => e.slot === lost + 2), 'the slots after the lost one');
+
+    const updateSlot = (u: SubscribeUpdate) => Number(u.account?.slot ?? u.slot?.slot);
+    expect(stream.updates.filter((u) => updateSlot(u) === lost)).toEqual([]);
+    expect(stream.updates.some((u) => u.account && updateSlot(u) === lost + 1)).toBe(true);
+    // What a gap check sees: the next slot's parent was never streamed.
+    const next = stream.updates.find((u) => u.slot && Number(u.slot.slot) === lost + 1);
+    expect(next?.slot?.parent).toBe(String(lost));
+
+    // A new subscription replays the lost slot in full, like a provider that has it again.
+    const replay = await subscribe(devnet.geyserUrl, request(start));
+    await until(
+      () => slotEvents(replay.updates).some((e) => e.slot === lost && e.status === SlotStatus.SLOT_CONFIRMED),
+      'the lost slot, replayed',
+    );
+    expect(replay.updates.some((u) => u.account && updateSlot(u) === lost)).toBe(true);
+    stream.close();
+    replay.close();
+  });
 });

@@ -229,6 +229,12 @@ export class GeyserServer {
     return cut;
   }
 
+  /** Every stream connected now loses `slot` (see `Subscriber.loseSlot`); returns how many streams. */
+  loseSlot(slot: number): number {
+    for (const subscriber of this.subscribers) subscriber.loseSlot(slot);
+    return this.subscribers.size;
+  }
+
   /**
    * Holds everything on every stream (updates, pongs, keepalive pings) until `resume`, which sends it all in
    * order: what a hung provider looks like. `keepalive`: only updates are held; pongs and pings still go out.

@@ -57,6 +57,8 @@ export class Subscriber {
    * goes out right after the updates of the events that happened before it, as it would have without the pause.
    */
   private outOfBand: { seq: number; message: Buffer }[] = [];
+  /** Slots this stream never delivers anything of (a provider that lost them; the `loseSlotFromStreams` fault hook). */
+  private readonly lostSlots = new Set<number>();
 
   constructor(
     readonly id: number,
@@ -172,8 +174,17 @@ export class Subscriber {
     });
   }
 
+  /**
+   * From now on this stream sends nothing of `slot`: its account and transaction updates, block meta and every
+   * status of it, as a provider that lost the slot would. Another subscription (a resubscribe) is not affected.
+   */
+  loseSlot(slot: number): void {
+    this.lostSlots.add(slot);
+  }
+
   /** Returns false when the stream asks to wait for `drain`. */
   private process(event: LedgerEvent, filters: SubscriptionFilters): boolean {
+    if (this.lostSlots.size > 0 && this.lostSlots.has(event.slot)) return true;
     switch (event.kind) {
       case 'account': {
         const names = filters.accounts.filter(([, match]) => match(event.pubkey, event.account, event.txnSignature));
