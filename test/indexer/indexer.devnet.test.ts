@@ -75,6 +75,61 @@ describe('indexer on the devnet Geyser server', () => {
     expect(events.filter((e) => e.type === 'Divested')).toHaveLength(1);
   });
 
+  it('heals a slot the provider lost: the gap is found, the slot replayed, the database equals an uninterrupted run', async () => {
+    // Both indexers start from the same cursor (no backfill), so only what follows is compared.
+    const from = BigInt(devnet.ledger.chain.openSlot - 1);
+    const db = await database();
+    await createCursor(db.pool, 'choir', from, identity(devnet));
+    const indexer = launch(devnet, db);
+    await until('streaming', () => indexer.status().state === 'streaming');
+    const second = Keypair.generate();
+    chain.fund(second.publicKey);
+    const thread = chain.createThread([chain.payer, second]);
+    chain.submitMessage(thread, 'before the lost slot');
+    devnet.tick();
+
+    const lost = devnet.faults.loseSlotFromStreams();
+    const inLost = chain.submitMessage(thread, `in the lost slot ${lost}`);
+    chain.submitMessage(thread, 'also in the lost slot', second);
+    devnet.tick();
+    chain.submitMessage(thread, 'after the lost slot');
+    devnet.tick(4);
+    const last = devnet.ledger.chain.slotFor('finalized');
+    await until('caught up', () => finalizedAtLeast(db.pool, last));
+    await indexer.close();
+    expect(indexer.status().gapsHealed).toBeGreaterThanOrEqual(1);
+    const { rows } = await db.pool.query('SELECT slot::int FROM messages WHERE content_hash = $1', [inLost]);
+    expect(rows).toEqual([{ slot: lost }]);
+
+    const ref = await database();
+    await createCursor(ref.pool, 'choir', from, identity(devnet));
+    const reference = launch(devnet, ref);
+    await until('reference caught up', () => finalizedAtLeast(ref.pool, last));
+    await reference.close();
+    expect(reference.status().gapsHealed).toBe(0);
+    const healed = await snapshot(db.pool);
+    const uninterrupted = await snapshot(ref.pool);
+    // Every row is identical. The chain's events are too, in the same order; only status-derived CommitmentChanged
+    // events sit where the provider delivered their status: a confirmation of the slot before the lost one arrived
+    // ahead of the lost slot's updates (nothing can tell that a slot is missing until the next one names it).
+    const { events: healedEvents, ...healedRows } = healed;
+    const { events: uninterruptedEvents, ...uninterruptedRows } = uninterrupted;
+    expect(healedRows).toEqual(uninterruptedRows);
+    const chainEvents = (events: unknown[]) =>
+      (events as { type: string; sequence: string; thread_sequence: string }[])
+        .filter((e) => e.type !== 'CommitmentChanged')
+        .map(({ sequence: _s, thread_sequence: _t, ...e }) => e);
+    expect(chainEvents(healedEvents ?? [])).toEqual(chainEvents(uninterruptedEvents ?? []));
+    const commitments = (events: unknown[]) =>
+      (events as { type: string; slot: string; payload: { commitment: string; contentHashes: string[] } }[])
+        .filter((e) => e.type === 'CommitmentChanged')
+        .map((e) => `${e.slot} ${e.payload.commitment}`)
+        .sort();
+    expect(new Set(commitments(healedEvents ?? []))).toEqual(new Set(commitments(uninterruptedEvents ?? [])));
+    const sequences = (healedEvents as { sequence: string }[]).map((e) => Number(e.sequence));
+    expect(sequences).toEqual(sequences.map((_, i) => sequences[0]! + i)); // no hole, no duplicate
+  });
+
   it('rolls back a forked slot: processed rows appear, then go, with a Retracted event', async () => {
     const db = await database();
     const indexer = launch(devnet, db);
