@@ -20,7 +20,7 @@ import { key, newThread } from '../../test/indexer/fixtures.js';
 import { createMigratedDatabase, type TestDatabase } from '../../test/support/postgres.js';
 import { StatusTracker } from '../status/status.js';
 import { createCursor, readCursor } from './cursor.js';
-import { runStreamSession } from './run-stream.js';
+import { runStreamSession, type SessionOptions } from './run-stream.js';
 
 const PROGRAM = CHOIR_PROGRAM_ID.toBase58();
 const encode = (u: Record<string, unknown>) =>
@@ -46,6 +46,20 @@ function threadUpdate(thread: Thread, slot: number, writeVersion: number) {
       },
     },
   });
+}
+
+/** A stream session against a scripted server: small batches, no waiting, a generous ping deadline. */
+function sessionOptions(o: Pick<SessionOptions, 'pool' | 'url' | 'cursor' | 'status' | 'signal'>): SessionOptions {
+  return {
+    ...o,
+    stream: 'choir',
+    xToken: undefined,
+    programId: PROGRAM,
+    batchMax: 100,
+    batchMs: 1,
+    pingDeadlineMs: 5_000,
+    logger: silentLogger,
+  };
 }
 
 function script() {
@@ -132,20 +146,7 @@ describe('gap healing', () => {
     await createCursor(pool, 'choir', 9n, { genesisHash: 'g', programId: PROGRAM });
     const status = new StatusTracker('choir');
     const session = (cursor: bigint, signal: AbortSignal) =>
-      runStreamSession({
-        pool,
-        stream: 'choir',
-        url: server.url,
-        xToken: undefined,
-        programId: PROGRAM,
-        cursor,
-        batchMax: 100,
-        batchMs: 1,
-        pingDeadlineMs: 5_000,
-        status,
-        logger: silentLogger,
-        signal,
-      });
+      runStreamSession(sessionOptions({ pool, url: server.url, cursor, status, signal }));
     const first = await session(9n, new AbortController().signal);
     expect(first.message).toMatch(/gap: slot 12 has parent 11/);
     expect(status.gapsHealed).toBe(1);
@@ -198,20 +199,9 @@ describe('gap healing', () => {
       const watch = setInterval(async () => {
         if (((await readCursor(dbPool, 'choir'))?.slot ?? 0n) >= 12n) stop.abort();
       }, 25);
-      const why = await runStreamSession({
-        pool: dbPool,
-        stream: 'choir',
-        url: server.url,
-        xToken: undefined,
-        programId: PROGRAM,
-        cursor,
-        batchMax: 100,
-        batchMs: 1,
-        pingDeadlineMs: 5_000,
-        status,
-        logger: silentLogger,
-        signal: stop.signal,
-      });
+      const why = await runStreamSession(
+        sessionOptions({ pool: dbPool, url: server.url, cursor, status, signal: stop.signal }),
+      );
       clearInterval(watch);
       endings.push(why.message);
       if (endings.length > 5) throw new Error(`no progress: ${endings.join('; ')}`);

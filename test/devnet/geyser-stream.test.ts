@@ -11,6 +11,14 @@ const slotEvents = (updates: SubscribeUpdate[]) =>
 const writeVersions = (updates: SubscribeUpdate[]) =>
   updates.filter((u) => u.account).map((u) => BigInt(u.account!.account!.writeVersion));
 
+/** System-program account updates and slot statuses, from `fromSlot` when given. */
+const systemRequest = (fromSlot?: number) =>
+  SubscribeRequest.fromPartial({
+    accounts: { sys: { owner: [SYSTEM] } },
+    slots: { s: {} },
+    fromSlot: fromSlot === undefined ? undefined : String(fromSlot),
+  });
+
 /** Some System-program activity: a transfer per slot from a funded key to fresh keys. */
 function activity(devnet: Devnet, slots: number): void {
   const from = funded(devnet);
@@ -170,13 +178,7 @@ describe('devnet Geyser: streams, replay, commitment and faults', () => {
 
   it('cuts a stream with UNAVAILABLE; the client reconnects from the last slot it saw', async () => {
     devnet = await testDevnet();
-    const request = (fromSlot?: number) =>
-      SubscribeRequest.fromPartial({
-        accounts: { sys: { owner: [SYSTEM] } },
-        slots: { s: {} },
-        fromSlot: fromSlot === undefined ? undefined : String(fromSlot),
-      });
-    const first = await subscribe(devnet.geyserUrl, request());
+    const first = await subscribe(devnet.geyserUrl, systemRequest());
     activity(devnet, 2);
     await until(() => slotEvents(first.updates).length >= 2, 'updates');
     expect(devnet.faults.cutStreams()).toBe(1);
@@ -184,7 +186,7 @@ describe('devnet Geyser: streams, replay, commitment and faults', () => {
     expect(statusText(first.errors[0]!)).toMatch(/unavailable|cut/i);
     const lastSlot = Math.max(...slotEvents(first.updates).map((e) => e.slot));
     activity(devnet, 2);
-    const second = await subscribe(devnet.geyserUrl, request(lastSlot));
+    const second = await subscribe(devnet.geyserUrl, systemRequest(lastSlot));
     await until(() => slotEvents(second.updates).some((e) => e.slot === lastSlot + 2), 'the replayed slots');
     const seen = new Set([...writeVersions(first.updates), ...writeVersions(second.updates)]);
     const all = writeVersions(second.updates);
@@ -214,13 +216,7 @@ describe('devnet Geyser: streams, replay, commitment and faults', () => {
 
   it('loses a slot on the connected streams only: nothing of it arrives there, a resubscription replays it', async () => {
     devnet = await testDevnet();
-    const request = (fromSlot?: number) =>
-      SubscribeRequest.fromPartial({
-        accounts: { sys: { owner: [SYSTEM] } },
-        slots: { s: {} },
-        fromSlot: fromSlot === undefined ? undefined : String(fromSlot),
-      });
-    const stream = await subscribe(devnet.geyserUrl, request());
+    const stream = await subscribe(devnet.geyserUrl, systemRequest());
     const start = devnet.ledger.chain.openSlot;
     activity(devnet, 1);
     const lost = devnet.faults.loseSlotFromStreams();
@@ -237,7 +233,7 @@ describe('devnet Geyser: streams, replay, commitment and faults', () => {
     expect(next?.slot?.parent).toBe(String(lost));
 
     // A new subscription replays the lost slot in full, like a provider that has it again.
-    const replay = await subscribe(devnet.geyserUrl, request(start));
+    const replay = await subscribe(devnet.geyserUrl, systemRequest(start));
     await until(
       () => slotEvents(replay.updates).some((e) => e.slot === lost && e.status === SlotStatus.SLOT_CONFIRMED),
       'the lost slot, replayed',
