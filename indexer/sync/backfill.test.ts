@@ -25,7 +25,9 @@ import { ChainDriver, startTestDevnet } from '../../test/indexer/devnet-driver.j
 import { finalizedAtLeast, identity, launch, until } from '../../test/indexer/harness.js';
 import { useMigratedDatabases } from '../../test/support/migrated-pool.js';
 import { decodeRpcTransaction, getProgramAccounts, getTransaction } from '../source/rpc.js';
-import { backfill, FINAL_WRITE_VERSION, rpcHistory } from './backfill.js';
+import { backfill } from './backfill.js';
+import { rpcHistory } from './backfill-history.js';
+import { FINAL_WRITE_VERSION } from './backfill-steps.js';
 import { createCursor, readCursor } from './cursor.js';
 
 const PROGRAM = CHOIR_PROGRAM_ID.toBase58();
