@@ -21,6 +21,7 @@ import { devnetSection } from '../src/config/sections/devnet.js';
 import { encodeAccountFramed } from '../src/devnet/geyser/account-wire.js';
 import { enableBatchedWrites, FramedBatch } from '../src/devnet/geyser/batched-writes.js';
 import { YellowstoneClient } from '../src/devnet/geyser/official-client.js';
+import { SubscribeMethod } from '../src/devnet/geyser/server.js';
 import { type Devnet, startDevnet } from '../src/devnet/index.js';
 import { Signer } from '../src/devnet/ledger/signer.js';
 import { SYSTEM_PROGRAM_ID, transferTransaction } from '../src/devnet/ledger/system-tx.js';
@@ -155,19 +156,8 @@ async function trivialServer(updates: number): Promise<{ url: string; close: () 
   const perBatch = 300;
   const batch = Buffer.concat(Array.from({ length: perBatch }, () => one));
   const server = new Server();
-  const identity = (b: Buffer) => b;
   server.addService(
-    {
-      Subscribe: {
-        path: '/geyser.Geyser/Subscribe',
-        requestStream: true,
-        responseStream: true,
-        requestSerialize: identity,
-        requestDeserialize: (b: Buffer) => SubscribeRequest.decode(b),
-        responseSerialize: identity,
-        responseDeserialize: identity,
-      },
-    },
+    { Subscribe: SubscribeMethod },
     {
       Subscribe: (call: ServerDuplexStream<SubscribeRequest, Buffer>) => {
         call.sendMetadata(new Metadata());

@@ -1,24 +1,16 @@
 import { Metadata, Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
+import type { SubscribeRequest } from '@triton-one/yellowstone-grpc';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SubscribeMethod } from '../../src/devnet/geyser/server.js';
 import { GeyserStream, streamError } from './geyser-stream.js';
 
 /** A Geyser endpoint that accepts Subscribe and then says nothing, not even pongs: a stalled stream. */
 async function silentServer(): Promise<{ url: string; close(): void }> {
   const server = new Server();
   server.addService(
+    { Subscribe: SubscribeMethod },
     {
-      Subscribe: {
-        path: '/geyser.Geyser/Subscribe',
-        requestStream: true,
-        responseStream: true,
-        requestSerialize: (b: Buffer) => b,
-        requestDeserialize: (b: Buffer) => b,
-        responseSerialize: (b: Buffer) => b,
-        responseDeserialize: (b: Buffer) => b,
-      },
-    },
-    {
-      Subscribe: (call: ServerDuplexStream<Buffer, Buffer>) => {
+      Subscribe: (call: ServerDuplexStream<SubscribeRequest, Buffer>) => {
         call.sendMetadata(new Metadata());
         call.on('data', () => {});
       },

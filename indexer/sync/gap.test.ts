@@ -14,6 +14,7 @@ import bs58 from 'bs58';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHOIR_PROGRAM_ID, encodeThreadAccount } from '../../programs/choir/client/index.js';
+import { SubscribeMethod } from '../../src/devnet/geyser/server.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { snapshot } from '../../test/indexer/db-snapshot.js';
 import { key, newThread } from '../../test/indexer/fixtures.js';
@@ -90,17 +91,7 @@ async function scriptedServer(bySlot: Map<number, Buffer[]>, script: Faults = { 
   let streams = 0;
   const server = new Server();
   server.addService(
-    {
-      Subscribe: {
-        path: '/geyser.Geyser/Subscribe',
-        requestStream: true,
-        responseStream: true,
-        requestSerialize: (m: SubscribeRequest) => Buffer.from(SubscribeRequest.encode(m).finish()),
-        requestDeserialize: (b: Buffer) => SubscribeRequest.decode(b),
-        responseSerialize: (b: Buffer) => b,
-        responseDeserialize: (b: Buffer) => b,
-      },
-    },
+    { Subscribe: SubscribeMethod },
     {
       Subscribe: (call: ServerDuplexStream<SubscribeRequest, Buffer>) => {
         call.sendMetadata(new Metadata());

@@ -53,16 +53,22 @@ function unary<Req, Res>(name: string, req: Codec<Req>, res: Codec<Res>): Method
  * `geyser.Geyser` on the Yellowstone wire format, using the official client's own ts-proto codecs. Subscribe
  * responses are pre-encoded buffers (one encode per update, done by the subscriber).
  */
+/**
+ * `geyser.Geyser/Subscribe` with decoded requests and pre-encoded responses: the devnet's, and any test or bench
+ * server that writes SubscribeUpdate bytes of its own.
+ */
+export const SubscribeMethod = {
+  path: '/geyser.Geyser/Subscribe',
+  requestStream: true,
+  responseStream: true,
+  requestSerialize: (m: SubscribeRequest) => Buffer.from(SubscribeRequest.encode(m).finish()),
+  requestDeserialize: (b: Buffer) => decodeSubscribeRequest(b),
+  responseSerialize: (m: Buffer) => m,
+  responseDeserialize: (b: Buffer) => b,
+} satisfies MethodDefinition<SubscribeRequest, Buffer>;
+
 const GeyserService = {
-  Subscribe: {
-    path: '/geyser.Geyser/Subscribe',
-    requestStream: true,
-    responseStream: true,
-    requestSerialize: (m: SubscribeRequest) => Buffer.from(SubscribeRequest.encode(m).finish()),
-    requestDeserialize: (b: Buffer) => decodeSubscribeRequest(b),
-    responseSerialize: (m: Buffer) => m,
-    responseDeserialize: (b: Buffer) => b,
-  } satisfies MethodDefinition<SubscribeRequest, Buffer>,
+  Subscribe: SubscribeMethod,
   SubscribeReplayInfo: unary('SubscribeReplayInfo', SubscribeReplayInfoRequest, SubscribeReplayInfoResponse),
   Ping: unary('Ping', PingRequest, PongResponse),
   GetLatestBlockhash: unary('GetLatestBlockhash', GetLatestBlockhashRequest, GetLatestBlockhashResponse),
