@@ -23,13 +23,13 @@ import {
   submitMessageInstruction,
 } from '../programs/choir/client/index.js';
 import { readSection } from '../src/config/section.js';
-import { devnetSection } from '../src/config/sections/devnet.js';
 import { indexerSection } from '../src/config/sections/indexer.js';
 import { type Devnet, startDevnet } from '../src/devnet/index.js';
 import { Signer } from '../src/devnet/ledger/signer.js';
 import { transferTransaction } from '../src/devnet/ledger/system-tx.js';
 import { decodeTransaction } from '../src/devnet/ledger/wire.js';
 import { silentLogger } from '../src/observability/logger.js';
+import { testSettings } from '../test/devnet/support.js';
 import { createMigratedDatabase } from '../test/support/postgres.js';
 
 const UPDATES = Number(process.argv[2] ?? 200_000);
@@ -97,19 +97,9 @@ const p = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Ma
  * workload, prints its endpoints as one JSON line, and on each stdin line generates that many more updates.
  */
 async function chainProcess() {
-  const devnet = await startDevnet(
-    {
-      ...readSection(devnetSection, {}),
-      rpcPort: 0,
-      wsPort: 0,
-      geyserPort: 0,
-      slotMs: 0,
-      finalityDepth: 2,
-      subscriberBuffer: 10_000_000,
-    },
-    silentLogger,
-    { inMemory: true },
-  );
+  const devnet = await startDevnet(testSettings({ finalityDepth: 2, subscriberBuffer: 10_000_000 }), silentLogger, {
+    inMemory: true,
+  });
   const started = performance.now();
   const total = await generate(devnet, UPDATES);
   const report = (updates: number) =>

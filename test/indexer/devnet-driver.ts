@@ -10,22 +10,19 @@ import {
   findThreadAddress,
   submitMessageInstruction,
 } from '../../programs/choir/client/index.js';
-import { readSection } from '../../src/config/section.js';
-import { devnetSection } from '../../src/config/sections/devnet.js';
 import { type Devnet, startDevnet } from '../../src/devnet/index.js';
 import { transferTransaction } from '../../src/devnet/ledger/system-tx.js';
 import { decodeTransaction } from '../../src/devnet/ledger/wire.js';
 import { silentLogger } from '../../src/observability/logger.js';
+import { testSettings } from '../devnet/support.js';
 
-export async function startTestDevnet(options: { finalityDepth?: number; pingIntervalMs?: number } = {}) {
-  const settings = {
-    ...readSection(devnetSection, {}),
-    rpcPort: 0,
-    wsPort: 0,
-    geyserPort: 0,
-    slotMs: 0,
+export async function startTestDevnet(
+  options: { finalityDepth?: number; pingIntervalMs?: number; historySlots?: number } = {},
+) {
+  const settings = testSettings({
     finalityDepth: options.finalityDepth ?? 2,
-  };
+    ...(options.historySlots === undefined ? {} : { historySlots: options.historySlots }),
+  });
   return startDevnet(settings, silentLogger, { inMemory: true, pingIntervalMs: options.pingIntervalMs ?? 1_000 });
 }
 

@@ -5,11 +5,8 @@
 import { Keypair, type PublicKey } from '@solana/web3.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCursor } from '../../indexer/sync/cursor.js';
-import { readSection } from '../../src/config/section.js';
-import { devnetSection } from '../../src/config/sections/devnet.js';
-import { type Devnet, startDevnet } from '../../src/devnet/index.js';
+import { type Devnet } from '../../src/devnet/index.js';
 import { readEventsAfter } from '../../src/events/index.js';
-import { silentLogger } from '../../src/observability/logger.js';
 import type { PayloadPatch, PointSelector } from '../../src/vector/types.js';
 import { useMigratedDatabases } from '../support/migrated-pool.js';
 import { snapshot } from './db-snapshot.js';
@@ -20,21 +17,7 @@ import { type IndexerProcess, spawnIndexer } from './indexer-process.js';
 const devnets: Devnet[] = [];
 const database = useMigratedDatabases();
 async function devnetWithChain(options: { historySlots?: number } = {}) {
-  const devnet = options.historySlots
-    ? await startDevnet(
-        {
-          ...readSection(devnetSection, {}),
-          rpcPort: 0,
-          wsPort: 0,
-          geyserPort: 0,
-          slotMs: 0,
-          finalityDepth: 2,
-          historySlots: options.historySlots,
-        },
-        silentLogger,
-        { inMemory: true, pingIntervalMs: 1_000 },
-      )
-    : await startTestDevnet();
+  const devnet = await startTestDevnet({ historySlots: options.historySlots });
   devnets.push(devnet);
   const chain = new ChainDriver(devnet);
   chain.fund(chain.payer.publicKey, 1_000_000_000_000n);
