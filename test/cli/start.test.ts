@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ChoirProcess, runChoir, waitForStatus } from '../support/choir-process.js';
+import { embeddedPostgresBlocked, skipEmbeddedPostgres } from '../support/embedded-reachable.js';
 import { freePort } from '../support/ports.js';
 
-describe('choir start with no configuration (embedded Postgres)', () => {
+describe.skipIf(skipEmbeddedPostgres('choir start'))('choir start with no configuration (embedded Postgres)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'choir-start-'));
   chmodSync(dir, 0o755);
   const running: ChoirProcess[] = [];
@@ -102,3 +103,30 @@ describe('choir start with no configuration (embedded Postgres)', () => {
     expect(badSub.output()).toContain('unknown devnet subcommand "sow"');
   });
 });
+
+// Where embedded Postgres cannot run (root, checkout under a 0700 folder), choir must say so and stop cleanly.
+describe.runIf(embeddedPostgresBlocked !== null)(
+  'choir start where the postgres user cannot reach the binaries',
+  () => {
+    it('exits 2 with one line that names the folder and the fix', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'choir-blocked-'));
+      chmodSync(dir, 0o755);
+      try {
+        const proc = runChoir(['start'], {
+          PORT: String(await freePort()),
+          EMBEDDED_PG_PORT: String(await freePort()),
+          EMBEDDED_PG_DIR: join(dir, 'pg'),
+          DEVNET_DATA_DIR: join(dir, 'devnet'),
+          VECTOR_DATA_DIR: join(dir, 'vectors'),
+        });
+        expect(await proc.exited).toBe(2);
+        expect(proc.output()).toContain(
+          `CONFIG_INVALID: embedded postgres: its binaries are installed under ${embeddedPostgresBlocked?.dir}`,
+        );
+        expect(proc.output()).toContain(`chmod o+x ${embeddedPostgresBlocked?.dir}`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);

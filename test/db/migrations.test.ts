@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedServer } from '../../src/db/embedded-server.js';
 import { applyMigrations, migrationState, shippedMigrations } from '../../src/db/migrations.js';
 import { silentLogger } from '../../src/observability/logger.js';
+import { skipEmbeddedPostgres } from '../support/embedded-reachable.js';
 import { freePort } from '../support/ports.js';
 import { createEmptyDatabase, type TestDatabase } from '../support/postgres.js';
 import { schemaFingerprint } from '../support/schema-fingerprint.js';
@@ -120,7 +121,7 @@ describe('migrations on the real Postgres at 127.0.0.1:5432', () => {
   });
 });
 
-describe('migrations on the embedded Postgres server', () => {
+describe.skipIf(skipEmbeddedPostgres('embedded migrations'))('migrations on the embedded Postgres server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'choir-embedded-'));
   // As root the server runs as the postgres user, which must be able to enter the folder.
   chmodSync(dir, 0o755);

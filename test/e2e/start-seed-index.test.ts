@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { seedDevnet } from '../../src/devnet/index.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { type ChoirProcess, runChoir, waitForStatus } from '../support/choir-process.js';
+import { skipEmbeddedPostgres } from '../support/embedded-reachable.js';
 import { freePort } from '../support/ports.js';
 
 /** What one seeded thread (2 messages, 2 specs: one approved, one rejected) produces in the event log. */
@@ -45,59 +46,62 @@ async function waitFor<T>(fn: () => Promise<T>, done: (value: T) => boolean, tim
   return value;
 }
 
-describe('npm start end to end: devnet → Geyser → indexer → Postgres', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'choir-e2e-'));
-  chmodSync(dir, 0o755);
-  const running: ChoirProcess[] = [];
-  afterAll(() => {
-    for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('indexes what clients do on the local chain, and a restart neither loses nor repeats an event', async () => {
-    const rpcPort = await freePort();
-    const env = {
-      PORT: String(await freePort()),
-      EMBEDDED_PG_PORT: String(await freePort()),
-      EMBEDDED_PG_DIR: join(dir, 'pg'),
-      DEVNET_DATA_DIR: join(dir, 'devnet'),
-      DEVNET_RPC_PORT: String(rpcPort),
-      DEVNET_WS_PORT: String(await freePort()),
-      DEVNET_GEYSER_PORT: '0',
-      VECTOR_DATA_DIR: join(dir, 'vectors'),
-    };
-    const readyz = `http://127.0.0.1:${env.PORT}/readyz`;
-    let proc = runChoir(['start'], env);
-    running.push(proc);
-    await waitForStatus(readyz, 200, proc);
-    const dbUrl = proc.output().match(/Postgres +(postgresql:\/\/\S+)/)?.[1] as string;
-
-    const seeded = await seedDevnet({
-      rpcUrl: `http://127.0.0.1:${rpcPort}`,
-      threads: 2,
-      messagesPerThread: 2,
-      specsPerThread: 2,
-      logger: silentLogger,
+describe.skipIf(skipEmbeddedPostgres('npm start end to end'))(
+  'npm start end to end: devnet → Geyser → indexer → Postgres',
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'choir-e2e-'));
+    chmodSync(dir, 0o755);
+    const running: ChoirProcess[] = [];
+    afterAll(() => {
+      for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
     });
-    expect(seeded.threads).toHaveLength(2);
-    const expected = Object.fromEntries(Object.entries(PER_THREAD).map(([type, n]) => [type, n * 2]));
-    // The seed's last transactions settle the specs: once both settlements of both threads are in, all is.
-    const first = await waitFor(
-      () => eventCounts(dbUrl),
-      (v) => v.counts.SpecApproved === 2 && v.counts.SpecRejected === 2,
-    );
-    expect(first.counts).toMatchObject(expected);
-    expect(first.counts.VoteCast).toBeGreaterThanOrEqual(4);
-    expect(first.perThreadGapFree).toBe(true);
 
-    proc.child.kill('SIGTERM');
-    expect(await proc.exited).toBe(0);
-    proc = runChoir(['start'], env);
-    running.push(proc);
-    await waitForStatus(readyz, 200, proc);
-    await new Promise((r) => setTimeout(r, 2_000));
-    expect((await eventCounts(dbUrl)).counts).toEqual(first.counts);
-    proc.child.kill('SIGTERM');
-    expect(await proc.exited).toBe(0);
-  }, 420_000);
-});
+    it('indexes what clients do on the local chain, and a restart neither loses nor repeats an event', async () => {
+      const rpcPort = await freePort();
+      const env = {
+        PORT: String(await freePort()),
+        EMBEDDED_PG_PORT: String(await freePort()),
+        EMBEDDED_PG_DIR: join(dir, 'pg'),
+        DEVNET_DATA_DIR: join(dir, 'devnet'),
+        DEVNET_RPC_PORT: String(rpcPort),
+        DEVNET_WS_PORT: String(await freePort()),
+        DEVNET_GEYSER_PORT: '0',
+        VECTOR_DATA_DIR: join(dir, 'vectors'),
+      };
+      const readyz = `http://127.0.0.1:${env.PORT}/readyz`;
+      let proc = runChoir(['start'], env);
+      running.push(proc);
+      await waitForStatus(readyz, 200, proc);
+      const dbUrl = proc.output().match(/Postgres +(postgresql:\/\/\S+)/)?.[1] as string;
+
+      const seeded = await seedDevnet({
+        rpcUrl: `http://127.0.0.1:${rpcPort}`,
+        threads: 2,
+        messagesPerThread: 2,
+        specsPerThread: 2,
+        logger: silentLogger,
+      });
+      expect(seeded.threads).toHaveLength(2);
+      const expected = Object.fromEntries(Object.entries(PER_THREAD).map(([type, n]) => [type, n * 2]));
+      // The seed's last transactions settle the specs: once both settlements of both threads are in, all is.
+      const first = await waitFor(
+        () => eventCounts(dbUrl),
+        (v) => v.counts.SpecApproved === 2 && v.counts.SpecRejected === 2,
+      );
+      expect(first.counts).toMatchObject(expected);
+      expect(first.counts.VoteCast).toBeGreaterThanOrEqual(4);
+      expect(first.perThreadGapFree).toBe(true);
+
+      proc.child.kill('SIGTERM');
+      expect(await proc.exited).toBe(0);
+      proc = runChoir(['start'], env);
+      running.push(proc);
+      await waitForStatus(readyz, 200, proc);
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect((await eventCounts(dbUrl)).counts).toEqual(first.counts);
+      proc.child.kill('SIGTERM');
+      expect(await proc.exited).toBe(0);
+    }, 420_000);
+  },
+);
