@@ -12,12 +12,15 @@
  *  - `Divested` events: successful divest instructions before C are applied as transaction updates, which
  *    `write/apply.ts` turns into Divested exactly as live (payload, dedup by signature + instruction index).
  *
- * Write versions: an account without known provenance is applied at its `updated_slot` with write version 0 (a
- * stream update of that slot still wins). With provenance, the intermediate steps get 0, 1, … and the final state
- * `FINAL_WRITE_VERSION` (i64 max): a later replay of that slot's own writes (which would first step the row back
- * to an older state of the same slot, then re-emit the events of the next writes) is then never newer. Slots
- * after it win by slot. So running backfill twice, or backfill then a stream replay of the same slots, adds
- * nothing.
+ * Write versions: a final state gets `FINAL_WRITE_VERSION` (i64 max), whether its provenance is known or not: a
+ * later replay of that slot's own writes (which would first step the row back to an older state of the same slot,
+ * then re-emit the events of the next writes — VoteCast, CoAuthorAdded, SpecApproved… twice) is then never newer.
+ * Slots after it win by slot. With provenance, the intermediate steps get 0, 1, … An account without known
+ * provenance is applied once, at its `updated_slot`: the snapshot is its state at the end of that slot, so
+ * nothing streamed in that slot is newer. The trade-off: such a row keeps no provenance (tx signature and
+ * instruction index null) for good — neither a stream replay of its `updated_slot` nor a later backfill reaching
+ * further back fills it in (their writes of that slot are not newer either); only a reindex does. So running
+ * backfill twice, or backfill then a stream replay of the same slots, adds nothing.
  */
 import {
   type ChoirInstruction,
@@ -29,7 +32,7 @@ import type { AccountUpdate, TransactionUpdate } from '../decode/types.js';
 import type { ProgramAccount } from '../source/rpc.js';
 import type { HistoryTx } from './backfill-history.js';
 
-/** Write version of a backfilled account's final state when its provenance is known (see above). */
+/** Write version of a backfilled account's final state, provenance known or not (see above). */
 export const FINAL_WRITE_VERSION = 2n ** 63n - 1n;
 
 /** A transaction's Choir instructions that name one account; `index` is the last of them (the live rule). */
@@ -103,8 +106,12 @@ function accountSteps(
 ): { steps: Ordered[]; known: boolean } {
   const last = writes[writes.length - 1];
   if (!last || last.tx.slot < account.updatedSlot) {
-    // No (complete) history: the old snapshot row, at the account's own updated slot.
-    const u = update(a.pubkey, a.lamports, account, { slot: account.updatedSlot, writeVersion: 0n, write: null });
+    // No (complete) history: the snapshot row as the final state of the account's own updated slot.
+    const u = update(a.pubkey, a.lamports, account, {
+      slot: account.updatedSlot,
+      writeVersion: FINAL_WRITE_VERSION,
+      write: null,
+    });
     return { steps: [{ update: u, slot: account.createdSlot, seq: -1, step: 0 }], known: false };
   }
   const steps: { account: ThreadAccount | MessageAccount; write: Write }[] = [];

@@ -254,7 +254,9 @@ describe('backfill with signatures', () => {
       `SELECT tx_signature, write_version FROM threads UNION ALL SELECT tx_signature, write_version FROM messages`,
     );
     expect(rows).toHaveLength(8);
-    for (const r of rows) expect(r.tx_signature === null).toBe(r.write_version === '0');
+    // Every row is its account's final state, provenance known or not (a replay of its slot never steps it back).
+    for (const r of rows) expect(r.write_version).toBe(String(FINAL_WRITE_VERSION));
+    expect(rows.filter((r) => r.tx_signature === null)).toHaveLength(8 - result.withProvenance);
     expect(lines.some((l) => l.msg === 'backfill: listing signatures')).toBe(true);
     expect(lines.some((l) => l.msg === 'backfill: fetching transactions')).toBe(true);
   });
@@ -287,6 +289,79 @@ describe('backfill with signatures', () => {
       expect(typeof decodeRpcTransaction('sig', garbage)).toBe('string');
     }
     expect(FINAL_WRITE_VERSION).toBe(2n ** 63n - 1n);
+  });
+});
+
+describe('backfill without history of a slot with several writes, then a stream replay of that slot', () => {
+  let devnet: Devnet;
+  let chain: ChainDriver;
+  let specSlot = 0;
+  const database = useMigratedDatabases();
+
+  beforeAll(async () => {
+    devnet = await startTestDevnet();
+    chain = new ChainDriver(devnet);
+    const second = Keypair.generate();
+    const third = Keypair.generate();
+    for (const k of [chain.payer, second, third]) chain.fund(k.publicKey);
+    devnet.tick();
+    const thread = chain.createThread([chain.payer, second]);
+    devnet.tick();
+    // One slot, three writes to the spec (submitted, voted, voted: approved) and the approving vote writes the
+    // thread too (its author joins the co-authors).
+    const spec = hashOf('spec approved in one slot');
+    const payees = [chain.payer.publicKey, second.publicKey];
+    const slots = [
+      chain.send(submitSpecInstruction({ author: third.publicKey, thread, contentHash: spec, stake: 1_000n }), third),
+      chain.send(voteInstruction({ voter: chain.payer.publicKey, thread, contentHash: spec, approve: true })),
+      chain.send(
+        voteInstruction({ voter: second.publicKey, thread, contentHash: spec, approve: true, payees }),
+        second,
+      ),
+    ].map((out) => out.record.slot);
+    expect(new Set(slots).size).toBe(1);
+    specSlot = slots[0] as number;
+    devnet.tick(4);
+  });
+  afterAll(async () => {
+    await devnet.close();
+  });
+
+  it('applies the snapshot as the final state of its updated slot: a replay of that slot adds no event, changes no row', async () => {
+    // First start with INDEXER_BACKFILL_SIGNATURES=0 (accounts only: no history reaches the spec's slot), then stream
+    // until finalized (the rows' commitment changes are recorded before the replay).
+    const db = await database();
+    const indexer = launch(devnet, db, { env: { INDEXER_BACKFILL_SIGNATURES: '0' } });
+    await until('backfilled', async () => (await readCursor(db.pool, 'choir')) !== null);
+    devnet.tick(3);
+    const end = devnet.ledger.chain.slotFor('finalized');
+    await until('caught up', () => finalizedAtLeast(db.pool, end));
+    await indexer.close();
+    const message = await db.pool.query('SELECT chain_status, slot, tx_signature FROM messages');
+    expect(message.rows).toEqual([{ chain_status: 'APPROVED', slot: String(specSlot), tx_signature: null }]);
+    const thread = await db.pool.query('SELECT slot, tx_signature FROM threads');
+    expect(thread.rows).toEqual([{ slot: String(specSlot), tx_signature: null }]);
+    // Applied at once, the thread is created with its three co-authors (no CoAuthorAdded).
+    expect((await chainEvents(db.pool)).map((e) => e.type)).toEqual([
+      'ThreadCreated',
+      'SpecSubmitted',
+      'VoteCast',
+      'VoteCast',
+      'SpecApproved',
+    ]);
+    const before = await snapshot(db.pool);
+
+    // Replay the stream from just before the spec's slot: its three writes are not newer than the snapshot row.
+    await db.pool.query('UPDATE indexer_cursors SET slot = $1', [specSlot - 1]);
+    const replay = launch(devnet, db);
+    await until('replayed', async () => ((await readCursor(db.pool, 'choir'))?.slot ?? 0n) >= BigInt(end));
+    await replay.close();
+    const after = await snapshot(db.pool);
+    expect(
+      (after.events as { type: string }[]).slice(before.events?.length).map((e) => e.type),
+      'events the replay added',
+    ).toEqual([]);
+    expect(after).toEqual(before);
   });
 });
 
