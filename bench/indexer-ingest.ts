@@ -31,6 +31,7 @@ import { decodeTransaction } from '../src/devnet/ledger/wire.js';
 import { silentLogger } from '../src/observability/logger.js';
 import { testSettings } from '../test/devnet/support.js';
 import { createMigratedDatabase } from '../test/support/postgres.js';
+import { ownThreadsCpuSeconds, processCpuSeconds, sumCpuSeconds } from './support/cpu-time.js';
 
 const UPDATES = Number(process.argv[2] ?? 200_000);
 const GOALS = { updatesPerSecond: 50_000, resumeSeconds: 1 };
@@ -151,6 +152,7 @@ function spawnChain() {
   });
   const next = () => new Promise<ChainInfo>((resolve) => waiting.push(resolve));
   return {
+    pid: child.pid as number,
     ready: next(),
     more: (updates: number) => {
       const info = next();
@@ -164,10 +166,31 @@ function spawnChain() {
   };
 }
 
+/** CPU seconds used during the ingest by the indexer's threads, the chain process and this database's backends. */
+async function cpuSeconds(
+  pool: pg.Pool,
+  database: string,
+  chainPid: number,
+  chainBefore: number | null,
+  ownBefore: ReturnType<typeof ownThreadsCpuSeconds>,
+) {
+  const own = ownThreadsCpuSeconds();
+  const chain = processCpuSeconds(chainPid);
+  // Every backend of the bench's own database started with this run; those the pool closed early are missed.
+  const { rows } = await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
+  return {
+    indexerMainS: own && ownBefore ? own.main - ownBefore.main : null,
+    indexerOtherS: own && ownBefore ? own.others - ownBefore.others : null,
+    chainS: chain !== null && chainBefore !== null ? chain - chainBefore : null,
+    postgresS: sumCpuSeconds(rows.map((r) => r.pid)),
+  };
+}
+
 async function main() {
   const chain = spawnChain();
   const db = await createMigratedDatabase();
-  const pool = new pg.Pool({ connectionString: db.url, max: 6 });
+  // Idle connections stay open so every backend's CPU time can be read at the end.
+  const pool = new pg.Pool({ connectionString: db.url, max: 6, idleTimeoutMillis: 0 });
   try {
     const info = await chain.ready;
     const total = info.updates;
@@ -190,6 +213,8 @@ async function main() {
       caughtUp = r;
     });
     const loadBefore = loadavg()[0] as number;
+    const ownCpuBefore = ownThreadsCpuSeconds();
+    const chainCpuBefore = processCpuSeconds(chain.pid);
     const started = performance.now();
     const indexer = startIndexer({
       db: { url: db.url, pool },
@@ -208,6 +233,7 @@ async function main() {
     await done;
     const seconds = (performance.now() - started) / 1000;
     const loadAfter = loadavg()[0] as number;
+    const cpu = await cpuSeconds(pool, db.name, chain.pid, chainCpuBefore, ownCpuBefore);
     const stages = {
       decodeS: streamTimings.decodeMs / 1000,
       writerWaitS: streamTimings.writerWaitMs / 1000,
@@ -239,6 +265,10 @@ async function main() {
     );
     console.log(
       `load average (1 min, 2 cores, shared): ${loadBefore.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end`,
+    );
+    const show = (v: number | null) => (v === null ? 'n/a' : v.toFixed(1));
+    console.log(
+      `CPU (s, of ${(2 * seconds).toFixed(1)} on 2 cores): indexer main thread ${show(cpu.indexerMainS)}, indexer other threads (gRPC transport, GC) ${show(cpu.indexerOtherS)}, chain process ${show(cpu.chainS)}, Postgres backends ${show(cpu.postgresS)}`,
     );
 
     // Kill: the running indexer's leader connection is terminated and the indexer abandoned (its in-memory queue
@@ -277,6 +307,7 @@ async function main() {
       batchMax: Number(settings.batchMax),
       stagesSeconds: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, Number(v.toFixed(2))])),
       loadAverage: { start: Number(loadBefore.toFixed(2)), end: Number(loadAfter.toFixed(2)) },
+      cpuSeconds: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, v === null ? null : Number(v.toFixed(2))])),
       batches: commits.length,
       resumeMs: Math.round(resumeSeconds * 1000),
       goals: { updatesPerSecond: GOALS.updatesPerSecond, resumeMs: GOALS.resumeSeconds * 1000 },
