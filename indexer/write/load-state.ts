@@ -15,13 +15,15 @@ SELECT t.address, t.thread_id, t.creator, t.message_count, t.spec_count, t.conte
  WHERE t.address = ANY ($1::text[])
  GROUP BY t.address`;
 
-const MESSAGE_SELECT = `
+// content_hash is CHAR(64): compared with a text array it is cast to text, its primary key index does not apply
+// and every lookup reads the whole table (a bpchar array keeps the index: 113 ms → 3 ms for 700 keys of 177,000).
+export const MESSAGE_SELECT = `
 SELECT content_hash, thread_address, author, kind, status, chain_status, index_in_thread, record_address, stake,
        to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS expires_at,
        approve_bitmap, deny_bitmap, approvals, denials, slot, write_version, tx_signature, instruction_index,
        commitment, to_char(chain_created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS chain_created_at,
        content IS NOT NULL AS has_content
-  FROM messages WHERE content_hash = ANY ($1::text[])`;
+  FROM messages WHERE content_hash = ANY ($1::bpchar[])`;
 
 // biome-ignore lint/suspicious/noExplicitAny: raw rows straight from pg
 export function threadFromRow(r: any): ThreadRow {

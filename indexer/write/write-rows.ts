@@ -152,15 +152,16 @@ export async function writeUndo(client: pg.ClientBase, stream: string, entries: 
   );
 }
 
+/** Hash columns are CHAR(64): keys are compared as bpchar so the primary key index applies (see load-state.ts). */
 export async function deleteRows(client: pg.ClientBase, table: 'threads' | 'messages' | 'votes', keys: string[]) {
   if (keys.length === 0) return;
   if (table === 'threads') await client.query('DELETE FROM threads WHERE address = ANY ($1::text[])', [keys]);
   else if (table === 'messages')
-    await client.query('DELETE FROM messages WHERE content_hash = ANY ($1::text[])', [keys]);
+    await client.query('DELETE FROM messages WHERE content_hash = ANY ($1::bpchar[])', [keys]);
   else {
     await client.query(
       `DELETE FROM votes v USING unnest($1::text[]) AS k(key)
-        WHERE v.message_hash = split_part(k.key, ':', 1) AND v.voter = split_part(k.key, ':', 2)`,
+        WHERE v.message_hash = split_part(k.key, ':', 1)::bpchar AND v.voter = split_part(k.key, ':', 2)`,
       [keys],
     );
   }

@@ -1,0 +1,96 @@
+// The writer looks rows up (and deletes them on a rollback) by primary key, in tables that grow by thousands of
+// rows per second while the planner may have no statistics yet (a fresh database catching up). The hash keys are
+// CHAR(64): compared with text they are cast, the primary key index no longer applies, and every lookup reads the
+// whole table — which made the batch prelude the largest Postgres cost of the ingest bench. These tests pin the
+// plans: each lookup can use its primary key index (with sequential scans disabled, so that the test checks the
+// index applies, not which plan a small table's costs favour), on tables that have never been analyzed.
+import type pg from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useMigratedPool } from '../../test/support/migrated-pool.js';
+import { readStoredRows } from './load-state.js';
+import { deleteRows } from './write-rows.js';
+
+const { pool } = useMigratedPool();
+const ROWS = 20_000;
+
+/** A client that EXPLAINs every statement instead of running it, and keeps the plans. */
+async function explaining(client: pg.ClientBase, plans: string[]): Promise<pg.ClientBase> {
+  await client.query('SET enable_seqscan = off');
+  return {
+    query: async (sql: string, params: unknown[]) => {
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params);
+      plans.push(rows.map((r) => r['QUERY PLAN']).join('\n'));
+      return { rows: [] };
+    },
+  } as unknown as pg.ClientBase;
+}
+
+beforeAll(async () => {
+  await pool.query(
+    `INSERT INTO threads (address, thread_id, creator, message_count, spec_count, content_root, min_stake,
+                          spec_lifetime_seconds, lamports, slot, write_version, commitment)
+     VALUES ('T', repeat('a', 64), 'c', 0, 0, repeat('b', 64), 0, 0, 0, 1, 0, 'PROCESSED')`,
+  );
+  await pool.query(
+    `INSERT INTO messages (content_hash, thread_address, author, kind, status, chain_status, index_in_thread,
+                           record_address, stake, approve_bitmap, deny_bitmap, approvals, denials, slot, write_version,
+                           commitment)
+     SELECT encode(sha256(i::text::bytea), 'hex'), 'T', 'a', 'MESSAGE', 'RECORDED', 'PUBLISHED', i, 'r' || i, 0, 0, 0,
+            0, 0, 1 + i / 1000, i, 'PROCESSED'
+       FROM generate_series(1, ${ROWS}) i`,
+  );
+  await pool.query(
+    `INSERT INTO votes (message_hash, voter, approve, slot, commitment)
+     SELECT content_hash, 'v', true, slot, 'PROCESSED' FROM messages`,
+  );
+  const { rows } = await pool.query(`SELECT reltuples FROM pg_class WHERE relname = 'messages'`);
+  expect(rows[0].reltuples).toBe(-1); // never analyzed: the planner has no statistics
+});
+
+const hashes = (n: number) =>
+  pool
+    .query<{ h: string }>(`SELECT content_hash AS h FROM messages ORDER BY index_in_thread LIMIT ${n}`)
+    .then((r) => r.rows.map((x) => x.h));
+
+describe('key lookups use the primary keys on tables without statistics', () => {
+  it('reads stored messages through messages_pkey', async () => {
+    const client = await pool.connect();
+    try {
+      const plans: string[] = [];
+      await readStoredRows(await explaining(client, plans), ['T'], await hashes(700));
+      const messagePlan = plans.find((p) => p.includes('messages')) ?? '';
+      expect(messagePlan).toContain('messages_pkey');
+      expect(messagePlan).not.toMatch(/Seq Scan on messages/);
+    } finally {
+      await client.query('RESET enable_seqscan');
+      client.release();
+    }
+  });
+
+  it('deletes rolled-back messages and votes through their primary keys', async () => {
+    const client = await pool.connect();
+    try {
+      const plans: string[] = [];
+      const keys = await hashes(100);
+      await deleteRows(await explaining(client, plans), 'messages', keys);
+      await deleteRows(
+        await explaining(client, plans),
+        'votes',
+        keys.map((h) => `${h}:v`),
+      );
+      expect(plans[0]).toContain('messages_pkey');
+      expect(plans[0]).not.toMatch(/Seq Scan on messages/);
+      expect(plans[1]).toContain('votes_pkey');
+      expect(plans[1]).not.toMatch(/Seq Scan on votes/);
+    } finally {
+      await client.query('RESET enable_seqscan');
+      client.release();
+    }
+  });
+
+  it('finds the rows it looks up (the cast changes no result)', async () => {
+    const keys = await hashes(50);
+    const stored = await readStoredRows(pool as unknown as pg.ClientBase, [], [...keys, 'f'.repeat(64)]);
+    expect([...stored.messages.keys()].sort()).toEqual([...keys].sort());
+  });
+});
