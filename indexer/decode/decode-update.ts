@@ -4,6 +4,7 @@
  * instructions and malformed updates are reported through `onSkip` (logged and counted by the caller) and left out.
  */
 import bs58 from 'bs58';
+import { base58 } from '../../programs/choir/client/base58-cache.js';
 import { decodeAccount, decodeInstruction } from '../../programs/choir/client/index.js';
 import type { DecodedInstruction, SkipReason, SlotStatus, StreamUpdate } from './types.js';
 
@@ -47,6 +48,20 @@ interface RawUpdate {
   slot?: { slot: string; parent?: string; status: number };
 }
 
+// The program id's bytes, to compare owners without encoding them (one id per process in practice).
+let programBytes: { id: string; bytes: Uint8Array } | null = null;
+function programKey(id: string): Uint8Array {
+  if (programBytes?.id !== id) programBytes = { id, bytes: bs58.decode(id) };
+  return programBytes.bytes;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (!(a instanceof Uint8Array)) throw new Error('account owner is not bytes');
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export function decodeUpdate(raw: unknown, programId: string, onSkip: OnSkip): StreamUpdate | null {
   const update = raw as RawUpdate;
   try {
@@ -79,9 +94,9 @@ function decodeAccountUpdate(
     onSkip('update_malformed', 'account update without account', { slot: u.slot });
     return null;
   }
-  const pubkey = bs58.encode(info.pubkey);
   // A closed account is streamed with the system program as owner and no data: nothing of ours to decode.
-  if (bs58.encode(info.owner) !== programId) return null;
+  if (!sameBytes(info.owner, programKey(programId))) return null;
+  const pubkey = base58.encode(info.pubkey);
   const decoded = decodeAccount(info.data);
   if (!decoded.ok) {
     onSkip('account_malformed', decoded.error.message, { pubkey, slot: u.slot });
@@ -93,7 +108,7 @@ function decodeAccountUpdate(
     slot: BigInt(u.slot),
     writeVersion: BigInt(info.writeVersion),
     lamports: BigInt(info.lamports),
-    txSignature: info.txnSignature && info.txnSignature.length > 0 ? bs58.encode(info.txnSignature) : null,
+    txSignature: info.txnSignature && info.txnSignature.length > 0 ? base58.encode(info.txnSignature) : null,
     account: decoded.value,
     instructionIndex: null,
   };
@@ -110,12 +125,12 @@ function decodeTransactionUpdate(
     onSkip('update_malformed', 'transaction update without a message', { slot: u.slot });
     return null;
   }
-  const signature = bs58.encode(info.signature);
+  const signature = base58.encode(info.signature);
   const keys = [
     ...message.accountKeys,
     ...(info.meta?.loadedWritableAddresses ?? []),
     ...(info.meta?.loadedReadonlyAddresses ?? []),
-  ].map((k) => bs58.encode(k));
+  ].map((k) => base58.encode(k));
   const instructions: DecodedInstruction[] = [];
   message.instructions.forEach((ix, index) => {
     if (keys[ix.programIdIndex] !== programId) return;

@@ -65,7 +65,8 @@ export interface VoteRow {
   commitment: Commitment;
 }
 
-export const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+// A view, not a copy: this runs for every streamed account.
+export const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 const isoFromUnix = (seconds: bigint) => (seconds > 0n ? new Date(Number(seconds) * 1000).toISOString() : null);
 const popcount = (bits: number) => {
   let n = 0;

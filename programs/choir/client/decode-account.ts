@@ -1,6 +1,7 @@
 // Decoders for Thread and Message account data. They never throw: malformed input gives
 // { ok: false, error: ChoirError('SOLANA_ACCOUNT_MALFORMED') } with the reason in the message.
-import bs58 from 'bs58';
+
+import { base58 } from './base58-cache.js';
 import {
   ACCOUNT_KIND_MESSAGE,
   ACCOUNT_KIND_THREAD,
@@ -68,7 +69,7 @@ function view(data: Uint8Array): DataView {
   return new DataView(data.buffer, data.byteOffset, data.byteLength);
 }
 
-const key = (data: Uint8Array, at: number) => bs58.encode(data.subarray(at, at + 32));
+const key = (data: Uint8Array, at: number) => base58.encode(data.subarray(at, at + 32));
 const bytes = (data: Uint8Array, at: number, len = 32) => Uint8Array.from(data.subarray(at, at + len));
 const allZero = (data: Uint8Array) => data.every((b) => b === 0);
 
