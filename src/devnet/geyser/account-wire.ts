@@ -1,5 +1,6 @@
 import bs58 from 'bs58';
 import type { LedgerEvent } from '../ledger/types.js';
+import { bytesFieldSize, frameUpdate, u64, u64FieldSize, Writer } from './proto-wire.js';
 
 /**
  * Hand-written protobuf for the hot path: account updates. Same bytes as the client's ts-proto codec
@@ -11,53 +12,6 @@ import type { LedgerEvent } from '../ledger/types.js';
 type AccountEvent = Extract<LedgerEvent, { kind: 'account' }>;
 
 const SYSTEM_PROGRAM = '11111111111111111111111111111111';
-
-function varintSize(value: number): number {
-  let size = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 128);
-    size++;
-  }
-  return size;
-}
-
-/** Varint bytes of a u64 (bigints beyond 2^53 take the slow path; rent epochs are u64::MAX). */
-function varintBytes(value: bigint): Uint8Array {
-  const out: number[] = [];
-  let v = value;
-  while (v >= 0x80n) {
-    out.push(Number(v & 0x7fn) | 0x80);
-    v >>= 7n;
-  }
-  out.push(Number(v));
-  return Uint8Array.from(out);
-}
-
-class Writer {
-  pos: number;
-  constructor(
-    readonly buf: Buffer,
-    start = 0,
-  ) {
-    this.pos = start;
-  }
-  varint(value: number): void {
-    while (value >= 0x80) {
-      this.buf[this.pos++] = (value % 128) | 0x80;
-      value = Math.floor(value / 128);
-    }
-    this.buf[this.pos++] = value;
-  }
-  raw(bytes: Uint8Array): void {
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
-  }
-  field(tag: number, bytes: Uint8Array): void {
-    this.buf[this.pos++] = tag;
-    this.varint(bytes.length);
-    this.raw(bytes);
-  }
-}
 
 // Base58 decoding dominates the encoding cost; keys repeat a lot (owners, hot accounts).
 const keyCache = new Map<string, Uint8Array>();
@@ -71,27 +25,6 @@ function keyBytes(key: string): Uint8Array {
   return bytes;
 }
 
-/** A u64 as varint: numbers while they are exact, bytes (precomputed for u64::MAX rent epochs) beyond. */
-type U64 = number | Uint8Array;
-const big = new Map<bigint, Uint8Array>();
-function u64(value: bigint): U64 {
-  if (value <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(value);
-  let bytes = big.get(value);
-  if (!bytes) {
-    bytes = varintBytes(value);
-    if (big.size > 1_000) big.clear();
-    big.set(value, bytes);
-  }
-  return bytes;
-}
-function u64Size(value: U64): number {
-  return typeof value === 'number' ? varintSize(value) : value.length;
-}
-/** Bytes of a proto3 u64 field; 0 is the default and is omitted. */
-function u64FieldSize(value: U64): number {
-  return value === 0 ? 0 : 1 + u64Size(value);
-}
-
 /** `SubscribeUpdateAccount` bytes (field 2 of SubscribeUpdate), for one event and one set of data slices. */
 function accountMessage(event: AccountEvent, slices: { offset: number; length: number }[]): Buffer {
   const account = event.account;
@@ -103,38 +36,30 @@ function accountMessage(event: AccountEvent, slices: { offset: number; length: n
   const rentEpoch = u64(account?.rentEpoch ?? 0n);
   const writeVersion = u64(event.writeVersion);
   const signature = event.txnSignatureBytes;
-  const bytesField = (length: number) => 1 + varintSize(length) + length;
   const infoLength =
-    bytesField(pubkey.length) +
+    bytesFieldSize(pubkey.length) +
     u64FieldSize(lamports) +
-    bytesField(owner.length) +
+    bytesFieldSize(owner.length) +
     (account?.executable ? 2 : 0) +
     u64FieldSize(rentEpoch) +
-    (data.length > 0 ? bytesField(data.length) : 0) +
+    (data.length > 0 ? bytesFieldSize(data.length) : 0) +
     u64FieldSize(writeVersion) +
-    (signature ? bytesField(signature.length) : 0);
-  const out = Buffer.allocUnsafe(bytesField(infoLength) + u64FieldSize(event.slot));
+    (signature ? bytesFieldSize(signature.length) : 0);
+  const out = Buffer.allocUnsafe(bytesFieldSize(infoLength) + u64FieldSize(event.slot));
   const w = new Writer(out);
-  const u64Field = (tag: number, value: U64) => {
-    if (value === 0) return;
-    out[w.pos++] = tag;
-    if (typeof value === 'number') w.varint(value);
-    else w.raw(value);
-  };
-  out[w.pos++] = 10;
-  w.varint(infoLength);
+  w.open(10, infoLength);
   w.field(10, pubkey);
-  u64Field(16, lamports);
+  w.u64Field(16, lamports);
   w.field(26, owner);
   if (account?.executable) {
-    out[w.pos++] = 32;
-    out[w.pos++] = 1;
+    w.byte(32);
+    w.byte(1);
   }
-  u64Field(40, rentEpoch);
+  w.u64Field(40, rentEpoch);
   if (data.length > 0) w.field(50, data);
-  u64Field(56, writeVersion);
+  w.u64Field(56, writeVersion);
   if (signature) w.field(66, signature);
-  u64Field(16, event.slot);
+  w.u64Field(16, event.slot);
   return out;
 }
 
@@ -157,28 +82,5 @@ export function encodeAccountFramed(
       shared.set(event, account);
     }
   }
-  const now = Date.now();
-  const seconds = Math.floor(now / 1000);
-  const nanos = (now % 1000) * 1_000_000;
-  const timestampLength = 1 + varintSize(seconds) + (nanos > 0 ? 1 + varintSize(nanos) : 0);
-  const names = filters.map((name) => Buffer.from(name, 'utf8'));
-  let size = 0;
-  for (const name of names) size += 1 + varintSize(name.length) + name.length;
-  size += 1 + varintSize(account.length) + account.length;
-  size += 1 + varintSize(timestampLength) + timestampLength;
-  const out = Buffer.allocUnsafe(5 + size);
-  out[0] = 0;
-  out.writeUInt32BE(size, 1);
-  const w = new Writer(out, 5);
-  for (const name of names) w.field(10, name);
-  w.field(18, account);
-  out[w.pos++] = 90;
-  w.varint(timestampLength);
-  out[w.pos++] = 8;
-  w.varint(seconds);
-  if (nanos > 0) {
-    out[w.pos++] = 16;
-    w.varint(nanos);
-  }
-  return out;
+  return frameUpdate(18, account, filters);
 }

@@ -4,15 +4,9 @@ import type { EventLog } from '../ledger/event-log.js';
 import type { LedgerEvent } from '../ledger/types.js';
 import { encodeAccountFramed } from './account-wire.js';
 import { enableBatchedWrites, FramedBatch, frame } from './batched-writes.js';
-import {
-  encodeBlockMeta,
-  encodePing,
-  encodePong,
-  encodeSlot,
-  encodeTransaction,
-  encodeTransactionStatus,
-} from './encode.js';
+import { encodeBlockMeta, encodePing, encodePong, encodeSlot, encodeTransactionStatus } from './encode.js';
 import { FilterError, hasSubscription, parseFilters, type SubscriptionFilters } from './filters.js';
+import { encodeTransactionFramed } from './transaction-wire.js';
 
 function frameIfBatched(message: Buffer, batched: boolean): Buffer {
   return batched ? frame(message) : message;
@@ -202,7 +196,7 @@ export class Subscriber {
       case 'transaction': {
         let ok = true;
         const names = filters.transactions.filter(([, match]) => match(event.tx)).map(([n]) => n);
-        if (names.length > 0) ok = this.deliver(event.slot, encodeTransaction(event, names));
+        if (names.length > 0) ok = this.deliver(event.slot, encodeTransactionFramed(event, names), true);
         const statusNames = filters.transactionsStatus.filter(([, match]) => match(event.tx)).map(([n]) => n);
         if (statusNames.length > 0) ok = this.deliver(event.slot, encodeTransactionStatus(event, statusNames)) && ok;
         return ok;

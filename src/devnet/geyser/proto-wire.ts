@@ -1,0 +1,130 @@
+/**
+ * Hand-written protobuf helpers for the hot paths (account and transaction updates): sizes computed first, then
+ * one buffer written front to back. The bytes are those of the client's ts-proto codecs (proto3: defaults
+ * omitted, repeated scalars packed, fields in number order); the tests compare both encodings.
+ */
+
+export function varintSize(value: number): number {
+  let size = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 128);
+    size++;
+  }
+  return size;
+}
+
+/** Varint bytes of a u64 (bigints beyond 2^53 take the slow path; rent epochs are u64::MAX). */
+function varintBytes(value: bigint): Uint8Array {
+  const out: number[] = [];
+  let v = value;
+  while (v >= 0x80n) {
+    out.push(Number(v & 0x7fn) | 0x80);
+    v >>= 7n;
+  }
+  out.push(Number(v));
+  return Uint8Array.from(out);
+}
+
+/** A u64 as varint: numbers while they are exact, bytes (precomputed for u64::MAX rent epochs) beyond. */
+export type U64 = number | Uint8Array;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const big = new Map<bigint, Uint8Array>();
+export function u64(value: bigint): U64 {
+  if (value <= MAX_SAFE) return Number(value);
+  let bytes = big.get(value);
+  if (!bytes) {
+    bytes = varintBytes(value);
+    if (big.size > 1_000) big.clear();
+    big.set(value, bytes);
+  }
+  return bytes;
+}
+export function u64Size(value: U64): number {
+  return typeof value === 'number' ? varintSize(value) : value.length;
+}
+/** Bytes of a proto3 u64 field; 0 is the default and is omitted. */
+export function u64FieldSize(value: U64): number {
+  return value === 0 ? 0 : 1 + u64Size(value);
+}
+/** Bytes of a length-delimited field (one-byte tag) with `length` bytes of payload. */
+export function bytesFieldSize(length: number): number {
+  return 1 + varintSize(length) + length;
+}
+
+export class Writer {
+  pos: number;
+  constructor(
+    readonly buf: Buffer,
+    start = 0,
+  ) {
+    this.pos = start;
+  }
+  byte(value: number): void {
+    this.buf[this.pos++] = value;
+  }
+  varint(value: number): void {
+    while (value >= 0x80) {
+      this.buf[this.pos++] = (value % 128) | 0x80;
+      value = Math.floor(value / 128);
+    }
+    this.buf[this.pos++] = value;
+  }
+  u64(value: U64): void {
+    if (typeof value === 'number') this.varint(value);
+    else this.raw(value);
+  }
+  /** A u64 field (one-byte tag), omitted when 0. */
+  u64Field(tag: number, value: U64): void {
+    if (value === 0) return;
+    this.buf[this.pos++] = tag;
+    this.u64(value);
+  }
+  raw(bytes: Uint8Array): void {
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+  field(tag: number, bytes: Uint8Array): void {
+    this.buf[this.pos++] = tag;
+    this.varint(bytes.length);
+    this.raw(bytes);
+  }
+  /** Tag and length of a nested message (one-byte tag). */
+  open(tag: number, length: number): void {
+    this.buf[this.pos++] = tag;
+    this.varint(length);
+  }
+}
+
+/**
+ * A framed (gRPC length-prefixed) `SubscribeUpdate{filters=1, <tag>=body, created_at=11}`: the update's own
+ * message is shared by every subscriber; only the filter names and the timestamp differ.
+ */
+export function frameUpdate(tag: number, body: Buffer, filters: string[]): Buffer {
+  const now = Date.now();
+  const seconds = Math.floor(now / 1000);
+  const nanos = (now % 1000) * 1_000_000;
+  // google.protobuf.Timestamp{seconds=1, nanos=2}: zeros omitted, as the codec does.
+  const timestampLength = (seconds > 0 ? 1 + varintSize(seconds) : 0) + (nanos > 0 ? 1 + varintSize(nanos) : 0);
+  const names = filters.map((name) => Buffer.from(name, 'utf8'));
+  let size = 0;
+  for (const name of names) size += bytesFieldSize(name.length);
+  size += bytesFieldSize(body.length);
+  size += bytesFieldSize(timestampLength);
+  const out = Buffer.allocUnsafe(5 + size);
+  out[0] = 0;
+  out.writeUInt32BE(size, 1);
+  const w = new Writer(out, 5);
+  for (const name of names) w.field(10, name);
+  w.field(tag, body);
+  out[w.pos++] = 90;
+  w.varint(timestampLength);
+  if (seconds > 0) {
+    out[w.pos++] = 8;
+    w.varint(seconds);
+  }
+  if (nanos > 0) {
+    out[w.pos++] = 16;
+    w.varint(nanos);
+  }
+  return out;
+}
