@@ -145,6 +145,10 @@ describe('devnet Geyser: hand-written update encodings are the official codec by
   it('account updates of the ledger', () => {
     const accounts = events.filter((e): e is AccountEvent => e.kind === 'account');
     expect(accounts.length).toBeGreaterThan(10);
+    // Transactions' writes carry their key as bytes (a view into the wire): no base58 decoding when streaming.
+    for (const event of accounts.filter((e) => e.txnSignature !== null)) {
+      expect(event.pubkeyBytes && base58(event.pubkeyBytes)).toBe(event.pubkey);
+    }
     for (const event of accounts) expectSameAccount(event);
   });
 

@@ -30,7 +30,7 @@ function accountMessage(event: AccountEvent, slices: { offset: number; length: n
   const account = event.account;
   let data = account?.data ?? new Uint8Array();
   if (slices.length > 0) data = Buffer.concat(slices.map((s) => data.subarray(s.offset, s.offset + s.length)));
-  const pubkey = keyBytes(event.pubkey);
+  const pubkey = event.pubkeyBytes ?? keyBytes(event.pubkey);
   const owner = keyBytes(account?.owner ?? SYSTEM_PROGRAM);
   const lamports = u64(account?.lamports ?? 0n);
   const rentEpoch = u64(account?.rentEpoch ?? 0n);

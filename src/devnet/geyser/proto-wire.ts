@@ -95,6 +95,18 @@ export class Writer {
   }
 }
 
+// Filter names repeat on every update of a subscription.
+const nameCache = new Map<string, Buffer>();
+function nameBytes(name: string): Buffer {
+  let bytes = nameCache.get(name);
+  if (!bytes) {
+    bytes = Buffer.from(name, 'utf8');
+    if (nameCache.size >= 1_000) nameCache.clear();
+    nameCache.set(name, bytes);
+  }
+  return bytes;
+}
+
 /**
  * A framed (gRPC length-prefixed) `SubscribeUpdate{filters=1, <tag>=body, created_at=11}`: the update's own
  * message is shared by every subscriber; only the filter names and the timestamp differ.
@@ -105,7 +117,7 @@ export function frameUpdate(tag: number, body: Buffer, filters: string[]): Buffe
   const nanos = (now % 1000) * 1_000_000;
   // google.protobuf.Timestamp{seconds=1, nanos=2}: zeros omitted, as the codec does.
   const timestampLength = (seconds > 0 ? 1 + varintSize(seconds) : 0) + (nanos > 0 ? 1 + varintSize(nanos) : 0);
-  const names = filters.map((name) => Buffer.from(name, 'utf8'));
+  const names = filters.map(nameBytes);
   let size = 0;
   for (const name of names) size += bytesFieldSize(name.length);
   size += bytesFieldSize(body.length);

@@ -181,17 +181,12 @@ export class Subscriber {
     if (this.lostSlots.size > 0 && this.lostSlots.has(event.slot)) return true;
     switch (event.kind) {
       case 'account': {
-        const names = filters.accounts.filter(([, match]) => match(event.pubkey, event.account, event.txnSignature));
-        if (names.length === 0) return true;
-        return this.deliver(
-          event.slot,
-          encodeAccountFramed(
-            event,
-            names.map(([n]) => n),
-            filters.dataSlices,
-          ),
-          true,
-        );
+        let names: string[] | null = null;
+        for (const [name, match] of filters.accounts) {
+          if (match(event.pubkey, event.account, event.txnSignature)) (names ??= []).push(name);
+        }
+        if (names === null) return true;
+        return this.deliver(event.slot, encodeAccountFramed(event, names, filters.dataSlices), true);
       }
       case 'transaction': {
         let ok = true;

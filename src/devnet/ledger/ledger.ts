@@ -11,7 +11,7 @@ import { Signer } from './signer.js';
 import { SlotChain } from './slot-chain.js';
 import { TransactionIndex } from './tx-index.js';
 import type { AccountState, Commitment, TransactionRecord } from './types.js';
-import { type DecodedTransaction, firstSignature } from './wire.js';
+import { type DecodedTransaction, firstSignature, staticKeyBytes } from './wire.js';
 
 /** The program deployed at genesis: its id, its ELF and how to deploy it (through BPF Loader Upgradeable). */
 export interface ProgramSpec {
@@ -170,7 +170,13 @@ export class Ledger {
     const signatureBytes = firstSignature(record.wire);
     for (const write of writes) {
       if (this.replaying) writeAccount(this.svm, write.pubkey, write.after);
-      this.recordWrite(slot, write, record.signature, signatureBytes);
+      this.recordWrite(
+        slot,
+        write,
+        record.signature,
+        signatureBytes,
+        staticKeyBytes(record.wire, record.accountKeys, write.pubkey),
+      );
     }
     this.transactions.add(record);
     this.chain.addTransaction(record.signature);
@@ -190,6 +196,7 @@ export class Ledger {
     write: AccountWrite & { wv: bigint },
     txnSignature: string | null,
     txnSignatureBytes: ReturnType<typeof firstSignature> | null,
+    pubkeyBytes: Uint8Array | undefined = undefined,
   ): void {
     this.versions.record(write.pubkey, slot, write.before, write.after);
     if (write.wv > this.writeVersion) this.writeVersion = write.wv;
@@ -201,6 +208,7 @@ export class Ledger {
       writeVersion: write.wv,
       txnSignature,
       txnSignatureBytes,
+      pubkeyBytes,
     });
   }
 

@@ -52,6 +52,8 @@ export type LedgerEvent =
       readonly txnSignature: string | null;
       /** The same signature as bytes (a view into the transaction), so streaming does not decode base58. */
       readonly txnSignatureBytes: Uint8Array | null;
+      /** `pubkey` as bytes when the transaction's wire has it (a view into it); otherwise streaming decodes it. */
+      readonly pubkeyBytes?: Uint8Array | undefined;
     }
   | { readonly kind: 'transaction'; readonly seq: number; readonly slot: number; readonly tx: TransactionRecord }
   | {

@@ -149,3 +149,24 @@ export function firstSignature(wire: Uint8Array): Uint8Array {
   r.compactU16();
   return r.take(64);
 }
+
+/**
+ * The bytes of one of a transaction's static account keys (a view into its wire), found by its base58 text;
+ * undefined for a key the message does not list (one loaded through a lookup table).
+ */
+export function staticKeyBytes(
+  wire: Uint8Array,
+  accountKeys: readonly string[],
+  pubkey: string,
+): Uint8Array | undefined {
+  const index = accountKeys.indexOf(pubkey);
+  if (index < 0) return undefined;
+  const r = new Reader(wire);
+  r.take(64 * r.compactU16());
+  if (r.u8() & 0x80) r.u8();
+  r.u8();
+  r.u8();
+  if (index >= r.compactU16()) return undefined;
+  r.take(32 * index);
+  return r.take(32);
+}
