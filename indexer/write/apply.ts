@@ -140,6 +140,7 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
       instructionIndex: u.instructionIndex,
       commitment: commitmentAt(u.slot, state),
     };
+    // Event provenance. Copied field by field below: spreading it into an event literal is V8's slow path.
     const at = { slot: u.slot, txSignature: u.txSignature, instructionIndex: u.instructionIndex };
 
     if (u.account.kind === 'thread') {
@@ -151,7 +152,9 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
       applied++;
       if (!before) {
         events.push({
-          ...at,
+          slot: at.slot,
+          txSignature: at.txSignature,
+          instructionIndex: at.instructionIndex,
           threadAddress: u.pubkey,
           type: 'ThreadCreated',
           payload: {
@@ -165,7 +168,9 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
       } else {
         for (let i = before.coAuthors.length; i < after.coAuthors.length; i++) {
           events.push({
-            ...at,
+            slot: at.slot,
+            txSignature: at.txSignature,
+            instructionIndex: at.instructionIndex,
             threadAddress: u.pubkey,
             type: 'CoAuthorAdded',
             payload: { coAuthor: after.coAuthors[i], position: i },
@@ -197,12 +202,21 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
       events.push(
         after.kind === 'SPEC'
           ? {
-              ...at,
+              slot: at.slot,
+              txSignature: at.txSignature,
+              instructionIndex: at.instructionIndex,
               threadAddress: after.threadAddress,
               type: 'SpecSubmitted',
               payload: { ...common, stake: after.stake, expiresAt: after.expiresAt },
             }
-          : { ...at, threadAddress: after.threadAddress, type: 'MessagePublished', payload: common },
+          : {
+              slot: at.slot,
+              txSignature: at.txSignature,
+              instructionIndex: at.instructionIndex,
+              threadAddress: after.threadAddress,
+              type: 'MessagePublished',
+              payload: common,
+            },
       );
     }
     const oldApprove = onChainBefore ? (before?.approveBitmap ?? 0) : 0;
@@ -226,7 +240,9 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
       remember(p.slot, 'votes', key, votes.get(key) ?? null);
       votes.set(key, vote);
       events.push({
-        ...at,
+        slot: at.slot,
+        txSignature: at.txSignature,
+        instructionIndex: at.instructionIndex,
         threadAddress: after.threadAddress,
         type: 'VoteCast',
         payload: { contentHash: hash, voter, position: i, approve },
@@ -244,7 +260,9 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
               : null;
       if (type) {
         events.push({
-          ...at,
+          slot: at.slot,
+          txSignature: at.txSignature,
+          instructionIndex: at.instructionIndex,
           threadAddress: after.threadAddress,
           type,
           payload: { contentHash: hash, approvals: after.approvals, denials: after.denials },
