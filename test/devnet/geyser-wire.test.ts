@@ -235,6 +235,9 @@ describe('devnet Geyser: hand-written update encodings are the official codec by
       },
       { ...record, err: { InstructionError: [0, 'InvalidArgument'] }, computeUnitsConsumed: 2n ** 64n - 1n },
       { ...record, err: { InsufficientFundsForRent: { account_index: 3 } } },
+      // ASCII logs take a path of their own (written as one latin1 string): lengths around the varint boundaries.
+      { ...record, logs: ['', 'x'.repeat(127), 'y'.repeat(128), 'z'.repeat(16_384), '\x00\x7f', 'Program log: ok'] },
+      { ...record, logs: ['ascii', 'caf\u00e9 (latin1, not ASCII)', 'ascii again'] },
     ];
     for (const tx of variants) {
       expectSameTransaction({ kind: 'transaction', seq: 1, slot: tx.slot, tx } as TransactionEvent);

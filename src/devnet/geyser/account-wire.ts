@@ -1,6 +1,15 @@
 import bs58 from 'bs58';
 import type { LedgerEvent } from '../ledger/types.js';
-import { bytesFieldSize, frameUpdate, u64, u64FieldSize, Writer } from './proto-wire.js';
+import {
+  beginUpdate,
+  bytesFieldSize,
+  endUpdate,
+  frameUpdate,
+  type U64,
+  u64,
+  u64FieldSize,
+  type Writer,
+} from './proto-wire.js';
 
 /**
  * Hand-written protobuf for the hot path: account updates. Same bytes as the client's ts-proto codec
@@ -25,8 +34,20 @@ function keyBytes(key: string): Uint8Array {
   return bytes;
 }
 
-/** `SubscribeUpdateAccount` bytes (field 2 of SubscribeUpdate), for one event and one set of data slices. */
-function accountMessage(event: AccountEvent, slices: { offset: number; length: number }[]): Buffer {
+interface AccountParts {
+  readonly event: AccountEvent;
+  readonly data: Uint8Array;
+  readonly pubkey: Uint8Array;
+  readonly owner: Uint8Array;
+  readonly lamports: U64;
+  readonly rentEpoch: U64;
+  readonly writeVersion: U64;
+  readonly infoLength: number;
+  /** `SubscribeUpdateAccount` bytes (field 2 of SubscribeUpdate). */
+  readonly size: number;
+}
+
+function accountParts(event: AccountEvent, slices: { offset: number; length: number }[]): AccountParts {
   const account = event.account;
   let data = account?.data ?? new Uint8Array();
   if (slices.length > 0) data = Buffer.concat(slices.map((s) => data.subarray(s.offset, s.offset + s.length)));
@@ -45,28 +66,31 @@ function accountMessage(event: AccountEvent, slices: { offset: number; length: n
     (data.length > 0 ? bytesFieldSize(data.length) : 0) +
     u64FieldSize(writeVersion) +
     (signature ? bytesFieldSize(signature.length) : 0);
-  const out = Buffer.allocUnsafe(bytesFieldSize(infoLength) + u64FieldSize(event.slot));
-  const w = new Writer(out);
-  w.open(10, infoLength);
-  w.field(10, pubkey);
-  w.u64Field(16, lamports);
-  w.field(26, owner);
-  if (account?.executable) {
+  const size = bytesFieldSize(infoLength) + u64FieldSize(event.slot);
+  return { event, data, pubkey, owner, lamports, rentEpoch, writeVersion, infoLength, size };
+}
+
+function writeAccount(w: Writer, a: AccountParts): void {
+  const { event, data } = a;
+  w.open(10, a.infoLength);
+  w.field(10, a.pubkey);
+  w.u64Field(16, a.lamports);
+  w.field(26, a.owner);
+  if (event.account?.executable) {
     w.byte(32);
     w.byte(1);
   }
-  w.u64Field(40, rentEpoch);
+  w.u64Field(40, a.rentEpoch);
   if (data.length > 0) w.field(50, data);
-  w.u64Field(56, writeVersion);
-  if (signature) w.field(66, signature);
+  w.u64Field(56, a.writeVersion);
+  if (event.txnSignatureBytes) w.field(66, event.txnSignatureBytes);
   w.u64Field(16, event.slot);
-  return out;
 }
 
 // Recent events' encodings, for subscribers reading the same events at about the same time. A small bounded map
 // rather than a WeakMap over the whole history: hundreds of thousands of weak entries slow every GC.
 const SHARED_LIMIT = 4_096;
-let shared = new Map<AccountEvent, Buffer>();
+let shared = new Map<AccountEvent, Uint8Array>();
 
 /** A framed (gRPC length-prefixed) SubscribeUpdate carrying one account update. */
 export function encodeAccountFramed(
@@ -74,13 +98,18 @@ export function encodeAccountFramed(
   filters: string[],
   slices: { offset: number; length: number }[],
 ): Buffer {
-  let account = slices.length === 0 ? shared.get(event) : undefined;
-  if (!account) {
-    account = accountMessage(event, slices);
-    if (slices.length === 0) {
-      if (shared.size >= SHARED_LIMIT) shared = new Map();
-      shared.set(event, account);
-    }
+  const cached = slices.length === 0 ? shared.get(event) : undefined;
+  if (cached) return frameUpdate(18, cached, filters);
+  const parts = accountParts(event, slices);
+  const w = beginUpdate(18, parts.size, filters);
+  const start = w.pos;
+  writeAccount(w, parts);
+  // The body stays a view into this update's buffer, which nothing writes to once it is out.
+  const body = w.buf.subarray(start, w.pos);
+  const out = endUpdate(w);
+  if (slices.length === 0) {
+    if (shared.size >= SHARED_LIMIT) shared = new Map();
+    shared.set(event, body);
   }
-  return frameUpdate(18, account, filters);
+  return out;
 }

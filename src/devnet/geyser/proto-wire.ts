@@ -107,11 +107,25 @@ function nameBytes(name: string): Buffer {
   return bytes;
 }
 
+/** A SubscribeUpdate being written: its body goes at `pos`, then `endUpdate` adds the timestamp. */
+export class UpdateWriter extends Writer {
+  constructor(
+    buf: Buffer,
+    start: number,
+    readonly seconds: number,
+    readonly nanos: number,
+    readonly timestampLength: number,
+  ) {
+    super(buf, start);
+  }
+}
+
 /**
- * A framed (gRPC length-prefixed) `SubscribeUpdate{filters=1, <tag>=body, created_at=11}`: the update's own
- * message is shared by every subscriber; only the filter names and the timestamp differ.
+ * Starts a framed (gRPC length-prefixed) `SubscribeUpdate{filters=1, <tag>=body, created_at=11}` with room for
+ * `bodyLength` bytes of body, to be written at the returned writer's position, then `endUpdate`. One buffer per
+ * update: the body is written in place rather than built apart and copied.
  */
-export function frameUpdate(tag: number, body: Buffer, filters: string[]): Buffer {
+export function beginUpdate(tag: number, bodyLength: number, filters: string[]): UpdateWriter {
   const now = Date.now();
   const seconds = Math.floor(now / 1000);
   const nanos = (now % 1000) * 1_000_000;
@@ -120,23 +134,36 @@ export function frameUpdate(tag: number, body: Buffer, filters: string[]): Buffe
   const names = filters.map(nameBytes);
   let size = 0;
   for (const name of names) size += bytesFieldSize(name.length);
-  size += bytesFieldSize(body.length);
+  size += bytesFieldSize(bodyLength);
   size += bytesFieldSize(timestampLength);
   const out = Buffer.allocUnsafe(5 + size);
   out[0] = 0;
   out.writeUInt32BE(size, 1);
-  const w = new Writer(out, 5);
+  const w = new UpdateWriter(out, 5, seconds, nanos, timestampLength);
   for (const name of names) w.field(10, name);
-  w.field(tag, body);
-  out[w.pos++] = 90;
-  w.varint(timestampLength);
-  if (seconds > 0) {
-    out[w.pos++] = 8;
-    w.varint(seconds);
+  w.open(tag, bodyLength);
+  return w;
+}
+
+/** Writes the timestamp and returns the framed update. */
+export function endUpdate(w: UpdateWriter): Buffer {
+  w.byte(90);
+  w.varint(w.timestampLength);
+  if (w.seconds > 0) {
+    w.byte(8);
+    w.varint(w.seconds);
   }
-  if (nanos > 0) {
-    out[w.pos++] = 16;
-    w.varint(nanos);
+  if (w.nanos > 0) {
+    w.byte(16);
+    w.varint(w.nanos);
   }
-  return out;
+  if (w.pos !== w.buf.length) throw new Error(`update encoding size mismatch: ${w.pos} != ${w.buf.length}`);
+  return w.buf;
+}
+
+/** A framed SubscribeUpdate around an already encoded body (one another subscriber's update already carried). */
+export function frameUpdate(tag: number, body: Uint8Array, filters: string[]): Buffer {
+  const w = beginUpdate(tag, body.length, filters);
+  w.raw(body);
+  return endUpdate(w);
 }

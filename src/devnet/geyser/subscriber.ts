@@ -183,7 +183,9 @@ export class Subscriber {
       case 'account': {
         let names: string[] | null = null;
         for (const [name, match] of filters.accounts) {
-          if (match(event.pubkey, event.account, event.txnSignature)) (names ??= []).push(name);
+          if (!match(event.pubkey, event.account, event.txnSignature)) continue;
+          if (names === null) names = [name];
+          else names.push(name);
         }
         if (names === null) return true;
         return this.deliver(event.slot, encodeAccountFramed(event, names, filters.dataSlices), true);

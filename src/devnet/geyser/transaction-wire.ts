@@ -1,7 +1,16 @@
 import bs58 from 'bs58';
 import { transactionErrorBincode } from '../ledger/tx-error.js';
 import type { LedgerEvent, TransactionRecord } from '../ledger/types.js';
-import { bytesFieldSize, frameUpdate, u64, u64FieldSize, u64Size, varintSize, Writer } from './proto-wire.js';
+import {
+  beginUpdate,
+  bytesFieldSize,
+  endUpdate,
+  frameUpdate,
+  u64,
+  u64FieldSize,
+  u64Size,
+  varintSize,
+} from './proto-wire.js';
 
 /**
  * Hand-written protobuf for transaction updates: the same bytes as the client's ts-proto codec applied to what
@@ -81,11 +90,37 @@ function parseWire(wire: Uint8Array): WireParts {
   return { signatures, header, versioned, keys, blockhash, instructions, lookups };
 }
 
+/**
+ * The log lines as their repeated field (`log_messages` = 6 of TransactionStatusMeta: tag, length, UTF-8 bytes
+ * per line) in one latin1 string when every line is ASCII (their UTF-8 bytes are their char codes), so the
+ * whole field is written by one native call; `null` when some line is not ASCII.
+ */
+function asciiLogsField(logs: readonly string[]): string | null {
+  const joined = logs.join('');
+  if (Buffer.byteLength(joined, 'utf8') !== joined.length) return null;
+  let field = '';
+  for (const line of logs) {
+    field += '\x32'; // tag 50
+    for (let n = line.length; ; n = Math.floor(n / 128)) {
+      if (n < 0x80) {
+        field += String.fromCharCode(n);
+        break;
+      }
+      field += String.fromCharCode((n % 128) | 0x80);
+    }
+    field += line;
+  }
+  return field;
+}
+
 /** A u32 field (one-byte tag), omitted when 0. */
 const u32FieldSize = (value: number) => (value === 0 ? 0 : 1 + varintSize(value));
 
-/** `SubscribeUpdateTransaction` bytes (field 4 of SubscribeUpdate). */
-function transactionMessage(event: TransactionEvent): Buffer {
+/**
+ * A framed SubscribeUpdate with the `SubscribeUpdateTransaction` (field 4) of `event`, written in place; `body`
+ * is that field's bytes (a view), for other subscribers.
+ */
+function transactionUpdate(event: TransactionEvent, filters: string[]): { body: Uint8Array; framed: Buffer } {
   const tx: TransactionRecord = event.tx;
   const m = parseWire(tx.wire);
 
@@ -123,7 +158,8 @@ function transactionMessage(event: TransactionEvent): Buffer {
     for (const i of instructions) size += bytesFieldSize(i.size);
     return { index: group.index, instructions, size };
   });
-  const logs = tx.logs.map((line) => Buffer.from(line, 'utf8'));
+  const asciiLogs = asciiLogsField(tx.logs);
+  const logs = asciiLogs === null ? tx.logs.map((line) => Buffer.from(line, 'utf8')) : [];
   const returnData = tx.returnData
     ? { programId: bs58.decode(tx.returnData.programId), data: tx.returnData.data }
     : null;
@@ -136,6 +172,7 @@ function transactionMessage(event: TransactionEvent): Buffer {
   if (err) metaSize += bytesFieldSize(err.length > 0 ? bytesFieldSize(err.length) : 0);
   metaSize += u64FieldSize(fee) + bytesFieldSize(preSize) + bytesFieldSize(postSize);
   for (const group of inner) metaSize += bytesFieldSize(group.size);
+  if (asciiLogs !== null) metaSize += asciiLogs.length;
   for (const line of logs) metaSize += bytesFieldSize(line.length);
   if (returnData) metaSize += bytesFieldSize(returnDataSize);
   else metaSize += 2; // return_data_none = true
@@ -149,8 +186,8 @@ function transactionMessage(event: TransactionEvent): Buffer {
     bytesFieldSize(transactionSize) +
     bytesFieldSize(metaSize) +
     u64FieldSize(index);
-  const out = Buffer.allocUnsafe(bytesFieldSize(infoSize) + u64FieldSize(event.slot));
-  const w = new Writer(out);
+  const w = beginUpdate(34, bytesFieldSize(infoSize) + u64FieldSize(event.slot), filters);
+  const start = w.pos;
 
   w.open(10, infoSize);
   if (signature.length > 0) w.field(10, signature);
@@ -205,6 +242,7 @@ function transactionMessage(event: TransactionEvent): Buffer {
       w.varint(ix.stackHeight);
     }
   }
+  if (asciiLogs !== null) w.pos += w.buf.write(asciiLogs, w.pos, asciiLogs.length, 'latin1');
   for (const line of logs) w.field(50, line);
   if (returnData) {
     w.open(114, returnDataSize);
@@ -220,21 +258,21 @@ function transactionMessage(event: TransactionEvent): Buffer {
 
   w.u64Field(40, index);
   w.u64Field(16, event.slot);
-  if (w.pos !== out.length) throw new Error(`transaction encoding size mismatch: ${w.pos} != ${out.length}`);
-  return out;
+  // The body stays a view into this update's buffer, which nothing writes to once it is out.
+  const body = w.buf.subarray(start, w.pos);
+  return { body, framed: endUpdate(w) };
 }
 
 // Recent events' encodings, shared by subscribers reading the same events at about the same time (as accounts).
 const SHARED_LIMIT = 1_024;
-let shared = new Map<TransactionEvent, Buffer>();
+let shared = new Map<TransactionEvent, Uint8Array>();
 
 /** A framed (gRPC length-prefixed) SubscribeUpdate carrying one transaction update. */
 export function encodeTransactionFramed(event: TransactionEvent, filters: string[]): Buffer {
-  let message = shared.get(event);
-  if (!message) {
-    message = transactionMessage(event);
-    if (shared.size >= SHARED_LIMIT) shared = new Map();
-    shared.set(event, message);
-  }
-  return frameUpdate(34, message, filters);
+  const cached = shared.get(event);
+  if (cached) return frameUpdate(34, cached, filters);
+  const { body, framed } = transactionUpdate(event, filters);
+  if (shared.size >= SHARED_LIMIT) shared = new Map();
+  shared.set(event, body);
+  return framed;
 }
