@@ -5,6 +5,7 @@ import {
   bytesFieldSize,
   endUpdate,
   frameUpdate,
+  RecentBodies,
   type U64,
   u64,
   u64FieldSize,
@@ -87,10 +88,8 @@ function writeAccount(w: Writer, a: AccountParts): void {
   w.u64Field(16, event.slot);
 }
 
-// Recent events' encodings, for subscribers reading the same events at about the same time. A small bounded map
-// rather than a WeakMap over the whole history: hundreds of thousands of weak entries slow every GC.
-const SHARED_LIMIT = 4_096;
-let shared = new Map<AccountEvent, Uint8Array>();
+// Recent events' encodings, for subscribers reading the same events at about the same time.
+const shared = new RecentBodies<AccountEvent>(4_096);
 
 /** A framed (gRPC length-prefixed) SubscribeUpdate carrying one account update. */
 export function encodeAccountFramed(
@@ -107,9 +106,6 @@ export function encodeAccountFramed(
   // The body stays a view into this update's buffer, which nothing writes to once it is out.
   const body = w.buf.subarray(start, w.pos);
   const out = endUpdate(w);
-  if (slices.length === 0) {
-    if (shared.size >= SHARED_LIMIT) shared = new Map();
-    shared.set(event, body);
-  }
+  if (slices.length === 0) shared.set(event, body);
   return out;
 }

@@ -167,3 +167,32 @@ export function frameUpdate(tag: number, body: Uint8Array, filters: string[]): B
   w.raw(body);
   return endUpdate(w);
 }
+
+/**
+ * Recent events' encoded bodies, for subscribers reading the same events at about the same time: a direct-mapped
+ * table by log sequence number (no hashing, nothing allocated per entry), checked by event identity. Not a
+ * WeakMap over the whole history: hundreds of thousands of weak entries slow every GC.
+ */
+export class RecentBodies<E extends { readonly seq: number }> {
+  private readonly events: (E | undefined)[];
+  private readonly bodies: (Uint8Array | undefined)[];
+  private readonly mask: number;
+
+  /** `size`: a power of two. */
+  constructor(size: number) {
+    this.events = new Array<E | undefined>(size).fill(undefined);
+    this.bodies = new Array<Uint8Array | undefined>(size).fill(undefined);
+    this.mask = size - 1;
+  }
+
+  get(event: E): Uint8Array | undefined {
+    const i = event.seq & this.mask;
+    return this.events[i] === event ? this.bodies[i] : undefined;
+  }
+
+  set(event: E, body: Uint8Array): void {
+    const i = event.seq & this.mask;
+    this.events[i] = event;
+    this.bodies[i] = body;
+  }
+}

@@ -6,6 +6,7 @@ import {
   bytesFieldSize,
   endUpdate,
   frameUpdate,
+  RecentBodies,
   u64,
   u64FieldSize,
   u64Size,
@@ -264,15 +265,13 @@ function transactionUpdate(event: TransactionEvent, filters: string[]): { body: 
 }
 
 // Recent events' encodings, shared by subscribers reading the same events at about the same time (as accounts).
-const SHARED_LIMIT = 1_024;
-let shared = new Map<TransactionEvent, Uint8Array>();
+const shared = new RecentBodies<TransactionEvent>(1_024);
 
 /** A framed (gRPC length-prefixed) SubscribeUpdate carrying one transaction update. */
 export function encodeTransactionFramed(event: TransactionEvent, filters: string[]): Buffer {
   const cached = shared.get(event);
   if (cached) return frameUpdate(34, cached, filters);
   const { body, framed } = transactionUpdate(event, filters);
-  if (shared.size >= SHARED_LIMIT) shared = new Map();
   shared.set(event, body);
   return framed;
 }
