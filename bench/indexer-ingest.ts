@@ -90,6 +90,18 @@ async function generate(devnet: Devnet, updates: number, seed = 0) {
   return THREADS + produced;
 }
 
+/** `promise`, or a message and exit 1 after `ms`: a stuck bench says where it stuck. */
+function within<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>(() => {
+    timer = setTimeout(() => {
+      console.error(`${what()}: nothing within ${ms} ms`);
+      process.exit(1);
+    }, ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 const p = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
 /**
@@ -230,7 +242,22 @@ async function main() {
         if (cursor !== null && cursor >= target) caughtUp();
       },
     });
+    // A run that stops making progress says where it stands instead of hanging (two runs of nine hung here once,
+    // undiagnosed: cursor at the target, the first indexer still leading).
+    let lastProgress = performance.now();
+    let lastCursor: string | null = null;
+    const watchdog = setInterval(() => {
+      const s = indexer.status();
+      if (s.cursorSlot !== lastCursor) {
+        lastCursor = s.cursorSlot;
+        lastProgress = performance.now();
+      } else if (performance.now() - lastProgress > 60_000) {
+        console.error(`no progress for 60 s; waiting for cursor ≥ ${target}; indexer status: ${JSON.stringify(s)}`);
+        process.exit(1);
+      }
+    }, 1_000);
     await done;
+    clearInterval(watchdog);
     const seconds = (performance.now() - started) / 1000;
     const loadAfter = loadavg()[0] as number;
     const cpu = await cpuSeconds(pool, db.name, chain.pid, chainCpuBefore, ownCpuBefore);
@@ -278,8 +305,12 @@ async function main() {
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'choir-indexer-leader' AND datname = $1`,
       [db.name],
     );
-    await indexer.close().catch(() => {});
-    await chain.more(20_000);
+    await within(
+      indexer.close().catch(() => {}),
+      30_000,
+      () => 'closing the killed indexer',
+    );
+    await within(chain.more(20_000), 300_000, () => 'generating 20,000 more updates');
     const resumeStart = performance.now();
     let resumed: () => void = () => {};
     const firstCommit = new Promise<void>((r) => {
@@ -291,7 +322,11 @@ async function main() {
       logger: silentLogger,
       onCommit: () => resumed(),
     });
-    await firstCommit;
+    await within(
+      firstCommit,
+      60_000,
+      () => `the resumed indexer's first commit (status ${JSON.stringify(second.status())})`,
+    );
     const resumeSeconds = (performance.now() - resumeStart) / 1000;
     console.log(
       `resume after a kill: first batch committed ${(resumeSeconds * 1000).toFixed(0)} ms after start (goal < ${GOALS.resumeSeconds * 1000} ms)`,
@@ -307,7 +342,9 @@ async function main() {
       batchMax: Number(settings.batchMax),
       stagesSeconds: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, Number(v.toFixed(2))])),
       loadAverage: { start: Number(loadBefore.toFixed(2)), end: Number(loadAfter.toFixed(2)) },
-      cpuSeconds: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, v === null ? null : Number(v.toFixed(2))])),
+      cpuSeconds: Object.fromEntries(
+        Object.entries(cpu).map(([k, v]) => [k, v === null ? null : Number(v.toFixed(2))]),
+      ),
       batches: commits.length,
       resumeMs: Math.round(resumeSeconds * 1000),
       goals: { updatesPerSecond: GOALS.updatesPerSecond, resumeMs: GOALS.resumeSeconds * 1000 },
