@@ -6,12 +6,13 @@
  * Idempotent by (account, slot, write_version): an update no newer than the row it targets changes nothing and
  * emits nothing, so replaying any stretch of the stream is a no-op.
  */
-import type { NewEvent } from '../../src/events/index.js';
+import type { EventType, NewEvent } from '../../src/events/index.js';
 import type { OutboxEntry } from '../../src/pipeline/outbox/index.js';
 import type { AccountUpdate, TransactionUpdate } from '../decode/types.js';
 import {
   fromMessageAccount,
   fromThreadAccount,
+  hex,
   isNewer,
   type MessageRow,
   type Provenance,
@@ -87,6 +88,26 @@ function commitmentAt(slot: bigint, state: LoadedState): Provenance['commitment'
   return 'PROCESSED';
 }
 
+/**
+ * An event an account update caused, with that update's provenance. One literal: spreading a provenance object into
+ * an event (`{ ...at, threadAddress, … }`) took V8's slow path on this hot path.
+ */
+function accountEvent(
+  u: AccountUpdate,
+  threadAddress: string,
+  type: EventType,
+  payload: NewEvent['payload'],
+): NewEvent {
+  return {
+    threadAddress,
+    type,
+    payload,
+    slot: u.slot,
+    txSignature: u.txSignature,
+    instructionIndex: u.instructionIndex,
+  };
+}
+
 export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdate | TransactionUpdate)[]): ApplyResult {
   const threads = new Map<string, ThreadRow>();
   const coAuthorChanged = new Set<string>();
@@ -140,8 +161,6 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
       instructionIndex: u.instructionIndex,
       commitment: commitmentAt(u.slot, state),
     };
-    // Event provenance. Copied field by field below: spreading it into an event literal is V8's slow path.
-    const at = { slot: u.slot, txSignature: u.txSignature, instructionIndex: u.instructionIndex };
 
     if (u.account.kind === 'thread') {
       const before = thread(u.pubkey);
@@ -151,30 +170,18 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
       threads.set(u.pubkey, after);
       applied++;
       if (!before) {
-        events.push({
-          slot: at.slot,
-          txSignature: at.txSignature,
-          instructionIndex: at.instructionIndex,
-          threadAddress: u.pubkey,
-          type: 'ThreadCreated',
-          payload: {
+        events.push(
+          accountEvent(u, u.pubkey, 'ThreadCreated', {
             threadId: after.threadId,
             creator: after.creator,
             coAuthors: after.coAuthors,
             minStake: after.minStake,
             specLifetime: after.specLifetime,
-          },
-        });
+          }),
+        );
       } else {
         for (let i = before.coAuthors.length; i < after.coAuthors.length; i++) {
-          events.push({
-            slot: at.slot,
-            txSignature: at.txSignature,
-            instructionIndex: at.instructionIndex,
-            threadAddress: u.pubkey,
-            type: 'CoAuthorAdded',
-            payload: { coAuthor: after.coAuthors[i], position: i },
-          });
+          events.push(accountEvent(u, u.pubkey, 'CoAuthorAdded', { coAuthor: after.coAuthors[i], position: i }));
         }
       }
       if (!before || before.coAuthors.join() !== after.coAuthors.join()) {
@@ -184,7 +191,7 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
       continue;
     }
 
-    const hash = Buffer.from(u.account.contentHash).toString('hex');
+    const hash = hex(u.account.contentHash);
     const owner = thread(u.account.thread);
     if (!owner) {
       orphans++;
@@ -201,22 +208,12 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
       const common = { contentHash: hash, author: after.author, index: after.indexInThread };
       events.push(
         after.kind === 'SPEC'
-          ? {
-              slot: at.slot,
-              txSignature: at.txSignature,
-              instructionIndex: at.instructionIndex,
-              threadAddress: after.threadAddress,
-              type: 'SpecSubmitted',
-              payload: { ...common, stake: after.stake, expiresAt: after.expiresAt },
-            }
-          : {
-              slot: at.slot,
-              txSignature: at.txSignature,
-              instructionIndex: at.instructionIndex,
-              threadAddress: after.threadAddress,
-              type: 'MessagePublished',
-              payload: common,
-            },
+          ? accountEvent(u, after.threadAddress, 'SpecSubmitted', {
+              ...common,
+              stake: after.stake,
+              expiresAt: after.expiresAt,
+            })
+          : accountEvent(u, after.threadAddress, 'MessagePublished', common),
       );
     }
     const oldApprove = onChainBefore ? (before?.approveBitmap ?? 0) : 0;
@@ -239,14 +236,7 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
       const key = `${hash}:${voter}`;
       remember(p.slot, 'votes', key, votes.get(key) ?? null);
       votes.set(key, vote);
-      events.push({
-        slot: at.slot,
-        txSignature: at.txSignature,
-        instructionIndex: at.instructionIndex,
-        threadAddress: after.threadAddress,
-        type: 'VoteCast',
-        payload: { contentHash: hash, voter, position: i, approve },
-      });
+      events.push(accountEvent(u, after.threadAddress, 'VoteCast', { contentHash: hash, voter, position: i, approve }));
     }
     const oldStatus = onChainBefore ? before?.chainStatus : 'PENDING';
     if (after.chainStatus !== oldStatus) {
@@ -259,14 +249,13 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
               ? 'SpecExpired'
               : null;
       if (type) {
-        events.push({
-          slot: at.slot,
-          txSignature: at.txSignature,
-          instructionIndex: at.instructionIndex,
-          threadAddress: after.threadAddress,
-          type,
-          payload: { contentHash: hash, approvals: after.approvals, denials: after.denials },
-        });
+        events.push(
+          accountEvent(u, after.threadAddress, type, {
+            contentHash: hash,
+            approvals: after.approvals,
+            denials: after.denials,
+          }),
+        );
       }
     }
     if (after.hasContent && (before?.status !== after.status || before?.slot !== after.slot)) {

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { AccountUpdate, StreamUpdate, TransactionUpdate } from '../decode/types.js';
 import type { LoadedState } from './apply.js';
 import type { Overlay, StoredRows } from './overlay.js';
-import type { MessageRow, ThreadRow } from './rows.js';
+import { hex, type MessageRow, type ThreadRow } from './rows.js';
 
 const THREAD_SELECT = `
 SELECT t.address, t.thread_id, t.creator, t.message_count, t.spec_count, t.content_root, t.min_stake,
@@ -17,7 +17,7 @@ SELECT t.address, t.thread_id, t.creator, t.message_count, t.spec_count, t.conte
 
 // content_hash is CHAR(64): compared with a text array it is cast to text, its primary key index does not apply
 // and every lookup reads the whole table (a bpchar array keeps the index: 113 ms → 3 ms for 700 keys of 177,000).
-export const MESSAGE_SELECT = `
+const MESSAGE_SELECT = `
 SELECT content_hash, thread_address, author, kind, status, chain_status, index_in_thread, record_address, stake,
        to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS expires_at,
        approve_bitmap, deny_bitmap, approvals, denials, slot, write_version, tx_signature, instruction_index,
@@ -100,7 +100,7 @@ export async function readStoredRowsFor(client: pg.ClientBase, updates: readonly
     if (u.account.kind === 'thread') threadKeys.add(u.pubkey);
     else {
       threadKeys.add(u.account.thread);
-      hashes.add(Buffer.from(u.account.contentHash).toString('hex'));
+      hashes.add(hex(u.account.contentHash));
     }
   }
   return readStoredRows(client, threadKeys, hashes);
@@ -136,7 +136,7 @@ export async function loadState(
       if (!overlay?.threads.has(u.pubkey)) threadKeys.add(u.pubkey);
     } else {
       if (!overlay?.threads.has(u.account.thread)) threadKeys.add(u.account.thread);
-      const hash = Buffer.from(u.account.contentHash).toString('hex');
+      const hash = hex(u.account.contentHash);
       if (!overlay?.messages.has(hash)) hashes.add(hash);
     }
   }
@@ -165,7 +165,7 @@ export async function loadState(
     const t = overlay?.threads.get(address) ?? stored.threads.get(address);
     if (t) state.threads.set(address, t);
     if (u.account.kind === 'message') {
-      const hash = Buffer.from(u.account.contentHash).toString('hex');
+      const hash = hex(u.account.contentHash);
       const m = overlay?.messages.get(hash) ?? stored.messages.get(hash);
       if (m) state.messages.set(hash, m);
     }

@@ -1,6 +1,5 @@
 // Decoders for Thread and Message account data. They never throw: malformed input gives
 // { ok: false, error: ChoirError('SOLANA_ACCOUNT_MALFORMED') } with the reason in the message.
-
 import { base58 } from './base58-cache.js';
 import {
   ACCOUNT_KIND_MESSAGE,
