@@ -1,6 +1,7 @@
 import bs58 from 'bs58';
 import { transactionErrorBincode } from '../ledger/tx-error.js';
 import type { LedgerEvent, TransactionRecord } from '../ledger/types.js';
+import { Reader } from '../ledger/wire.js';
 import {
   beginUpdate,
   bytesFieldSize,
@@ -40,35 +41,21 @@ interface WireParts {
 }
 
 function parseWire(wire: Uint8Array): WireParts {
-  let pos = 0;
-  const compactU16 = () => {
-    let value = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = wire[pos++]!;
-      value |= (byte & 0x7f) << shift;
-      if ((byte & 0x80) === 0) return value;
-    }
-  };
-  const take = (length: number) => {
-    if (pos + length > wire.length) throw new Error('transaction is truncated');
-    const out = wire.subarray(pos, pos + length);
-    pos += length;
-    return out;
-  };
+  const r = new Reader(wire);
   const signatures: Uint8Array[] = [];
-  for (let i = compactU16(); i > 0; i--) signatures.push(take(64));
-  let first = wire[pos++]!;
+  for (let i = r.compactU16(); i > 0; i--) signatures.push(r.take(64));
+  let first = r.u8();
   const versioned = (first & 0x80) !== 0;
-  if (versioned) first = wire[pos++]!;
-  const header: [number, number, number] = [first, wire[pos++]!, wire[pos++]!];
+  if (versioned) first = r.u8();
+  const header: [number, number, number] = [first, r.u8(), r.u8()];
   const keys: Uint8Array[] = [];
-  for (let i = compactU16(); i > 0; i--) keys.push(take(32));
-  const blockhash = take(32);
+  for (let i = r.compactU16(); i > 0; i--) keys.push(r.take(32));
+  const blockhash = r.take(32);
   const instructions: Ix[] = [];
-  for (let i = compactU16(); i > 0; i--) {
-    const programIdIndex = wire[pos++]!;
-    const accounts = take(compactU16());
-    const data = take(compactU16());
+  for (let i = r.compactU16(); i > 0; i--) {
+    const programIdIndex = r.u8();
+    const accounts = r.take(r.compactU16());
+    const data = r.take(r.compactU16());
     const size =
       (programIdIndex !== 0 ? 1 + varintSize(programIdIndex) : 0) +
       (accounts.length > 0 ? bytesFieldSize(accounts.length) : 0) +
@@ -77,10 +64,10 @@ function parseWire(wire: Uint8Array): WireParts {
   }
   const lookups: WireParts['lookups'] = [];
   if (versioned) {
-    for (let i = compactU16(); i > 0; i--) {
-      const key = take(32);
-      const writable = take(compactU16());
-      const readonly = take(compactU16());
+    for (let i = r.compactU16(); i > 0; i--) {
+      const key = r.take(32);
+      const writable = r.take(r.compactU16());
+      const readonly = r.take(r.compactU16());
       const size =
         bytesFieldSize(key.length) +
         (writable.length > 0 ? bytesFieldSize(writable.length) : 0) +

@@ -30,7 +30,8 @@ export function base58(bytes: Uint8Array): string {
   return text;
 }
 
-class Reader {
+/** Reads a transaction's wire bytes front to back (compact-u16 lengths, byte views); throws when truncated. */
+export class Reader {
   offset = 0;
   constructor(private readonly bytes: Uint8Array) {}
   u8(): number {
