@@ -7,7 +7,8 @@ export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
   schema: path.join('prisma', 'schema.prisma'),
-  migrations: { path: path.join('prisma', 'migrations') },
+  // CHOIR_MIGRATIONS_PATH: a copy holding only the older migrations (`applyMigrations(url, { upTo })`, for upgrade tests).
+  migrations: { path: process.env.CHOIR_MIGRATIONS_PATH ?? path.join('prisma', 'migrations') },
   // biome-ignore lint/suspicious/noExplicitAny: Prisma's adapter factory type is internal to @prisma/driver-adapter-utils
   adapter: async () => createMigrateAdapter(process.env.DATABASE_URL ?? '') as any,
 });

@@ -14,7 +14,7 @@ export async function resetIndexedData(pool: pg.Pool, stream: string): Promise<v
     await client.query('DELETE FROM messages WHERE content IS NULL');
     await client.query(
       `UPDATE messages SET slot = NULL, write_version = 0, tx_signature = NULL, instruction_index = NULL,
-              commitment = NULL, chain_status = NULL, record_address = NULL, approve_bitmap = 0, deny_bitmap = 0,
+              commitment = NULL, chain_status = NULL, approve_bitmap = 0, deny_bitmap = 0,
               approvals = 0, denials = 0, status = CASE WHEN status IN ('RECORDED', 'CONFIRMED', 'FINALIZED')
               THEN 'STORED'::message_status ELSE status END`,
     );

@@ -14,18 +14,20 @@ export async function applyPayloadWork(
   store: Pick<VectorStore, 'setPayload'>,
   items: readonly ClaimedItem<VectorPayloadWork>[],
 ) {
-  const byPatch = new Map<string, { patch: { status: string; slot: number }; hashes: string[] }>();
+  const byPatch = new Map<string, { patch: { status: string; slot: number }; addresses: string[] }>();
   for (const { payload } of items) {
     if ('threadId' in payload) {
       await store.setPayload(payload.patch, { filter: { threadId: payload.threadId } });
       continue;
     }
     const id = JSON.stringify(payload.patch);
-    const group = byPatch.get(id) ?? { patch: payload.patch, hashes: [] };
-    group.hashes.push(...payload.contentHashes);
+    const group = byPatch.get(id) ?? { patch: payload.patch, addresses: [] };
+    group.addresses.push(...payload.messageAddresses);
     byPatch.set(id, group);
   }
-  for (const { patch, hashes } of byPatch.values()) await store.setPayload(patch, { contentHashes: hashes });
+  for (const { patch, addresses } of byPatch.values()) {
+    await store.setPayload(patch, { messageAddresses: addresses });
+  }
 }
 
 export function startVectorPayloadWorker(

@@ -12,18 +12,18 @@ import type { AccountUpdate, TransactionUpdate } from '../decode/types.js';
 import {
   fromMessageAccount,
   fromThreadAccount,
-  hex,
   isNewer,
   type MessageRow,
   type Provenance,
   type ThreadRow,
   type VoteRow,
+  voteKey,
 } from './rows.js';
 
 /** The rows a segment of updates may touch, as stored before it. */
 export interface LoadedState {
   readonly threads: Map<string, ThreadRow>;
-  /** By content hash. */
+  /** By record address (the message's identity; a content hash is unique only within its thread). */
   readonly messages: Map<string, MessageRow>;
   /** `${signature}:${instructionIndex}` of Divested events already in the log. */
   readonly divested: Set<string>;
@@ -63,14 +63,14 @@ export const VECTOR_PAYLOAD_KIND = 'vector.payload';
 
 /** Outbox payload for the vector-store worker: a patch and whom it applies to. */
 export type VectorPayloadWork =
-  | { readonly contentHashes: string[]; readonly patch: { status: string; slot: number } }
+  | { readonly messageAddresses: string[]; readonly patch: { status: string; slot: number } }
   | { readonly threadId: string; readonly patch: { co_authors: string[] } };
 
-export function messageWork(m: Pick<MessageRow, 'contentHash' | 'status' | 'slot'>): OutboxEntry {
+export function messageWork(m: Pick<MessageRow, 'address' | 'status' | 'slot'>): OutboxEntry {
   return {
     kind: VECTOR_PAYLOAD_KIND,
-    key: `message:${m.contentHash}`,
-    payload: { contentHashes: [m.contentHash], patch: { status: m.status, slot: Number(m.slot ?? 0) } },
+    key: `message:${m.address}`,
+    payload: { messageAddresses: [m.address], patch: { status: m.status, slot: Number(m.slot ?? 0) } },
   };
 }
 
@@ -120,7 +120,7 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
   let applied = 0;
 
   const thread = (address: string) => threads.get(address) ?? state.threads.get(address);
-  const message = (hash: string) => messages.get(hash) ?? state.messages.get(hash);
+  const message = (address: string) => messages.get(address) ?? state.messages.get(address);
   const remember = (slot: string, table: UndoTable, key: string, image: UndoEntry['image']) => {
     if (state.finalizedSlot !== null && BigInt(slot) <= state.finalizedSlot) return;
     const id = `${slot}|${table}|${key}`;
@@ -191,21 +191,22 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
       continue;
     }
 
-    const hash = hex(u.account.contentHash);
     const owner = thread(u.account.thread);
     if (!owner) {
       orphans++;
       continue;
     }
-    const before = message(hash);
+    const address = u.pubkey;
+    const before = message(address);
     if (before && !isNewer(u.slot, u.writeVersion, before)) continue;
-    const after = fromMessageAccount(u.pubkey, u.account, p, before);
-    remember(p.slot, 'messages', hash, before ?? null);
-    messages.set(hash, after);
+    const after = fromMessageAccount(address, u.account, p, before);
+    const hash = after.contentHash;
+    remember(p.slot, 'messages', address, before ?? null);
+    messages.set(address, after);
     applied++;
     const onChainBefore = before?.slot != null;
     if (!onChainBefore) {
-      const common = { contentHash: hash, author: after.author, index: after.indexInThread };
+      const common = { messageAddress: address, contentHash: hash, author: after.author, index: after.indexInThread };
       events.push(
         after.kind === 'SPEC'
           ? accountEvent(u, after.threadAddress, 'SpecSubmitted', {
@@ -225,7 +226,7 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
       if (!approve && !deny) continue;
       const voter = owner.coAuthors[i] as string;
       const vote: VoteRow = {
-        messageHash: hash,
+        messageAddress: address,
         voter,
         approve,
         slot: p.slot,
@@ -233,10 +234,18 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
         instructionIndex: p.instructionIndex,
         commitment: p.commitment,
       };
-      const key = `${hash}:${voter}`;
+      const key = voteKey(vote);
       remember(p.slot, 'votes', key, votes.get(key) ?? null);
       votes.set(key, vote);
-      events.push(accountEvent(u, after.threadAddress, 'VoteCast', { contentHash: hash, voter, position: i, approve }));
+      events.push(
+        accountEvent(u, after.threadAddress, 'VoteCast', {
+          messageAddress: address,
+          contentHash: hash,
+          voter,
+          position: i,
+          approve,
+        }),
+      );
     }
     const oldStatus = onChainBefore ? before?.chainStatus : 'PENDING';
     if (after.chainStatus !== oldStatus) {
@@ -251,6 +260,7 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
       if (type) {
         events.push(
           accountEvent(u, after.threadAddress, type, {
+            messageAddress: address,
             contentHash: hash,
             approvals: after.approvals,
             denials: after.denials,

@@ -10,7 +10,7 @@ import type pg from 'pg';
 import { appendEvents, type NewEvent } from '../../src/events/index.js';
 import { enqueue, type OutboxEntry } from '../../src/pipeline/outbox/index.js';
 import type { ApplyResult, UndoEntry } from './apply.js';
-import type { MessageRow, ThreadRow, VoteRow } from './rows.js';
+import { type MessageRow, type ThreadRow, type VoteRow, voteKey } from './rows.js';
 import { SlotIndexedMap } from './slot-indexed-map.js';
 import { writeMessages, writeThreads, writeUndo, writeVotes } from './write-rows.js';
 
@@ -49,8 +49,8 @@ export class Overlay {
   merge(result: ApplyResult): void {
     for (const t of result.threads) this.threads.set(t.address, t);
     for (const t of result.coAuthorChanges) this.coAuthorChanged.add(t.address);
-    for (const m of result.messages) this.messages.set(m.contentHash, m);
-    for (const v of result.votes) this.votes.set(`${v.messageHash}:${v.voter}`, v);
+    for (const m of result.messages) this.messages.set(m.address, m);
+    for (const v of result.votes) this.votes.set(voteKey(v), v);
     for (const u of result.undo) {
       const id = `${u.slot}|${u.table}|${u.key}`;
       if (!this.undo.has(id)) this.undo.set(id, u);

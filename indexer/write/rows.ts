@@ -33,14 +33,16 @@ export interface ThreadRow extends Provenance {
 }
 
 export interface MessageRow extends Omit<Provenance, 'slot' | 'commitment'> {
-  contentHash: string;
+  /** The message's identity: its record address (the Message PDA of thread and content hash). */
+  address: string;
   threadAddress: string;
+  /** Unique within the thread only: the same content may be posted in many threads. */
+  contentHash: string;
   author: string;
   kind: 'MESSAGE' | 'SPEC';
   status: PipelineStatus;
   chainStatus: 'PUBLISHED' | 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | null;
   indexInThread: number | null;
-  recordAddress: string | null;
   stake: string;
   expiresAt: string | null;
   approveBitmap: number;
@@ -56,13 +58,24 @@ export interface MessageRow extends Omit<Provenance, 'slot' | 'commitment'> {
 }
 
 export interface VoteRow {
-  messageHash: string;
+  messageAddress: string;
   voter: string;
   approve: boolean;
   slot: string;
   txSignature: string | null;
   instructionIndex: number | null;
   commitment: Commitment;
+}
+
+/** The undo log's and the overlay's key of a vote: the message's address and the voter (base58 has no ':'). */
+export const voteKey = (v: Pick<VoteRow, 'messageAddress' | 'voter'>) => `${v.messageAddress}:${v.voter}`;
+
+/** One row of `thread_co_authors`. */
+export interface CoAuthorRow {
+  threadAddress: string;
+  position: number;
+  pubkey: string;
+  addedSlot: string;
 }
 
 // A view, not a copy: this runs for every streamed account.
@@ -143,14 +156,14 @@ export function fromMessageAccount(
     txSignature: p.txSignature,
     instructionIndex: p.instructionIndex,
     commitment: p.commitment,
-    contentHash: hex(a.contentHash),
+    address,
     threadAddress: a.thread,
+    contentHash: hex(a.contentHash),
     author: a.author,
     kind: a.messageKind === 'spec' ? 'SPEC' : 'MESSAGE',
     status: pipelineStatus(previous),
     chainStatus: CHAIN_STATUS[a.status],
     indexInThread: Number(a.index),
-    recordAddress: address,
     stake: a.stake.toString(),
     expiresAt: a.messageKind === 'spec' ? isoFromUnix(a.expiresAt) : null,
     approveBitmap: a.approvals,

@@ -64,6 +64,15 @@ export async function applySlotStatus(
 
 const COMMITMENT_RANK = { PROCESSED: 0, CONFIRMED: 1, FINALIZED: 2 } as const;
 
+/** The rows of one thread one slot promoted: one CommitmentChanged event. */
+interface CommitmentGroup {
+  thread: string;
+  slot: bigint;
+  thread_changed: boolean;
+  addresses: string[];
+  hashes: string[];
+}
+
 /**
  * Records a confirmed/finalized status and, if it adds something, promotes to `level` every row changed in
  * (after, upTo]: stored rows with one UPDATE per table, the batch's pending rows (the overlay) in memory. A stored
@@ -87,6 +96,7 @@ async function promote(
   const { rows: changed } = await client.query<{
     k: 'r' | 't' | 'm';
     key: string;
+    hash: string;
     thread_address: string;
     slot: string;
     status: MessageRow['status'] | null;
@@ -103,7 +113,7 @@ async function promote(
               status = CASE WHEN status = ANY ($4::message_status[]) THEN $3::text::message_status ELSE status END,
               updated_at = now()
         WHERE EXISTS (SELECT 1 FROM rec) AND slot > $1 AND slot <= $2 AND commitment < $3::commitment
-       RETURNING content_hash, thread_address, slot, status, content IS NOT NULL AS has_content
+       RETURNING address, content_hash, thread_address, slot, status, content IS NOT NULL AS has_content
      ), v AS (
        UPDATE votes SET commitment = $3::commitment
         WHERE EXISTS (SELECT 1 FROM rec) AND slot > $1 AND slot <= $2 AND commitment < $3::commitment RETURNING 1
@@ -116,12 +126,12 @@ async function promote(
         WHERE $10::bool AND EXISTS (SELECT 1 FROM rec) AND stream = $5 AND slot < $2::int8 - ${SLOT_HISTORY}
           AND status <> 'dead'
      )
-     SELECT 'r' AS k, '' AS key, '' AS thread_address, '0' AS slot, NULL::text AS status, false AS has_content
+     SELECT 'r' AS k, '' AS key, '' AS hash, '' AS thread_address, '0' AS slot, NULL::text AS status, false AS has_content
        FROM rec
      UNION ALL
-     SELECT 't', address, address, slot::text, NULL::text, false FROM t
+     SELECT 't', address, '', address, slot::text, NULL::text, false FROM t
      UNION ALL
-     SELECT 'm', content_hash, thread_address, slot::text, status::text, has_content FROM m`,
+     SELECT 'm', address, content_hash::text, thread_address, slot::text, status::text, has_content FROM m`,
     [
       ...range,
       statuses,
@@ -137,12 +147,12 @@ async function promote(
   if (level === 'FINALIZED') overlay.dropUndo(upTo);
   // One CommitmentChanged per (thread, slot), in slot then address order: the same events whichever statuses
   // the stream happened to deliver (a later confirmation covers the slots of a missed one).
-  const groups = new Map<string, { thread: string; slot: bigint; thread_changed: boolean; hashes: string[] }>();
+  const groups = new Map<string, CommitmentGroup>();
   const group = (thread: string, slot: string) => {
     const id = `${slot.padStart(20, '0')}|${thread}`;
     let g = groups.get(id);
     if (!g) {
-      g = { thread, slot: BigInt(slot), thread_changed: false, hashes: [] };
+      g = { thread, slot: BigInt(slot), thread_changed: false, addresses: [], hashes: [] };
       groups.set(id, g);
     }
     return g;
@@ -163,9 +173,11 @@ async function promote(
     if (cached) {
       stored?.messages.set(r.key, { ...cached, commitment: level, status: r.status as MessageRow['status'] });
     }
-    group(r.thread_address, r.slot).hashes.push(r.key);
+    const g = group(r.thread_address, r.slot);
+    g.addresses.push(r.key);
+    g.hashes.push(r.hash);
     if (r.has_content) {
-      work.push(messageWork({ contentHash: r.key, status: r.status as MessageRow['status'], slot: r.slot }));
+      work.push(messageWork({ address: r.key, status: r.status as MessageRow['status'], slot: r.slot }));
     }
   }
   const rank = COMMITMENT_RANK[level];
@@ -174,26 +186,34 @@ async function promote(
     overlay.threads.set(address, { ...t, commitment: level });
     group(address, t.slot).thread_changed = true;
   }
-  for (const [hash, m] of overlay.messages.inSlotRange(after, upTo)) {
+  for (const [address, m] of overlay.messages.inSlotRange(after, upTo)) {
     if (m.commitment !== null && COMMITMENT_RANK[m.commitment] >= rank) continue;
     const promoted: MessageRow = {
       ...m,
       commitment: level,
       status: statuses.includes(m.status) ? level : m.status,
     };
-    overlay.messages.set(hash, promoted);
-    group(m.threadAddress, m.slot as string).hashes.push(hash);
+    overlay.messages.set(address, promoted);
+    const g = group(m.threadAddress, m.slot as string);
+    g.addresses.push(address);
+    g.hashes.push(m.contentHash);
     if (m.hasContent) work.push(messageWork(promoted));
   }
   for (const [k, v] of overlay.votes.inSlotRange(after, upTo)) {
     if (COMMITMENT_RANK[v.commitment] < rank) overlay.votes.set(k, { ...v, commitment: level });
   }
   const events: NewEvent[] = [...groups.keys()].sort().map((id) => {
-    const g = groups.get(id) as { thread: string; slot: bigint; thread_changed: boolean; hashes: string[] };
+    const g = groups.get(id) as CommitmentGroup;
     return {
       threadAddress: g.thread,
       type: 'CommitmentChanged',
-      payload: { slot: g.slot.toString(), commitment: level, thread: g.thread_changed, contentHashes: g.hashes.sort() },
+      payload: {
+        slot: g.slot.toString(),
+        commitment: level,
+        thread: g.thread_changed,
+        messageAddresses: g.addresses.sort(),
+        contentHashes: g.hashes.sort(),
+      },
       slot: g.slot,
     };
   });

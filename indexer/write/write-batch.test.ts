@@ -136,8 +136,9 @@ describe('writeBatch on real Postgres (synthetic updates)', () => {
     // The backend accepted and recorded this message before the chain showed it.
     await writeBatch(pool, STREAM, [threadUpdate(t, 20), slotUpdate(20, 'processed')], null);
     await pool.query(
-      `INSERT INTO messages (content_hash, thread_address, author, content, status) VALUES ($1, $2, $3, 'backend message', 'RECORDED')`,
-      [hashHex(m), t.address, t.creator],
+      `INSERT INTO messages (address, content_hash, thread_address, author, content, status)
+       VALUES ($1, $2, $3, $4, 'backend message', 'RECORDED')`,
+      [m.address, hashHex(m), t.address, t.creator],
     );
     const before = await snapshot(pool);
     const other = newMessage(t, 'only on chain');
@@ -164,9 +165,7 @@ describe('writeBatch on real Postgres (synthetic updates)', () => {
     ]);
     expect(events.slice(3).map((e) => e.payload.sequence)).toEqual(['3', '2']);
     // The backend message's vector point goes back to its pre-fork status.
-    const { rows: work } = await pool.query(`SELECT key, payload FROM outbox WHERE key = $1`, [
-      `message:${hashHex(m)}`,
-    ]);
+    const { rows: work } = await pool.query(`SELECT key, payload FROM outbox WHERE key = $1`, [`message:${m.address}`]);
     expect(work[0]?.payload.patch).toEqual({ status: 'RECORDED', slot: 0 });
 
     // A replay of the dead slot (the stream resent it) and its status again change nothing.
@@ -181,8 +180,9 @@ describe('writeBatch on real Postgres (synthetic updates)', () => {
     const m = newMessage(t, 'kept');
     await writeBatch(pool, STREAM, [threadUpdate(t, 30), slotUpdate(30, 'processed')], null);
     await pool.query(
-      `INSERT INTO messages (content_hash, thread_address, author, content, status) VALUES ($1, $2, $3, 'kept', 'RECORDED')`,
-      [hashHex(m), t.address, t.creator],
+      `INSERT INTO messages (address, content_hash, thread_address, author, content, status)
+       VALUES ($1, $2, $3, $4, 'kept', 'RECORDED')`,
+      [m.address, hashHex(m), t.address, t.creator],
     );
     await writeBatch(pool, STREAM, [messageUpdate(m, 31), slotUpdate(31, 'processed')], null);
     await writeBatch(pool, STREAM, [slotUpdate(31, 'confirmed')], null);
@@ -191,10 +191,69 @@ describe('writeBatch on real Postgres (synthetic updates)', () => {
     const events = await readEventsAfter(pool, 0n);
     expect(events.at(-1)).toMatchObject({
       type: 'CommitmentChanged',
-      payload: { slot: '31', commitment: 'CONFIRMED', contentHashes: [hashHex(m)] },
+      payload: { slot: '31', commitment: 'CONFIRMED', messageAddresses: [m.address], contentHashes: [hashHex(m)] },
     });
-    const { rows: work } = await pool.query(`SELECT payload FROM outbox WHERE key = $1`, [`message:${hashHex(m)}`]);
+    const { rows: work } = await pool.query(`SELECT payload FROM outbox WHERE key = $1`, [`message:${m.address}`]);
     expect(work[0]?.payload.patch).toEqual({ status: 'CONFIRMED', slot: 31 });
+  });
+
+  it('keeps the same content posted in two threads as two messages, each with its votes and events', async () => {
+    const bCreator = key();
+    const [a, b] = [newThread(), newThread(bCreator, [bCreator, key()])];
+    const inA = newMessage(a, '+1', 'spec');
+    const inB = newMessage(b, '+1', 'spec');
+    expect(hashHex(inA)).toBe(hashHex(inB));
+    a.specCount = 1n;
+    b.specCount = 1n;
+    await writeBatch(
+      pool,
+      STREAM,
+      [threadUpdate(a, 50), threadUpdate(b, 50), messageUpdate(inA, 51), messageUpdate(inB, 51)],
+      null,
+    );
+    inA.approvals = 1;
+    inB.denials = 1;
+    await writeBatch(pool, STREAM, [messageUpdate(inA, 52), messageUpdate(inB, 52), slotUpdate(52, 'processed')], null);
+
+    const { rows: messages } = await pool.query(
+      'SELECT address, thread_address, content_hash, approvals, denials FROM messages ORDER BY thread_address',
+    );
+    expect(messages).toEqual(
+      [
+        { address: inA.address, thread_address: a.address, content_hash: hashHex(inA), approvals: 1, denials: 0 },
+        { address: inB.address, thread_address: b.address, content_hash: hashHex(inB), approvals: 0, denials: 1 },
+      ].sort((x, y) => x.thread_address.localeCompare(y.thread_address)),
+    );
+    const { rows: votes } = await pool.query('SELECT message_address, approve FROM votes ORDER BY approve');
+    expect(votes).toEqual([
+      { message_address: inB.address, approve: false },
+      { message_address: inA.address, approve: true },
+    ]);
+    const events = await readEventsAfter(pool, 0n);
+    for (const [t, m] of [
+      [a, inA],
+      [b, inB],
+    ] as const) {
+      const own = events.filter((e) => e.threadAddress === t.address).map((e) => [e.type, e.payload.messageAddress]);
+      expect(own).toEqual([
+        ['ThreadCreated', undefined],
+        ['SpecSubmitted', m.address],
+        ['VoteCast', m.address],
+      ]);
+    }
+
+    // A fork that retracts a vote in one thread leaves the other thread's message and vote alone.
+    inB.denials = 0b11;
+    await writeBatch(pool, STREAM, [messageUpdate(inB, 53), slotUpdate(53, 'processed')], null);
+    await writeBatch(pool, STREAM, [slotUpdate(53, 'dead')], null);
+    const { rows: after } = await pool.query('SELECT address, approvals, denials FROM messages ORDER BY address');
+    expect(after).toEqual(
+      [
+        { address: inA.address, approvals: 1, denials: 0 },
+        { address: inB.address, approvals: 0, denials: 1 },
+      ].sort((x, y) => x.address.localeCompare(y.address)),
+    );
+    expect((await pool.query('SELECT count(*)::int AS n FROM votes')).rows[0].n).toBe(2);
   });
 
   it('skips a message whose thread it has never seen, and counts it', async () => {

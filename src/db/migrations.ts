@@ -3,7 +3,8 @@
  * adapter in prisma/migrate-adapter.ts), and a cheap check of whether a database has them all — what `/readyz` asks.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
@@ -20,11 +21,34 @@ export function shippedMigrations(): string[] {
     .sort();
 }
 
-/** Applies pending migrations to the database at `url`. Returns the CLI's output for logging. */
-export async function applyMigrations(url: string): Promise<string> {
+/**
+ * Applies pending migrations to the database at `url`. Returns the CLI's output for logging. `upTo` stops after
+ * that migration (the database then looks like one an older build migrated: upgrade tests start from it).
+ */
+export async function applyMigrations(url: string, options: { upTo?: string } = {}): Promise<string> {
+  let partial: string | undefined;
+  if (options.upTo !== undefined) {
+    const upTo = options.upTo;
+    if (!shippedMigrations().includes(upTo)) throw new ChoirError('BAD_USER_INPUT', `no migration named ${upTo}`);
+    partial = mkdtempSync(join(tmpdir(), 'choir-migrations-'));
+    for (const name of [...shippedMigrations().filter((m) => m <= upTo), 'migration_lock.toml']) {
+      cpSync(join(migrationsDir, name), join(partial, name), { recursive: true });
+    }
+  }
+  try {
+    return await runMigrateDeploy(url, partial);
+  } finally {
+    if (partial) rmSync(partial, { recursive: true, force: true });
+  }
+}
+
+async function runMigrateDeploy(url: string, migrationsPath: string | undefined): Promise<string> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url };
+  if (migrationsPath) env.CHOIR_MIGRATIONS_PATH = migrationsPath;
+  else delete env.CHOIR_MIGRATIONS_PATH;
   const child = spawn(process.execPath, [join(root, 'bin', 'prisma.js'), 'migrate', 'deploy'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: url },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -50,24 +50,26 @@ describe('schema constraints (real Postgres, through Prisma and raw SQL)', () =>
       `SELECT unnest(enum_range(NULL::message_status))::text AS label`,
     );
     expect(rows.map((r) => r.label)).toEqual(statuses);
-    await prisma.message.create({ data: { contentHash: HASH_A, threadAddress: THREAD, author: 'me', content: 'hi' } });
-    await expect(pool.query(`UPDATE messages SET status = 'DONE' WHERE content_hash = $1`, [HASH_A])).rejects.toThrow(
+    await prisma.message.create({
+      data: { address: 'msg-a', contentHash: HASH_A, threadAddress: THREAD, author: 'me', content: 'hi' },
+    });
+    await expect(pool.query(`UPDATE messages SET status = 'DONE' WHERE address = 'msg-a'`)).rejects.toThrow(
       /invalid input value for enum message_status/,
     );
     for (const status of statuses) {
-      await pool.query(`UPDATE messages SET status = $2 WHERE content_hash = $1`, [HASH_A, status]);
+      await pool.query(`UPDATE messages SET status = $1 WHERE address = 'msg-a'`, [status]);
     }
   });
 
   it('rejects malformed hashes and a message for an unknown thread', async () => {
     await expect(
       pool.query(
-        `INSERT INTO messages (content_hash, thread_address, author, updated_at) VALUES ($1, $2, 'me', now())`,
+        `INSERT INTO messages (address, content_hash, thread_address, author, updated_at) VALUES ('m', $1, $2, 'me', now())`,
         ['A'.repeat(64), THREAD],
       ),
     ).rejects.toThrow(/messages_content_hash_hex/);
     await expect(
-      prisma.message.create({ data: { contentHash: HASH_B, threadAddress: 'nope', author: 'me' } }),
+      prisma.message.create({ data: { address: 'msg-b', contentHash: HASH_B, threadAddress: 'nope', author: 'me' } }),
     ).rejects.toThrow(/Foreign key constraint/);
   });
 

@@ -4,8 +4,8 @@ import type pg from 'pg';
 const TABLES: Record<string, string> = {
   threads: 'address',
   thread_co_authors: 'thread_address, position',
-  messages: 'content_hash',
-  votes: 'message_hash, voter',
+  messages: 'address',
+  votes: 'message_address, voter',
   events: 'sequence',
   indexer_undo: 'stream, slot, table_name, row_key',
   outbox: 'kind, key',
