@@ -2,9 +2,11 @@
 // with 100,000 synthetic messages embedded by the hashing embedder: upsert rates, memory index load time and size,
 // query latency p50/p99 with and without a thread filter, recall@10 of the normal query against exact search (a
 // pgvector sequential scan over the float vectors). `npm run bench -- vector-search` (BENCH_POINTS=20000 for a quick run). Last line: RESULT {json}.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import bs58 from 'bs58';
 import { readSection } from '../src/config/section.js';
 import { vectorSection } from '../src/config/sections/vector.js';
 import { HashingEmbedder } from '../src/embed/hashing-embedder.js';
@@ -32,6 +34,14 @@ const threads = Array.from({ length: THREADS }, (_, i) => `thread${String(i).pad
 // Each thread has a topic its messages keep returning to (about 30% of their words).
 const topics = threads.map(() => generator.topic());
 
+/**
+ * A stand-in message address: base58 of 32 bytes, unique per (thread, content), as the store requires. Not the real
+ * PDA: the bench's thread names are not addresses, and a PDA search per point would only slow the set-up.
+ */
+function syntheticAddress(thread: string, content: string): string {
+  return bs58.encode(createHash('sha256').update(`${thread}\n${content}`).digest());
+}
+
 function makePoints(count: number, offset: number): VectorPoint[] {
   const points: VectorPoint[] = [];
   for (let i = 0; i < count; i++) {
@@ -42,6 +52,7 @@ function makePoints(count: number, offset: number): VectorPoint[] {
     points.push({
       vector: embedder.embedOne(content),
       payload: {
+        message_address: syntheticAddress(thread, content),
         content_hash: sha256Hex(content),
         thread_id: thread,
         author: `author${generator.int(1_000)}`,

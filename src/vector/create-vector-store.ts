@@ -47,7 +47,8 @@ export async function createVectorStore(
     );
   }
   log.info({ dataDir: settings.dataDir, collection: settings.collection }, 'using the embedded vector store');
-  const database = await openEmbeddedDatabase(settings.dataDir, settings.hnsw.efSearch);
+  // Opening also upgrades a store written by an earlier layout in place (e.g. re-keying points by message address).
+  const database = await openEmbeddedDatabase(settings.dataDir, settings.hnsw.efSearch, log);
   return new EmbeddedVectorStore(
     database,
     {

@@ -6,7 +6,7 @@ export type Condition =
   | { kind: 'any'; key: KeywordKey; values: string[] }
   | { kind: 'range'; key: 'created_at'; range: TimeRange };
 
-export type KeywordKey = 'thread_id' | 'author' | 'status' | 'co_authors' | 'kind' | 'content_hash';
+export type KeywordKey = 'thread_id' | 'author' | 'status' | 'co_authors' | 'kind' | 'message_address' | 'content_hash';
 
 const KEYWORD_FIELDS: Record<Exclude<keyof VectorFilter, 'createdAt'>, KeywordKey> = {
   threadId: 'thread_id',
@@ -14,6 +14,7 @@ const KEYWORD_FIELDS: Record<Exclude<keyof VectorFilter, 'createdAt'>, KeywordKe
   status: 'status',
   coAuthor: 'co_authors',
   kind: 'kind',
+  messageAddress: 'message_address',
   contentHash: 'content_hash',
 };
 

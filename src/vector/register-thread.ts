@@ -29,6 +29,8 @@ export async function registerThread(store: VectorStore, embedder: Embedder, thr
     {
       vector: vector!,
       payload: {
+        // A thread point's "message address" is the thread's own address (its id derives from it too).
+        message_address: thread.threadId,
         content_hash: sha256Hex(content),
         thread_id: thread.threadId,
         author: thread.creator,

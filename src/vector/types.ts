@@ -9,7 +9,15 @@ export const POINT_KINDS: readonly PointKind[] = ['message', 'thread'];
 
 /** The payload stored with every point. Field names are the Qdrant payload keys (snake_case). */
 export interface PointPayload {
-  /** sha256 of the content, 64 lowercase hex chars: the message id. For a thread point, the hash of its text. */
+  /**
+   * The message's record address (the Message PDA `["message", thread, content_hash]`, base58): the message id, and
+   * what its point id derives from. For a thread point, the thread's address (equal to `thread_id`).
+   */
+  message_address: string;
+  /**
+   * sha256 of the content, 64 lowercase hex chars. Unique only within a thread: the same content posted in two
+   * threads is two messages. For a thread point, the hash of its text.
+   */
   content_hash: string;
   /** The thread's on-chain address (base58). */
   thread_id: string;
@@ -28,7 +36,7 @@ export interface PointPayload {
   content: string;
 }
 
-/** One point to write. Its id is derived from `payload.content_hash` (or the thread id for a thread point). */
+/** One point to write. Its id is derived from `payload.message_address` (or the thread id for a thread point). */
 export interface VectorPoint {
   vector: ArrayLike<number>;
   payload: PointPayload;
@@ -42,6 +50,9 @@ export interface VectorFilter {
   /** Points whose thread has this co-author. */
   coAuthor?: string | readonly string[];
   kind?: PointKind | readonly PointKind[];
+  /** Message record addresses (base58); a thread point's is its thread address. */
+  messageAddress?: string | readonly string[];
+  /** Content hashes: with `threadId`, "the points of this content in this thread". */
   contentHash?: string | readonly string[];
   /** Creation time range in milliseconds since the epoch. */
   createdAt?: TimeRange;
@@ -60,6 +71,7 @@ export const FILTER_FIELDS = [
   'status',
   'coAuthor',
   'kind',
+  'messageAddress',
   'contentHash',
   'createdAt',
 ] as const satisfies readonly (keyof VectorFilter)[];
@@ -78,7 +90,7 @@ export interface VectorQuery {
 }
 
 export interface ScoredPoint {
-  /** The point id (a UUID derived from the content hash). */
+  /** The point id (a UUID derived from the message address, or from the thread address for a thread point). */
   id: string;
   /** Cosine similarity to the query, higher is closer. */
   score: number;
@@ -96,8 +108,12 @@ export interface PayloadPatch {
 }
 export const PATCHABLE_FIELDS = ['status', 'slot', 'co_authors'] as const satisfies readonly (keyof PayloadPatch)[];
 
-/** Which points an update or delete applies to: content hashes, or a filter. */
-export type PointSelector = { contentHashes: readonly string[] } | { filter: VectorFilter };
+/**
+ * Which points an update or delete applies to: message points by their record addresses (base58), or a filter.
+ * Not by content hash: one hash may name a message in each of many threads (use `filter: { threadId, contentHash }`
+ * for "this content in this thread").
+ */
+export type PointSelector = { messageAddresses: readonly string[] } | { filter: VectorFilter };
 
 export interface ScrollRequest {
   filter?: VectorFilter;
@@ -129,6 +145,12 @@ export interface CollectionInfo {
   /** The embedder model the collection was built with, when recorded. */
   model: string | undefined;
   points: number;
+  /**
+   * Message points still keyed by the old content-hash identity (no `message_address`): the same content in two
+   * threads shares one of them until `choir rebuild-index` re-keys them. Always 0 on the embedded store, which
+   * migrates in place when it opens.
+   */
+  legacyPoints: number;
 }
 
 export interface HealthReport {
@@ -136,6 +158,8 @@ export interface HealthReport {
   backend: 'qdrant' | 'embedded';
   detail: string;
   latencyMs: number;
+  /** As `CollectionInfo.legacyPoints`, when the backend could count them (a warning, not a failure). */
+  legacyPoints?: number;
 }
 
 export interface VectorStore {
@@ -152,7 +176,7 @@ export interface VectorStore {
   ensureCollection(): Promise<CollectionInfo>;
   /** The collection's description, or undefined when it does not exist. */
   describe(): Promise<CollectionInfo | undefined>;
-  /** Writes a batch; all-or-nothing validation first, then idempotent upserts (same content hash = same point). */
+  /** Writes a batch; all-or-nothing validation first, then idempotent upserts (same message address = same point). */
   upsert(points: readonly VectorPoint[]): Promise<void>;
   query(query: VectorQuery): Promise<ScoredPoint[]>;
   /** Updates on-chain metadata of the selected points. */

@@ -1,7 +1,7 @@
 import { assertContent } from '../embed/content.js';
 import { ChoirError } from '../errors/index.js';
 import { normaliseFilter } from './filter.js';
-import { isContentHash, messagePointId, sha256Hex, threadPointId } from './point-id.js';
+import { isContentHash, isRecordAddress, messagePointId, sha256Hex, threadPointId } from './point-id.js';
 import {
   PATCHABLE_FIELDS,
   type PayloadPatch,
@@ -13,6 +13,7 @@ import {
 } from './types.js';
 
 const PAYLOAD_KEYS: readonly (keyof PointPayload)[] = [
+  'message_address',
   'content_hash',
   'thread_id',
   'author',
@@ -97,7 +98,18 @@ export function checkPayload(payload: PointPayload, index: number, maxContentByt
   if (!POINT_KINDS.includes(payload.kind)) {
     throw rejected(index, `kind must be one of ${POINT_KINDS.join(', ')}`, 'kind');
   }
-  return payload.kind === 'thread' ? threadPointId(payload.thread_id) : messagePointId(payload.content_hash);
+  // The address is not re-derived from thread and hash here (a PDA search per point, and the program id is the
+  // caller's business): the store checks its form, the writer (indexer, pipeline) derives it.
+  if (!isRecordAddress(payload.message_address)) {
+    throw rejected(index, 'message_address must be a base58 address of 32 bytes (the Message PDA)', 'message_address');
+  }
+  if (payload.kind === 'thread') {
+    if (payload.message_address !== payload.thread_id) {
+      throw rejected(index, "a thread point's message_address must be its thread_id", 'message_address');
+    }
+    return threadPointId(payload.thread_id);
+  }
+  return messagePointId(payload.message_address);
 }
 
 export interface CheckedPoint {
@@ -164,13 +176,32 @@ export function checkPatch(patch: PayloadPatch): PayloadPatch {
 
 export type CheckedSelector = { ids: string[] } | { conditions: ReturnType<typeof normaliseFilter> };
 
-/** A selector by content hashes becomes point ids; a filter must not be empty (that would select everything). */
+/**
+ * A selector by message addresses becomes point ids; a filter must not be empty (that would select everything).
+ * The old `contentHashes` selector gets an error that says why it went, rather than "needs … or filter".
+ */
 export function checkSelector(target: PointSelector): CheckedSelector {
-  if (target && 'contentHashes' in target) {
-    if (!Array.isArray(target.contentHashes) || !target.contentHashes.every(isContentHash)) {
-      throw new ChoirError('QDRANT_QUERY_INVALID', 'contentHashes must be 64-hex sha256 hashes');
+  if (target && 'messageAddresses' in target) {
+    const addresses: unknown = target.messageAddresses;
+    if (!Array.isArray(addresses)) {
+      throw new ChoirError('QDRANT_QUERY_INVALID', 'messageAddresses must be a list of base58 message addresses');
     }
-    return { ids: [...new Set(target.contentHashes.map(messagePointId))] };
+    const bad = addresses.find((a) => !isRecordAddress(a));
+    if (bad !== undefined) {
+      throw new ChoirError(
+        'QDRANT_QUERY_INVALID',
+        `messageAddresses: ${JSON.stringify(bad)} is not a base58 address of 32 bytes (the Message PDA)`,
+        { details: { value: bad } },
+      );
+    }
+    return { ids: [...new Set((addresses as string[]).map(messagePointId))] };
+  }
+  if (target && 'contentHashes' in (target as object)) {
+    throw new ChoirError(
+      'QDRANT_QUERY_INVALID',
+      'select messages by messageAddresses: a content hash names a message in each thread it was posted in ' +
+        '(use filter: { threadId, contentHash } for one thread)',
+    );
   }
   if (target && 'filter' in target) {
     const conditions = normaliseFilter(target.filter);
@@ -179,7 +210,7 @@ export function checkSelector(target: PointSelector): CheckedSelector {
     }
     return { conditions };
   }
-  throw new ChoirError('QDRANT_QUERY_INVALID', 'a selector needs contentHashes or filter');
+  throw new ChoirError('QDRANT_QUERY_INVALID', 'a selector needs messageAddresses or filter');
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -122,7 +122,10 @@ describe('MemoryIndex', () => {
     });
     const query = randomVector();
     query[0] = 1;
-    for (const filter of [...FILTERS, { contentHash: [points[3]!.payload.content_hash, 'f'.repeat(64)] }]) {
+    const byAddress: VectorFilter = {
+      messageAddress: [points[3]!.payload.message_address, points[10]!.payload.message_address],
+    };
+    for (const filter of [...FILTERS, { contentHash: [points[3]!.payload.content_hash, 'f'.repeat(64)] }, byAddress]) {
       const expected = points
         .map((p, i) => ({ p, id: `p${i}` }))
         .filter(({ p }) => {
@@ -137,6 +140,7 @@ describe('MemoryIndex', () => {
             any(f.status, p.payload.status) &&
             any(f.kind, p.payload.kind) &&
             any(f.contentHash, p.payload.content_hash) &&
+            any(f.messageAddress, p.payload.message_address) &&
             (f.coAuthor === undefined || p.payload.co_authors.some((a) => any(f.coAuthor, a))) &&
             (r.gt === undefined || at > r.gt) &&
             (r.gte === undefined || at >= r.gte) &&
@@ -180,13 +184,20 @@ describe('embedded store with the memory index', () => {
     // Same ids, new vectors and payload: the last write wins in memory too.
     const rewritten = points.slice(0, 40).map((p) => ({
       vector: randomVector().map((x, d) => (d === 3 ? 1 : x)),
-      payload: { ...p.payload, thread_id: THREAD_B, author: CAROL, created_at: 7 },
+      payload: {
+        ...p.payload,
+        thread_id: THREAD_B,
+        // A thread point's address is its thread's (and so is its id: it moves); a message keeps its address and id.
+        message_address: p.payload.kind === 'thread' ? THREAD_B : p.payload.message_address,
+        author: CAROL,
+        created_at: 7,
+      },
     }));
     await store.upsert(rewritten);
     await store.setPayload({ status: 'PENDING', co_authors: [CAROL] }, { filter: { author: ALICE } });
-    await store.setPayload({ status: 'CONFIRMED' }, { contentHashes: [points[4]!.payload.content_hash] });
+    await store.setPayload({ status: 'CONFIRMED' }, { messageAddresses: [points[4]!.payload.message_address] });
     await store.deletePoints({ filter: { threadId: THREAD_A, status: 'PENDING' } });
-    await store.deletePoints({ contentHashes: points.slice(100, 130).map((p) => p.payload.content_hash) });
+    await store.deletePoints({ messageAddresses: points.slice(100, 130).map((p) => p.payload.message_address) });
     await expectSameAsExact(store);
     // A failing upsert writes nothing, in PGlite or in memory.
     const bad = { ...points[300]!, vector: randomVector().map(() => Number.NaN) };

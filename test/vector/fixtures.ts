@@ -1,3 +1,5 @@
+import { PublicKey } from '@solana/web3.js';
+import { findMessageAddress } from '../../programs/choir/client/pda.js';
 import { sha256Hex } from '../../src/vector/point-id.js';
 import type { PointPayload, VectorPoint } from '../../src/vector/types.js';
 
@@ -30,12 +32,19 @@ export const ALICE = 'A1iceMHbo8tBCEnpTc4EckGZ4QrQALAwAwBZNNcmmPcd';
 export const BOB = 'BobJ8kJLt4Z7WkmVQkGMm5EcrmsN4sCk6vFtoGvmQuH9';
 export const CAROL = 'Caro1Zz3YKs6YoWn1mV2f1XvchU2y4k4Pj9hXZ5cD8Qa';
 
+/** The record address of `content` posted in `thread`: the Message PDA, as the indexer derives it. */
+export function messageAddress(content: string, thread: string = THREAD_A): string {
+  return findMessageAddress(new PublicKey(thread), Buffer.from(sha256Hex(content), 'hex'))[0].toBase58();
+}
+
 export function message(spec: MessageSpec): VectorPoint {
+  const thread = spec.thread ?? THREAD_A;
   return {
     vector: spec.vector ?? axisVector(0),
     payload: {
+      message_address: spec.kind === 'thread' ? thread : messageAddress(spec.content, thread),
       content_hash: sha256Hex(spec.content),
-      thread_id: spec.thread ?? THREAD_A,
+      thread_id: thread,
       author: spec.author ?? ALICE,
       co_authors: spec.coAuthors ?? [ALICE, BOB],
       status: spec.status ?? 'PENDING',

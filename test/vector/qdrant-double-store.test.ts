@@ -61,9 +61,10 @@ describe('QdrantVectorStore against the double', () => {
     expect(collection.metadata).toEqual({ choir_embedder_model: MODEL });
     expect(collection.payloadSchema['thread_id']).toMatchObject({ data_type: 'keyword', params: { is_tenant: true } });
     expect(Object.keys(collection.payloadSchema).sort()).toEqual(
-      ['author', 'co_authors', 'content_hash', 'created_at', 'kind', 'status', 'thread_id'].sort(),
+      ['author', 'co_authors', 'content_hash', 'created_at', 'kind', 'message_address', 'status', 'thread_id'].sort(),
     );
     expect(collection.payloadSchema['created_at']).toMatchObject({ data_type: 'integer' });
+    expect(collection.payloadSchema['message_address']).toMatchObject({ data_type: 'keyword' });
   });
 
   it('writes in batches with wait=true and sends the API key', async () => {
@@ -107,11 +108,13 @@ describe('QdrantVectorStore against the double', () => {
   it('gives up after the configured attempts with QDRANT_UNAVAILABLE (retryable)', async () => {
     const store = open();
     await store.ensureCollection();
+    // ensureCollection() counts too (points of the old identity): only this call's requests are counted here.
+    const before = double.requests.length;
     double.faults.push({ path: /\/count$/, kind: 502, times: 10 });
     const err = await store.count().catch((e: unknown) => e);
     expect(isChoirError(err, 'QDRANT_UNAVAILABLE')).toBe(true);
     expect((err as { retryable: boolean }).retryable).toBe(true);
-    expect(double.requests.filter((r) => r.path.endsWith('/count'))).toHaveLength(4);
+    expect(double.requests.slice(before).filter((r) => r.path.endsWith('/count'))).toHaveLength(4);
   });
 
   it('does not retry a request Qdrant rejects (4xx): Storage/Query errors from the taxonomy', async () => {

@@ -4,7 +4,19 @@ import { isChoirError } from '../../src/errors/index.js';
 import { messagePointId, sha256Hex } from '../../src/vector/point-id.js';
 import { registerThread } from '../../src/vector/register-thread.js';
 import type { VectorStore } from '../../src/vector/types.js';
-import { ALICE, axisVector, BOB, CAROL, corpus, DIM, MODEL, message, THREAD_A, THREAD_B } from './fixtures.js';
+import {
+  ALICE,
+  axisVector,
+  BOB,
+  CAROL,
+  corpus,
+  DIM,
+  MODEL,
+  message,
+  messageAddress,
+  THREAD_A,
+  THREAD_B,
+} from './fixtures.js';
 
 /** A backend under test: opens stores that share its state (same database, same server). */
 export interface ContractBackend {
@@ -73,7 +85,9 @@ export function runVectorStoreContract(name: string, newBackend: () => Promise<C
         const hits = await store.query({ vector: axisVector(0), limit: 3 });
         expect(hashes(hits)).toEqual([hashOf('alpha'), hashOf('delta'), hashOf('beta')]);
         expect(hits[0]!.score).toBeCloseTo(1, 5);
-        expect(hits[0]!.id).toBe(messagePointId(hashOf('alpha')));
+        // The id derives from the message's record address, not from its content hash.
+        expect(hits[0]!.id).toBe(messagePointId(messageAddress('alpha', THREAD_A)));
+        expect(hits[0]!.payload.message_address).toBe(messageAddress('alpha', THREAD_A));
         expect(hits[0]!.payload).toEqual(corpus()[0]!.payload);
         expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
       });
@@ -92,7 +106,7 @@ export function runVectorStoreContract(name: string, newBackend: () => Promise<C
         expect(hashes(exact)).toEqual(hashes(approx));
       });
 
-      it('filters by thread, author, status, co-author, kind, content hash and time range', async () => {
+      it('filters by thread, author, status, co-author, kind, message address, content hash and time range', async () => {
         const q = (filter: Parameters<VectorStore['query']>[0]['filter']) =>
           store.query({ vector: axisVector(0), limit: 10, filter }).then(hashes);
         expect(new Set(await q({ threadId: THREAD_B }))).toEqual(new Set([hashOf('delta'), hashOf('epsilon')]));
@@ -104,6 +118,11 @@ export function runVectorStoreContract(name: string, newBackend: () => Promise<C
         expect(await q({ coAuthor: [BOB], threadId: THREAD_B })).toEqual([]);
         expect(await q({ kind: 'thread' })).toEqual([]);
         expect(await q({ contentHash: hashOf('gamma') })).toEqual([hashOf('gamma')]);
+        expect(
+          new Set(await q({ messageAddress: [messageAddress('gamma'), messageAddress('delta', THREAD_B)] })),
+        ).toEqual(new Set([hashOf('gamma'), hashOf('delta')]));
+        // delta lives in thread B: its content hash with thread A's address is no message of this collection.
+        expect(await q({ messageAddress: messageAddress('delta', THREAD_A) })).toEqual([]);
         expect(new Set(await q({ createdAt: { gte: 2_000, lt: 4_000 } }))).toEqual(
           new Set([hashOf('beta'), hashOf('gamma')]),
         );
@@ -122,15 +141,15 @@ export function runVectorStoreContract(name: string, newBackend: () => Promise<C
         expect(await store.count({ threadId: THREAD_A, status: 'CONFIRMED' })).toBe(2);
       });
 
-      it('is idempotent: the same content is one point, the last write wins', async () => {
+      it('is idempotent: the same message is one point, the last write wins', async () => {
         await store.upsert([message({ content: 'alpha', vector: axisVector(5), status: 'FINALIZED' })]);
         expect(await store.count()).toBe(6);
         const [hit] = await store.query({ vector: axisVector(5), limit: 1 });
         expect(hit!.payload).toMatchObject({ content: 'alpha', status: 'FINALIZED' });
       });
 
-      it('updates on-chain metadata by content hash and by filter', async () => {
-        await store.setPayload({ status: 'FINALIZED', slot: 99 }, { contentHashes: [hashOf('beta')] });
+      it('updates on-chain metadata by message address and by filter', async () => {
+        await store.setPayload({ status: 'FINALIZED', slot: 99 }, { messageAddresses: [messageAddress('beta')] });
         await store.setPayload({ co_authors: [ALICE, BOB, CAROL] }, { filter: { threadId: THREAD_A } });
         const [beta] = await store.query({ vector: axisVector(0), limit: 1, filter: { contentHash: hashOf('beta') } });
         expect(beta!.payload).toMatchObject({ status: 'FINALIZED', slot: 99, content: 'beta' });
@@ -140,16 +159,26 @@ export function runVectorStoreContract(name: string, newBackend: () => Promise<C
 
       it('rejects patches of fields that never change, and empty selectors', async () => {
         await rejectsWith(
-          store.setPayload({ content: 'x' } as never, { contentHashes: [hashOf('beta')] }),
+          store.setPayload({ content: 'x' } as never, { messageAddresses: [messageAddress('beta')] }),
           'QDRANT_STORAGE_REJECTED',
         );
+        // A content hash no longer names one point: the old selector is refused, as are malformed addresses.
+        await rejectsWith(
+          store.setPayload({ status: 'X' }, { contentHashes: [hashOf('beta')] } as never),
+          'QDRANT_QUERY_INVALID',
+        );
+        await rejectsWith(
+          store.setPayload({ status: 'X' }, { messageAddresses: [hashOf('beta')] }),
+          'QDRANT_QUERY_INVALID',
+        );
+        await rejectsWith(store.deletePoints({ messageAddresses: ['1'.repeat(44)] }), 'QDRANT_QUERY_INVALID');
         await rejectsWith(store.setPayload({ status: 'X' }, { filter: {} }), 'QDRANT_QUERY_INVALID');
         await rejectsWith(store.deletePoints({ filter: {} }), 'QDRANT_QUERY_INVALID');
         expect(await store.count({ status: 'X' })).toBe(0);
       });
 
-      it('deletes by content hash and by filter', async () => {
-        await store.deletePoints({ contentHashes: [hashOf('alpha'), hashOf('zeta')] });
+      it('deletes by message address and by filter', async () => {
+        await store.deletePoints({ messageAddresses: [messageAddress('alpha'), messageAddress('zeta')] });
         expect(await store.count()).toBe(4);
         await store.deletePoints({ filter: { threadId: THREAD_B } });
         expect(new Set(hashes(await store.query({ vector: axisVector(0), limit: 10 })))).toEqual(
@@ -184,6 +213,7 @@ export function runVectorStoreContract(name: string, newBackend: () => Promise<C
 
       it('rejects bad input with a typed error and writes nothing', async () => {
         const good = message({ content: 'fine', vector: axisVector(4) });
+        const thread = message({ content: 'a thread', kind: 'thread', thread: THREAD_A });
         const bad: Array<[Parameters<VectorStore['upsert']>[0][number], string]> = [
           [message({ content: 'short', vector: [1, 2, 3] }), 'EMBEDDING_INVALID'],
           [message({ content: 'nan', vector: [Number.NaN, 0, 0, 0, 0, 0, 0, 1] }), 'EMBEDDING_INVALID'],
@@ -196,6 +226,10 @@ export function runVectorStoreContract(name: string, newBackend: () => Promise<C
           [{ ...good, payload: { ...good.payload, content_hash: hashOf('other') } }, 'QDRANT_STORAGE_REJECTED'],
           [{ ...good, payload: { ...good.payload, extra: 1 } as never }, 'QDRANT_STORAGE_REJECTED'],
           [{ ...good, payload: { ...good.payload, slot: -1 } }, 'QDRANT_STORAGE_REJECTED'],
+          [{ ...good, payload: { ...good.payload, message_address: undefined } as never }, 'QDRANT_STORAGE_REJECTED'],
+          [{ ...good, payload: { ...good.payload, message_address: hashOf('fine') } }, 'QDRANT_STORAGE_REJECTED'],
+          // A thread point's address is its thread's own.
+          [{ ...thread, payload: { ...thread.payload, message_address: THREAD_B } }, 'QDRANT_STORAGE_REJECTED'],
         ];
         for (const [point, code] of bad) await rejectsWith(store.upsert([good, point]), code);
         expect(await store.count()).toBe(6);
@@ -211,6 +245,70 @@ export function runVectorStoreContract(name: string, newBackend: () => Promise<C
         );
         await rejectsWith(store.count({ author: [] }), 'QDRANT_QUERY_INVALID');
         await rejectsWith(store.scroll({ cursor: 'not-a-cursor' }), 'QDRANT_QUERY_INVALID');
+      });
+    });
+
+    describe('the same content in two threads', () => {
+      const inA = () => message({ content: '+1', thread: THREAD_A, vector: axisVector(6), author: ALICE });
+      const inB = () =>
+        message({ content: '+1', thread: THREAD_B, vector: axisVector(6), author: CAROL, coAuthors: [CAROL] });
+
+      beforeEach(async () => {
+        await store.ensureCollection();
+        // Two calls: the second thread's write must not replace the first's point.
+        await store.upsert([inA()]);
+        await store.upsert([inB()]);
+      });
+
+      it('is two points, one per message address, and both survive', async () => {
+        expect(await store.count({ contentHash: hashOf('+1') })).toBe(2);
+        const hits = await store.query({ vector: axisVector(6), limit: 10 });
+        expect(new Set(hits.map((h) => h.id))).toEqual(
+          new Set([messagePointId(messageAddress('+1', THREAD_A)), messagePointId(messageAddress('+1', THREAD_B))]),
+        );
+        expect(new Set(hits.map((h) => h.payload.thread_id))).toEqual(new Set([THREAD_A, THREAD_B]));
+      });
+
+      it('is written as two points from one batch as well', async () => {
+        await store.deletePoints({ filter: { contentHash: hashOf('+1') } });
+        await store.upsert([inA(), inB()]);
+        expect(await store.count({ contentHash: hashOf('+1') })).toBe(2);
+      });
+
+      it("is found in each thread by a thread filter, with that thread's payload", async () => {
+        for (const [thread, author] of [
+          [THREAD_A, ALICE],
+          [THREAD_B, CAROL],
+        ] as const) {
+          const hits = await store.query({ vector: axisVector(6), limit: 10, filter: { threadId: thread } });
+          expect(hits).toHaveLength(1);
+          expect(hits[0]!.payload).toMatchObject({
+            message_address: messageAddress('+1', thread),
+            thread_id: thread,
+            author,
+            content: '+1',
+          });
+          expect(await store.count({ threadId: thread, contentHash: hashOf('+1') })).toBe(1);
+        }
+      });
+
+      it("updates and deletes one thread's message by its address, leaving the other", async () => {
+        await store.setPayload(
+          { status: 'FINALIZED', slot: 42 },
+          { messageAddresses: [messageAddress('+1', THREAD_A)] },
+        );
+        const status = async (thread: string) =>
+          (await store.scroll({ filter: { threadId: thread, contentHash: hashOf('+1') } })).points.map((p) => [
+            p.payload.status,
+            p.payload.slot,
+          ]);
+        expect(await status(THREAD_A)).toEqual([['FINALIZED', 42]]);
+        expect(await status(THREAD_B)).toEqual([['PENDING', 0]]);
+
+        await store.deletePoints({ messageAddresses: [messageAddress('+1', THREAD_B)] });
+        expect(await status(THREAD_B)).toEqual([]);
+        expect(await status(THREAD_A)).toEqual([['FINALIZED', 42]]);
+        expect(await store.count({ messageAddress: messageAddress('+1', THREAD_A) })).toBe(1);
       });
     });
 

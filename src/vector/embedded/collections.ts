@@ -6,7 +6,7 @@ import type { CollectionInfo, HealthReport } from '../types.js';
 import type { MemoryIndexes } from './memory-indexes.js';
 import type { EmbeddedStoreOptions } from './options.js';
 import { runOperation } from './run-operation.js';
-import { createHnswSql, createTableSql, hnswIndexOf, tableOf } from './sql.js';
+import { createHnswSql, createTableSql, hnswIndexOf, SCHEMA_VERSION, tableOf } from './sql.js';
 
 type Queryable = PGlite | Transaction;
 
@@ -73,6 +73,8 @@ export class EmbeddedCollections {
         dimension: row.dimension,
         model: row.model,
         points: count.rows[0]!.n,
+        // Every point has a message address: older layouts are migrated when the database opens (migrate.ts).
+        legacyPoints: 0,
       };
     });
   }
@@ -88,8 +90,9 @@ export class EmbeddedCollections {
           'creating embedded collection',
         );
         await tx.query(
-          'INSERT INTO choir_collections (name, dimension, model) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING',
-          [physicalName, this.options.dimension, this.options.model],
+          `INSERT INTO choir_collections (name, dimension, model, schema_version) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (name) DO NOTHING`,
+          [physicalName, this.options.dimension, this.options.model, SCHEMA_VERSION],
         );
         // The table comes with its payload indexes (sql.ts): filters are served by them.
         await tx.exec(createTableSql(physicalName, this.options.dimension));

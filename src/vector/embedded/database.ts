@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { ChoirError } from '../../errors/index.js';
+import { type Logger, silentLogger } from '../../observability/logger.js';
+import { migrateEmbeddedStore } from './migrate.js';
 
 /** Keeps the embedded store in memory only (tests); any other value is a data directory. */
 export const IN_MEMORY = 'memory://';
@@ -62,10 +64,20 @@ const META_SCHEMA = `
     alias text PRIMARY KEY,
     collection text NOT NULL REFERENCES choir_collections (name)
   );
+  -- The layout of each collection's table (sql.ts SCHEMA_VERSION). Added, not declared above, so a store written
+  -- before the column existed gets it too: its collections read as version 1 and are migrated (migrate.ts).
+  ALTER TABLE choir_collections ADD COLUMN IF NOT EXISTS schema_version integer NOT NULL DEFAULT 1;
 `;
 
-/** Opens (creating if needed) the embedded Postgres with pgvector in `dataDir`. */
-export async function openEmbeddedDatabase(dataDir: string, efSearch: number): Promise<EmbeddedDatabase> {
+/**
+ * Opens (creating if needed) the embedded Postgres with pgvector in `dataDir`, and upgrades collections written by
+ * an earlier layout in place (migrate.ts) before anything reads them.
+ */
+export async function openEmbeddedDatabase(
+  dataDir: string,
+  efSearch: number,
+  logger: Logger = silentLogger,
+): Promise<EmbeddedDatabase> {
   let release = () => {};
   let db: PGlite;
   if (dataDir === IN_MEMORY) {
@@ -83,7 +95,15 @@ export async function openEmbeddedDatabase(dataDir: string, efSearch: number): P
       });
     }
   }
-  await db.exec(META_SCHEMA);
+  try {
+    await db.exec(META_SCHEMA);
+    await migrateEmbeddedStore(db, logger);
+  } catch (err) {
+    // The directory stays locked by this process until closed: release it, or a retry would refuse to open.
+    await db.close();
+    release();
+    throw err;
+  }
   // Filtered HNSW scans keep walking the graph until enough rows pass the filter (pgvector ≥ 0.8); rows may come
   // back slightly out of order, so the store re-sorts them. ef_search trades latency for recall.
   await db.exec(`SET hnsw.iterative_scan = relaxed_order; SET hnsw.ef_search = ${Math.trunc(efSearch)};`);

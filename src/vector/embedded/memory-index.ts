@@ -4,7 +4,7 @@ import type { PointPayload } from '../types.js';
 /** The payload fields a filter can test, as the memory index keeps them. */
 export type IndexedPayload = Pick<
   PointPayload,
-  'content_hash' | 'thread_id' | 'author' | 'co_authors' | 'status' | 'kind' | 'created_at'
+  'message_address' | 'content_hash' | 'thread_id' | 'author' | 'co_authors' | 'status' | 'kind' | 'created_at'
 >;
 
 /** Interns strings to small integers, so per-point keyword fields are Int32Array cells. */
@@ -55,6 +55,8 @@ export class MemoryIndex {
   };
   private ids: string[] = [];
   private hashes: string[] = [];
+  /** Message addresses by slot: unique per point, so kept as strings like the hashes, not interned. */
+  private addresses: string[] = [];
   private coAuthors: number[][] = [];
   private readonly slots = new Map<string, number>();
   private readonly dictionary = new Dictionary();
@@ -77,10 +79,11 @@ export class MemoryIndex {
 
   /**
    * Approximate bytes held: typed arrays (codes, scale, time, keyword cells, score) by capacity, plus per point an id
-   * string (~56 bytes), a content hash string (~80), a co-author array (~40) and a map entry (~40).
+   * string (~56 bytes), a content hash string (~80), a message address string (~60), a co-author array (~40) and a
+   * map entry (~40).
    */
   get bytes(): number {
-    return this.capacity * (this.dimension + 4 + 8 + 4 * 4 + 4) + this.size * 216;
+    return this.capacity * (this.dimension + 4 + 8 + 4 * 4 + 4) + this.size * 276;
   }
 
   private grow(needed: number): void {
@@ -138,6 +141,7 @@ export class MemoryIndex {
     }
     if (payload.created_at !== undefined) this.createdAt[slot] = payload.created_at;
     if (payload.content_hash !== undefined) this.hashes[slot] = payload.content_hash;
+    if (payload.message_address !== undefined) this.addresses[slot] = payload.message_address;
     if (payload.co_authors !== undefined) this.coAuthors[slot] = payload.co_authors.map((a) => this.dictionary.code(a));
   }
 
@@ -157,11 +161,13 @@ export class MemoryIndex {
       const moved = this.ids[last]!;
       this.ids[slot] = moved;
       this.hashes[slot] = this.hashes[last]!;
+      this.addresses[slot] = this.addresses[last]!;
       this.coAuthors[slot] = this.coAuthors[last]!;
       this.slots.set(moved, slot);
     }
     this.ids.length = last;
     this.hashes.length = last;
+    this.addresses.length = last;
     this.coAuthors.length = last;
     this.size = last;
   }
@@ -181,9 +187,10 @@ export class MemoryIndex {
             (lt === undefined || at[s]! < lt) &&
             (lte === undefined || at[s]! <= lte),
         );
-      } else if (c.key === 'content_hash') {
+      } else if (c.key === 'content_hash' || c.key === 'message_address') {
         const wanted = new Set(c.values);
-        tests.push((s) => wanted.has(this.hashes[s]!));
+        const column = c.key === 'content_hash' ? this.hashes : this.addresses;
+        tests.push((s) => wanted.has(column[s]!));
       } else {
         const codes = new Set<number>();
         for (const v of c.values) {

@@ -9,7 +9,7 @@ const LOAD_PAGE = 5_000;
 /** A point row (sql.ts) as the loader selects it: the filterable columns, and the vector always, as text. */
 type LoadRow = Pick<
   PointRow,
-  'id' | 'content_hash' | 'thread_id' | 'author' | 'co_authors' | 'status' | 'created_at' | 'kind'
+  'id' | 'message_address' | 'content_hash' | 'thread_id' | 'author' | 'co_authors' | 'status' | 'created_at' | 'kind'
 > & {
   /** pgvector's text form, `[0.1,-0.2,…]`. */
   embedding: string;
@@ -75,7 +75,7 @@ export class MemoryIndexes {
     let first = true;
     for (;;) {
       const { rows } = await this.db.query<LoadRow>(
-        `SELECT id, content_hash, thread_id, author, co_authors, status, created_at, kind,
+        `SELECT id, message_address, content_hash, thread_id, author, co_authors, status, created_at, kind,
                 embedding::text AS embedding
          FROM ${table} WHERE id ${first ? '>=' : '>'} $1::uuid ORDER BY id LIMIT ${LOAD_PAGE}`,
         [after],

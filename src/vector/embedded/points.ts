@@ -60,19 +60,22 @@ export class EmbeddedPoints {
           const batch = checked.slice(i, i + this.options.upsertBatchSize);
           await tx.query(
             `INSERT INTO ${table} (${PAYLOAD_COLUMNS}, embedding)
-             SELECT id, content_hash, thread_id, author,
+             SELECT id, message_address, content_hash, thread_id, author,
                     ARRAY(SELECT jsonb_array_elements_text(co_authors)), status, slot, created_at, kind, content,
                     embedding::vector
-             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::bigint[],
-                         $8::bigint[], $9::text[], $10::text[], $11::text[])
-                  AS u(id, content_hash, thread_id, author, co_authors, status, slot, created_at, kind, content, embedding)
+             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[],
+                         $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[])
+                  AS u(id, message_address, content_hash, thread_id, author, co_authors, status, slot, created_at,
+                       kind, content, embedding)
              ON CONFLICT (id) DO UPDATE SET
-               content_hash = excluded.content_hash, thread_id = excluded.thread_id, author = excluded.author,
+               message_address = excluded.message_address, content_hash = excluded.content_hash,
+               thread_id = excluded.thread_id, author = excluded.author,
                co_authors = excluded.co_authors, status = excluded.status, slot = excluded.slot,
                created_at = excluded.created_at, kind = excluded.kind, content = excluded.content,
                embedding = excluded.embedding`,
             [
               batch.map((p) => p.id),
+              batch.map((p) => p.payload.message_address),
               batch.map((p) => p.payload.content_hash),
               batch.map((p) => p.payload.thread_id),
               batch.map((p) => p.payload.author),

@@ -5,12 +5,22 @@ import type { HitPayload, PointPayload } from '../types.js';
 export const tableOf = (collection: string) => `"points_${collection}"`;
 export const hnswIndexOf = (collection: string) => `"points_${collection}_hnsw"`;
 
+/** Index names of a collection's table, shared by creation and the in-place migration (migrate.ts). */
+export const indexOf = (collection: string, suffix: string) => `"points_${collection}_${suffix}"`;
+
+/**
+ * The layout of a collection's table this code writes, recorded per collection in choir_collections.schema_version:
+ * 1 = ids from the content hash, no message_address; 2 = ids from the message address, message_address stored.
+ */
+export const SCHEMA_VERSION = 2;
+
 export function createTableSql(collection: string, dimension: number): string {
   const t = tableOf(collection);
-  const ix = (suffix: string) => `"points_${collection}_${suffix}"`;
+  const ix = (suffix: string) => indexOf(collection, suffix);
   return `
     CREATE TABLE IF NOT EXISTS ${t} (
       id uuid PRIMARY KEY,
+      message_address text NOT NULL,
       content_hash text NOT NULL,
       thread_id text NOT NULL,
       author text NOT NULL,
@@ -26,6 +36,7 @@ export function createTableSql(collection: string, dimension: number): string {
     CREATE INDEX IF NOT EXISTS ${ix('author')} ON ${t} (author);
     CREATE INDEX IF NOT EXISTS ${ix('status')} ON ${t} (status);
     CREATE INDEX IF NOT EXISTS ${ix('hash')} ON ${t} (content_hash);
+    CREATE INDEX IF NOT EXISTS ${ix('address')} ON ${t} (message_address);
     CREATE INDEX IF NOT EXISTS ${ix('created')} ON ${t} (created_at);
     CREATE INDEX IF NOT EXISTS ${ix('kind')} ON ${t} (kind);
     CREATE INDEX IF NOT EXISTS ${ix('co_authors')} ON ${t} USING gin (co_authors);
@@ -80,11 +91,13 @@ export function whereSql(conditions: readonly Condition[], params: unknown[]): s
   return parts.join(' AND ');
 }
 
-export const METADATA_COLUMNS = 'id, content_hash, thread_id, author, co_authors, status, slot, created_at, kind';
+export const METADATA_COLUMNS =
+  'id, message_address, content_hash, thread_id, author, co_authors, status, slot, created_at, kind';
 export const PAYLOAD_COLUMNS = `${METADATA_COLUMNS}, content`;
 
 export interface PointRow {
   id: string;
+  message_address: string;
   content_hash: string;
   thread_id: string;
   author: string;
@@ -100,6 +113,7 @@ export interface PointRow {
 
 export function payloadOf(row: PointRow): PointPayload {
   return {
+    message_address: row.message_address,
     content_hash: row.content_hash,
     thread_id: row.thread_id,
     author: row.author,

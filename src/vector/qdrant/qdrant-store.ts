@@ -20,6 +20,7 @@ import type {
   VectorStore,
 } from '../types.js';
 import { checkCursor, checkPatch, checkPoints, checkQuery, checkScrollLimit, checkSelector } from '../validate.js';
+import { countLegacyPoints, LEGACY_POINTS_WARNING } from './legacy-points.js';
 import { callQdrant, type OperationKind, type QdrantRetry } from './qdrant-errors.js';
 import { toQdrantFilter } from './qdrant-filter.js';
 
@@ -112,12 +113,14 @@ export class QdrantVectorStore implements VectorStore {
     const vectors = info.config.params.vectors as Schemas['VectorParams'] | undefined;
     const metadata = (info.config as { metadata?: Record<string, unknown> | null }).metadata;
     const model = metadata?.[MODEL_KEY];
+    const legacyPoints = await this.call('count legacy points', 'read', (c) => countLegacyPoints(c, physicalName));
     return {
       name: this.collection,
       physicalName,
       dimension: typeof vectors?.size === 'number' ? vectors.size : Number.NaN,
       model: typeof model === 'string' ? model : undefined,
       points: info.points_count ?? 0,
+      legacyPoints,
     };
   }
 
@@ -153,6 +156,10 @@ export class QdrantVectorStore implements VectorStore {
       throw indexMismatch(info, this.dimension, this.options.model);
     }
     await this.ensurePayloadIndexes(info.physicalName);
+    // Not a refusal: the old points still answer searches, only two threads' copies of one text share a point.
+    if (info.legacyPoints > 0) {
+      this.logger.warn({ collection: info.physicalName, legacyPoints: info.legacyPoints }, LEGACY_POINTS_WARNING);
+    }
     return info;
   }
 
@@ -262,8 +269,12 @@ export class QdrantVectorStore implements VectorStore {
       const { aliases } = await this.client.getAliases();
       const target = aliases.find((a) => a.alias_name === this.collection)?.collection_name ?? this.collection;
       const { exists } = await this.client.collectionExists(target);
-      const detail = `Qdrant ${version.version}; collection ${this.collection} ${exists ? 'exists' : 'is missing'}`;
-      return { ok: exists, backend: 'qdrant', detail, latencyMs: performance.now() - started };
+      let detail = `Qdrant ${version.version}; collection ${this.collection} ${exists ? 'exists' : 'is missing'}`;
+      if (!exists) return { ok: false, backend: 'qdrant', detail, latencyMs: performance.now() - started };
+      // Reported, not failed on: readiness should say the collection needs a rebuild without taking the API down.
+      const legacyPoints = await countLegacyPoints(this.client, target);
+      if (legacyPoints > 0) detail += `; ${legacyPoints} points: ${LEGACY_POINTS_WARNING}`;
+      return { ok: true, backend: 'qdrant', detail, latencyMs: performance.now() - started, legacyPoints };
     } catch (err) {
       const detail = `Qdrant unreachable: ${(err as Error).message}`;
       return { ok: false, backend: 'qdrant', detail, latencyMs: performance.now() - started };

@@ -63,6 +63,11 @@ function valuesAt(payload: Payload, path: string): unknown[] {
 
 function matches(point: StoredPoint, condition: Schemas['Condition']): boolean {
   if ('has_id' in condition) return condition.has_id.some((id) => key(id) === key(point.id));
+  // Qdrant: "empty" is a missing field, null, or an empty list (how legacy points without a field are found).
+  if ('is_empty' in condition) {
+    const field = (condition as Schemas['IsEmptyCondition']).is_empty;
+    return valuesAt(point.payload, field.key).length === 0;
+  }
   if ('must' in condition || 'should' in condition || 'must_not' in condition) {
     return filterMatches(point, condition as Schemas['Filter']);
   }
