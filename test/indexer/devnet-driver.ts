@@ -7,8 +7,11 @@ import { Keypair, type PublicKey, Transaction, type TransactionInstruction } fro
 import {
   createThreadInstruction,
   divestInstruction,
+  findMessageAddress,
   findThreadAddress,
   submitMessageInstruction,
+  submitSpecInstruction,
+  voteInstruction,
 } from '../../programs/choir/client/index.js';
 import { type Devnet, startDevnet } from '../../src/devnet/index.js';
 import { transferTransaction } from '../../src/devnet/ledger/system-tx.js';
@@ -45,8 +48,10 @@ export class ChainDriver {
     tx.sign(this.payer, ...signers);
     const out = this.devnet.ledger.send(decodeTransaction(tx.serialize()));
     if (!out.landed || out.record.err !== null) {
+      // The error first (the record's wire bytes would bury it).
+      const what = out.landed ? { err: out.record.err, logs: out.record.logs } : out;
       throw new Error(
-        `transaction failed: ${JSON.stringify(out, (_, v) => (typeof v === 'bigint' ? String(v) : v)).slice(0, 800)}`,
+        `transaction failed: ${JSON.stringify(what, (_, v) => (typeof v === 'bigint' ? String(v) : v)).slice(0, 800)}`,
       );
     }
     return out;
@@ -67,13 +72,29 @@ export class ChainDriver {
     return findThreadAddress(threadId)[0];
   }
 
+  /** Posts `text` in `thread`; returns the message's identity, its record address (base58). */
   submitMessage(thread: PublicKey, text: string, author: Keypair = this.payer) {
     const contentHash = createHash('sha256').update(text).digest();
     this.send(
       submitMessageInstruction({ payer: this.payer.publicKey, author: author.publicKey, thread, contentHash }),
       ...(author === this.payer ? [] : [author]),
     );
-    return contentHash.toString('hex');
+    return findMessageAddress(thread, contentHash)[0].toBase58();
+  }
+
+  /** Submits `text` as a spec staking `stake` lamports; returns its record address. */
+  submitSpec(thread: PublicKey, text: string, author: Keypair, stake = 1_000n) {
+    const contentHash = createHash('sha256').update(text).digest();
+    this.send(submitSpecInstruction({ author: author.publicKey, thread, contentHash, stake }), author);
+    return findMessageAddress(thread, contentHash)[0].toBase58();
+  }
+
+  vote(thread: PublicKey, text: string, voter: Keypair, approve: boolean, payees: PublicKey[] = []) {
+    const contentHash = createHash('sha256').update(text).digest();
+    this.send(
+      voteInstruction({ voter: voter.publicKey, thread, contentHash, approve, payees }),
+      ...(voter === this.payer ? [] : [voter]),
+    );
   }
 
   divest(thread: PublicKey, coAuthor: Keypair = this.payer) {

@@ -98,7 +98,7 @@ describe('indexer on the devnet Geyser server', () => {
     await until('caught up', () => finalizedAtLeast(db.pool, last));
     await indexer.close();
     expect(indexer.status().gapsHealed).toBeGreaterThanOrEqual(1);
-    const { rows } = await db.pool.query('SELECT slot::int FROM messages WHERE content_hash = $1', [inLost]);
+    const { rows } = await db.pool.query('SELECT slot::int FROM messages WHERE address = $1', [inLost]);
     expect(rows).toEqual([{ slot: lost }]);
 
     const ref = await database();
@@ -135,19 +135,25 @@ describe('indexer on the devnet Geyser server', () => {
     const indexer = launch(devnet, db);
     await until('streaming', () => indexer.status().state === 'streaming');
     const thread = chain.createThread();
-    devnet.tick();
-    const hash = chain.submitMessage(thread, `forked ${Math.random()}`);
+    const other = chain.createThread();
+    const text = `forked ${Math.random()}`;
+    // The same content in another thread, final before the fork: the rollback must leave it alone.
+    const kept = chain.submitMessage(other, text);
+    devnet.tick(4);
+    const address = chain.submitMessage(thread, text);
     await until('processed row', async () => {
-      const { rows } = await db.pool.query('SELECT commitment FROM messages WHERE content_hash = $1', [hash]);
+      const { rows } = await db.pool.query('SELECT commitment FROM messages WHERE address = $1', [address]);
       return rows[0]?.commitment === 'PROCESSED';
     });
     const dead = devnet.faults.abandonSlot();
     await until(
       'rolled back',
-      async () => (await db.pool.query('SELECT 1 FROM messages WHERE content_hash = $1', [hash])).rowCount === 0,
+      async () => (await db.pool.query('SELECT 1 FROM messages WHERE address = $1', [address])).rowCount === 0,
     );
+    const { rows: survivor } = await db.pool.query('SELECT thread_address FROM messages WHERE address = $1', [kept]);
+    expect(survivor).toEqual([{ thread_address: other.toBase58() }]);
     const events = await readEventsAfter(db.pool, 0n);
-    const published = events.find((e) => e.type === 'MessagePublished' && e.payload.contentHash === hash);
+    const published = events.find((e) => e.type === 'MessagePublished' && e.payload.messageAddress === address);
     const retracted = events.find(
       (e) => e.type === 'Retracted' && e.payload.sequence === published?.sequence.toString(),
     );
@@ -182,7 +188,7 @@ describe('indexer on the devnet Geyser server', () => {
     expect(indexer.status().state).toBe('streaming');
     const invented = await db.pool.query(
       `SELECT address FROM threads WHERE address = ANY($1)
-       UNION ALL SELECT record_address FROM messages WHERE record_address = ANY($1)`,
+       UNION ALL SELECT address FROM messages WHERE address = ANY($1)`,
       [garbageKeys],
     );
     expect(invented.rows).toEqual([]);

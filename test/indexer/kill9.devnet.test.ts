@@ -57,7 +57,11 @@ describe('kill -9 at random points', () => {
       const killAt = Math.floor(Math.random() * Math.ceil(perRound / 25));
       for (let chunk = 0; sent < Math.min(MESSAGES, (kill + 1) * perRound); chunk++) {
         for (let i = 0; i < 25 && sent < Math.min(MESSAGES, (kill + 1) * perRound); i++, sent++) {
-          chain.submitMessage(threads[sent % threads.length] as PublicKey, `message ${sent}`);
+          // Each text goes to every thread in turn: the same content hash in ten threads, ten messages.
+          chain.submitMessage(
+            threads[sent % threads.length] as PublicKey,
+            `message ${Math.floor(sent / threads.length)}`,
+          );
         }
         devnet.tick();
         if (chunk === killAt) {
@@ -91,6 +95,8 @@ describe('kill -9 at random points', () => {
 
     const got = await snapshot(pool);
     expect((got.messages ?? []).length).toBe(MESSAGES);
+    const hashes = new Set((got.messages as { content_hash: string }[]).map((m) => m.content_hash));
+    expect(hashes.size).toBe(Math.ceil(MESSAGES / threads.length));
     expect(got).toEqual(await snapshot(refPool));
   });
 });

@@ -93,8 +93,8 @@ describe('vector store outage', () => {
     const store = {
       async setPayload(patch: PayloadPatch, target: PointSelector) {
         if (down) throw new Error('vector store unavailable');
-        if ('contentHashes' in target)
-          for (const h of target.contentHashes) points.set(h, { ...points.get(h), ...patch });
+        if ('messageAddresses' in target)
+          for (const a of target.messageAddresses) points.set(a, { ...points.get(a), ...patch });
         else threadPatches.set(String(target.filter.threadId), patch);
       },
     };
@@ -105,15 +105,16 @@ describe('vector store outage', () => {
     devnet.tick();
     await until('thread', async () => (await db.pool.query('SELECT 1 FROM threads')).rowCount === 1);
     // Messages the backend accepted (content stored) before recording them on chain.
-    const hashes: string[] = [];
+    const addresses: string[] = [];
     for (let i = 0; i < 20; i++) {
       const text = `outage ${i}`;
       const hash = (await import('node:crypto')).createHash('sha256').update(text).digest('hex');
       await db.pool.query(
-        `INSERT INTO messages (content_hash, thread_address, author, content, status) VALUES ($1, $2, $3, $4, 'RECORDED')`,
+        `INSERT INTO messages (address, content_hash, thread_address, author, content, status)
+         VALUES (choir_message_address($2, $1), $1, $2, $3, $4, 'RECORDED')`,
         [hash, thread.toBase58(), chain.payer.publicKey.toBase58(), text],
       );
-      hashes.push(chain.submitMessage(thread as PublicKey, text));
+      addresses.push(chain.submitMessage(thread as PublicKey, text));
       if (i % 5 === 4) devnet.tick();
     }
     devnet.tick(6);
@@ -122,9 +123,9 @@ describe('vector store outage', () => {
     await new Promise((r) => setTimeout(r, 30_000)); // the outage lasts 30 s
     expect(points.size).toBe(0);
     down = false;
-    await until('payloads landed', () => hashes.every((h) => points.get(h)?.status === 'FINALIZED'), 30_000);
-    const { rows } = await db.pool.query('SELECT content_hash, slot FROM messages');
-    for (const r of rows) expect(points.get(r.content_hash)?.slot).toBe(Number(r.slot));
+    await until('payloads landed', () => addresses.every((a) => points.get(a)?.status === 'FINALIZED'), 30_000);
+    const { rows } = await db.pool.query('SELECT address, slot FROM messages');
+    for (const r of rows) expect(points.get(r.address)?.slot).toBe(Number(r.slot));
     expect(threadPatches.get(thread.toBase58())?.co_authors).toEqual([
       chain.payer.publicKey.toBase58(),
       second.publicKey.toBase58(),

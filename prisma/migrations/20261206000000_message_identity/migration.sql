@@ -204,3 +204,12 @@ UPDATE "events" e
 
 ALTER TABLE "messages" DROP COLUMN "record_address";
 ALTER TABLE "votes" DROP COLUMN "message_hash";
+
+-- ── comments (psql \d+ shows them to analysts) ─────────────────────────────────────────────────────────────────
+
+COMMENT ON TABLE "messages" IS 'Messages and specs. Identity: address, the Message PDA ["message", thread, content_hash] (base58). The same content may appear in many threads; (thread_address, content_hash) is unique. status = backend pipeline, chain_status = program.';
+COMMENT ON COLUMN "messages"."address" IS 'The message''s identity: its record address, the Message PDA of thread and content hash (choir_message_address(thread_address, content_hash) derives it).';
+COMMENT ON COLUMN "messages"."content_hash" IS 'sha256 of the UTF-8 content, lowercase hex; unique within its thread only.';
+COMMENT ON TABLE "votes" IS 'One co-author vote on a spec, keyed by the spec''s address and the voter.';
+COMMENT ON COLUMN "votes"."message_address" IS 'The spec voted on (messages.address).';
+COMMENT ON FUNCTION choir_message_address(text, text, text) IS 'The Message PDA ["message", thread, content_hash] of a program (default: the Choir dev program id), base58.';
