@@ -45,10 +45,27 @@ export function isChoirError(err: unknown, code?: ErrorCode): err is ChoirError 
 /** Wraps anything thrown into a ChoirError, keeping ChoirErrors as they are. */
 export function toChoirError(err: unknown, fallback: ErrorCode = 'INTERNAL'): ChoirError {
   if (err instanceof ChoirError) return err;
+  const fromClient = fromProgramClientError(err);
+  if (fromClient) return fromClient;
   const message = err instanceof Error ? err.message : String(err);
   return new ChoirError(fallback, message, { cause: err });
 }
 
 export function isRetryable(err: unknown): boolean {
   return err instanceof ChoirError && err.retryable;
+}
+
+/**
+ * The Choir program client (programs/choir/client) ships without the app, so it raises its own
+ * ProgramClientError; its codes are the app's codes for the same failures (SOLANA_ACCOUNT_MALFORMED,
+ * SOLANA_INSTRUCTION_MALFORMED, SOLANA_PROGRAM_ERROR). Recognised by shape, so this module does not import the
+ * client. Undefined for anything else.
+ */
+export function fromProgramClientError(err: unknown): ChoirError | undefined {
+  if (!(err instanceof Error) || err.name !== 'ProgramClientError') return undefined;
+  const { code, details } = err as Error & { code?: unknown; details?: unknown };
+  if (code !== 'SOLANA_ACCOUNT_MALFORMED' && code !== 'SOLANA_INSTRUCTION_MALFORMED' && code !== 'SOLANA_PROGRAM_ERROR')
+    return undefined;
+  const safeDetails = details && typeof details === 'object' ? (details as ErrorDetails) : {};
+  return new ChoirError(code, err.message, { details: safeDetails, cause: err });
 }

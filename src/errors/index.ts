@@ -1,4 +1,11 @@
-export { ChoirError, type ErrorDetails, isChoirError, isRetryable, toChoirError } from './choir-error.js';
+export {
+  ChoirError,
+  type ErrorDetails,
+  fromProgramClientError,
+  isChoirError,
+  isRetryable,
+  toChoirError,
+} from './choir-error.js';
 export { type CodeSpec, type ErrorCode, ErrorCodes } from './codes.js';
 export { backoffDelay, defaultRetryPolicy, type RetryPolicy, sleep, withRetry } from './retry.js';
 export { Categories, type Category, Domain, Recovery } from './taxonomy.js';

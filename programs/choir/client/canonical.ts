@@ -1,8 +1,11 @@
 // Canonical messages signed off-chain for relayed calls (see README.md "Relayed calls") and content hashing.
 import { createHash } from 'node:crypto';
 import type { PublicKey } from '@solana/web3.js';
+import { CHOIR_PROGRAM_ID } from './program-id.js';
 
-export const THREAD_DOMAIN = 'CHOIR_THREAD_V1';
+export const THREAD_DOMAIN = 'CHOIR_THREAD_V2';
+/** Length of the create_thread canonical message. */
+export const THREAD_CANONICAL_MESSAGE_LEN = 127;
 export const MESSAGE_DOMAIN = 'CHOIR_MSG_V1';
 export const VOTE_DOMAIN = 'CHOIR_VOTE_V1';
 
@@ -22,10 +25,47 @@ function exact32(name: string, value: Uint8Array): Uint8Array {
   return value;
 }
 
-/** "CHOIR_THREAD_V1" || thread_id || sha256(co-author keys concatenated, creator first). 79 bytes. */
-export function threadCanonicalMessage(threadId: Uint8Array, coAuthors: readonly PublicKey[]): Uint8Array {
-  const keys = sha256(...coAuthors.map((k) => k.toBytes()));
-  return Buffer.concat([Buffer.from(THREAD_DOMAIN), exact32('threadId', threadId), keys]);
+/** What a thread's creator signs for a relayed create_thread: the same values the instruction carries. */
+export interface ThreadTerms {
+  threadId: Uint8Array;
+  /** Creator first. */
+  coAuthors: readonly PublicKey[];
+  minStake: bigint;
+  /** Seconds, as sent in the instruction: 0 means the program's default (7 days). */
+  specLifetime?: bigint;
+  /** The deployment the signature is valid on (default CHOIR_PROGRAM_ID). */
+  programId?: PublicKey;
+}
+
+function u64le(name: string, value: bigint): Uint8Array {
+  if (value < 0n || value > 0xffff_ffff_ffff_ffffn) throw new RangeError(`${name} must fit in a u64, got ${value}`);
+  const out = Buffer.alloc(8);
+  out.writeBigUInt64LE(value);
+  return out;
+}
+
+function i64le(name: string, value: bigint): Uint8Array {
+  if (value < -(1n << 63n) || value >= 1n << 63n) throw new RangeError(`${name} must fit in an i64, got ${value}`);
+  const out = Buffer.alloc(8);
+  out.writeBigInt64LE(value);
+  return out;
+}
+
+/**
+ * "CHOIR_THREAD_V2" || program_id || thread_id || sha256(co-author keys concatenated, creator first) ||
+ * min_stake (u64 LE) || spec_lifetime (i64 LE). 127 bytes. It binds the terms (a relayer cannot choose them) and
+ * the deployment (the signature is not valid on another program id).
+ */
+export function threadCanonicalMessage(terms: ThreadTerms): Uint8Array {
+  const keys = sha256(...terms.coAuthors.map((k) => k.toBytes()));
+  return Buffer.concat([
+    Buffer.from(THREAD_DOMAIN),
+    (terms.programId ?? CHOIR_PROGRAM_ID).toBytes(),
+    exact32('threadId', terms.threadId),
+    keys,
+    u64le('minStake', terms.minStake),
+    i64le('specLifetime', terms.specLifetime ?? 0n),
+  ]);
 }
 
 /** "CHOIR_MSG_V1" || thread address || content_hash. 76 bytes. */

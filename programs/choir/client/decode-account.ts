@@ -4,11 +4,11 @@ import { base58 } from './base58-cache.js';
 import {
   ACCOUNT_KIND_MESSAGE,
   ACCOUNT_KIND_THREAD,
-  LAYOUT_VERSION,
   MessageOffsets as M,
   MAX_CO_AUTHORS,
   MESSAGE_ACCOUNT_SIZE,
   MESSAGE_KIND_NAMES,
+  MESSAGE_LAYOUT_VERSION,
   MESSAGE_STATUS_NAMES,
   MessageKind,
   type MessageKindName,
@@ -16,6 +16,7 @@ import {
   type MessageStatusName,
   ThreadOffsets as T,
   THREAD_ACCOUNT_SIZE,
+  THREAD_LAYOUT_VERSION,
 } from './layout.js';
 import { type DecodeResult, fail, ok } from './result.js';
 
@@ -36,6 +37,20 @@ export interface ThreadAccount {
   createdSlot: bigint;
   updatedAt: bigint;
   updatedSlot: bigint;
+  /**
+   * Divest accounting (layout v2), as of the last fold (final approval or divest): lamports owed to each
+   * co-author since creation. Income that arrived since (the thread's lamports above `accountedLamports`) is
+   * not in it yet.
+   */
+  incomePerCoAuthor: bigint;
+  /** The balance the program has accounted for (rent + income folded so far − withdrawals). */
+  accountedLamports: bigint;
+  /** Per co-author, in `coAuthors` order: `incomePerCoAuthor` when it joined. */
+  coAuthorIncomeAtJoin: bigint[];
+  /** Per co-author: its entitlement so far, `incomePerCoAuthor − coAuthorIncomeAtJoin[i]`. */
+  coAuthorEntitlement: bigint[];
+  /** Per co-author: lamports it has divested; it may still withdraw `coAuthorEntitlement[i] − coAuthorWithdrawn[i]`. */
+  coAuthorWithdrawn: bigint[];
 }
 
 export interface MessageAccount {
@@ -78,7 +93,12 @@ export function decodeThreadAccount(data: Uint8Array): DecodeResult<ThreadAccoun
     return fail(MALFORMED, `thread account must be ${THREAD_ACCOUNT_SIZE} bytes, got ${data.length}`);
   }
   const v = view(data);
-  if (data[T.version] !== LAYOUT_VERSION) return fail(MALFORMED, `unknown layout version ${data[T.version]}`);
+  if (data[T.version] !== THREAD_LAYOUT_VERSION) {
+    return fail(
+      MALFORMED,
+      `unknown thread layout version ${data[T.version]} (this client reads ${THREAD_LAYOUT_VERSION})`,
+    );
+  }
   if (data[T.kind] !== ACCOUNT_KIND_THREAD) return fail(MALFORMED, `account kind ${data[T.kind]} is not a thread`);
   const count = data[T.coAuthorCount] ?? 0;
   if (count < 1 || count > MAX_CO_AUTHORS) return fail(MALFORMED, `co-author count ${count} is out of 1..10`);
@@ -86,9 +106,11 @@ export function decodeThreadAccount(data: Uint8Array): DecodeResult<ThreadAccoun
   if (!allZero(data.subarray(T.coAuthors + 32 * count, T.messageCount))) {
     return fail(MALFORMED, 'unused co-author slots are not zero');
   }
+  const shares = decodeShares(v, count);
+  if (typeof shares === 'string') return fail(MALFORMED, shares);
   return ok({
     kind: 'thread',
-    version: LAYOUT_VERSION,
+    version: THREAD_LAYOUT_VERSION,
     bump: data[T.bump] ?? 0,
     threadId: bytes(data, T.threadId),
     creator: key(data, T.creator),
@@ -102,7 +124,38 @@ export function decodeThreadAccount(data: Uint8Array): DecodeResult<ThreadAccoun
     createdSlot: v.getBigUint64(T.createdSlot, true),
     updatedAt: v.getBigInt64(T.updatedAt, true),
     updatedSlot: v.getBigUint64(T.updatedSlot, true),
+    ...shares,
   });
+}
+
+type Shares = Pick<
+  ThreadAccount,
+  'incomePerCoAuthor' | 'accountedLamports' | 'coAuthorIncomeAtJoin' | 'coAuthorEntitlement' | 'coAuthorWithdrawn'
+>;
+
+/** The divest accounting, or what is impossible about it (the program never writes such a state). */
+function decodeShares(v: DataView, count: number): Shares | string {
+  const incomePerCoAuthor = v.getBigUint64(T.incomePerCoAuthor, true);
+  const slot = (base: number, i: number) => v.getBigUint64(base + 8 * i, true);
+  for (let i = count; i < MAX_CO_AUTHORS; i++) {
+    if (slot(T.incomeAtJoin, i) !== 0n || slot(T.withdrawn, i) !== 0n)
+      return 'unused co-author share slots are not zero';
+  }
+  const coAuthorIncomeAtJoin = Array.from({ length: count }, (_, i) => slot(T.incomeAtJoin, i));
+  const coAuthorWithdrawn = Array.from({ length: count }, (_, i) => slot(T.withdrawn, i));
+  const coAuthorEntitlement = coAuthorIncomeAtJoin.map((joined) => incomePerCoAuthor - joined);
+  for (let i = 0; i < count; i++) {
+    const entitled = coAuthorEntitlement[i] as bigint;
+    if (entitled < 0n) return `co-author ${i} joined after the income level it records`;
+    if ((coAuthorWithdrawn[i] as bigint) > entitled) return `co-author ${i} withdrew more than its entitlement`;
+  }
+  return {
+    incomePerCoAuthor,
+    accountedLamports: v.getBigUint64(T.accountedLamports, true),
+    coAuthorIncomeAtJoin,
+    coAuthorEntitlement,
+    coAuthorWithdrawn,
+  };
 }
 
 export function decodeMessageAccount(data: Uint8Array): DecodeResult<MessageAccount> {
@@ -111,7 +164,12 @@ export function decodeMessageAccount(data: Uint8Array): DecodeResult<MessageAcco
     return fail(MALFORMED, `message account must be ${MESSAGE_ACCOUNT_SIZE} bytes, got ${data.length}`);
   }
   const v = view(data);
-  if (data[M.version] !== LAYOUT_VERSION) return fail(MALFORMED, `unknown layout version ${data[M.version]}`);
+  if (data[M.version] !== MESSAGE_LAYOUT_VERSION) {
+    return fail(
+      MALFORMED,
+      `unknown message layout version ${data[M.version]} (this client reads ${MESSAGE_LAYOUT_VERSION})`,
+    );
+  }
   if (data[M.kind] !== ACCOUNT_KIND_MESSAGE) return fail(MALFORMED, `account kind ${data[M.kind]} is not a message`);
   const kind = data[M.messageKind] ?? 255;
   const status = data[M.status] ?? 255;
@@ -132,7 +190,7 @@ export function decodeMessageAccount(data: Uint8Array): DecodeResult<MessageAcco
   }
   return ok({
     kind: 'message',
-    version: LAYOUT_VERSION,
+    version: MESSAGE_LAYOUT_VERSION,
     bump: data[M.bump] ?? 0,
     messageKind,
     status: statusName,

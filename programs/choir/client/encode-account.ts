@@ -4,13 +4,15 @@ import type { MessageAccount, ThreadAccount } from './decode-account.js';
 import {
   ACCOUNT_KIND_MESSAGE,
   ACCOUNT_KIND_THREAD,
-  LAYOUT_VERSION,
   MessageOffsets as M,
+  MAX_CO_AUTHORS,
   MESSAGE_ACCOUNT_SIZE,
   MESSAGE_KIND_NAMES,
+  MESSAGE_LAYOUT_VERSION,
   MESSAGE_STATUS_NAMES,
   ThreadOffsets as T,
   THREAD_ACCOUNT_SIZE,
+  THREAD_LAYOUT_VERSION,
 } from './layout.js';
 
 function putKey(out: Uint8Array, at: number, base58: string): void {
@@ -19,10 +21,20 @@ function putKey(out: Uint8Array, at: number, base58: string): void {
   out.set(key, at);
 }
 
-export function encodeThreadAccount(t: Omit<ThreadAccount, 'kind' | 'version'>): Uint8Array {
+type Accounting = 'incomePerCoAuthor' | 'accountedLamports' | 'coAuthorIncomeAtJoin' | 'coAuthorWithdrawn';
+
+/**
+ * A thread's fields; the divest accounting may be left out (zeros: nothing folded or withdrawn yet).
+ * `coAuthorEntitlement` is derived from the others and ignored.
+ */
+export type ThreadAccountFields = Omit<ThreadAccount, 'kind' | 'version' | 'coAuthorEntitlement' | Accounting> &
+  Partial<Pick<ThreadAccount, Accounting | 'coAuthorEntitlement'>>;
+
+export function encodeThreadAccount(t: ThreadAccountFields): Uint8Array {
+  if (t.coAuthors.length > MAX_CO_AUTHORS) throw new RangeError(`at most ${MAX_CO_AUTHORS} co-authors`);
   const out = new Uint8Array(THREAD_ACCOUNT_SIZE);
   const v = new DataView(out.buffer);
-  out[T.version] = LAYOUT_VERSION;
+  out[T.version] = THREAD_LAYOUT_VERSION;
   out[T.kind] = ACCOUNT_KIND_THREAD;
   out[T.bump] = t.bump;
   out[T.coAuthorCount] = t.coAuthors.length;
@@ -38,13 +50,20 @@ export function encodeThreadAccount(t: Omit<ThreadAccount, 'kind' | 'version'>):
   v.setBigUint64(T.createdSlot, t.createdSlot, true);
   v.setBigInt64(T.updatedAt, t.updatedAt, true);
   v.setBigUint64(T.updatedSlot, t.updatedSlot, true);
+  v.setBigUint64(T.incomePerCoAuthor, t.incomePerCoAuthor ?? 0n, true);
+  v.setBigUint64(T.accountedLamports, t.accountedLamports ?? 0n, true);
+  for (const [i, joined] of (t.coAuthorIncomeAtJoin ?? []).entries()) {
+    v.setBigUint64(T.incomeAtJoin + 8 * i, joined, true);
+  }
+  for (const [i, withdrawn] of (t.coAuthorWithdrawn ?? []).entries())
+    v.setBigUint64(T.withdrawn + 8 * i, withdrawn, true);
   return out;
 }
 
 export function encodeMessageAccount(m: Omit<MessageAccount, 'kind' | 'version'>): Uint8Array {
   const out = new Uint8Array(MESSAGE_ACCOUNT_SIZE);
   const v = new DataView(out.buffer);
-  out[M.version] = LAYOUT_VERSION;
+  out[M.version] = MESSAGE_LAYOUT_VERSION;
   out[M.kind] = ACCOUNT_KIND_MESSAGE;
   out[M.bump] = m.bump;
   out[M.messageKind] = MESSAGE_KIND_NAMES.indexOf(m.messageKind);

@@ -1,5 +1,5 @@
 // The program's custom error codes (programs/choir/src/errors.h), surfaced by the runtime as `Custom(n)`.
-import { ChoirError } from '../../../src/errors/index.js';
+import { ProgramClientError } from './client-error.js';
 
 export interface ProgramErrorInfo {
   readonly code: number;
@@ -97,13 +97,20 @@ export function programErrorInfo(code: number): ProgramErrorInfo | undefined {
   return CHOIR_PROGRAM_ERRORS.get(code);
 }
 
-/** A ChoirError (SOLANA_PROGRAM_ERROR) naming the program error inside `error`, or undefined if there is none. */
-export function toProgramError(error: unknown): ChoirError | undefined {
+/**
+ * A ProgramClientError (SOLANA_PROGRAM_ERROR) naming the program error inside `error`, or undefined if there is
+ * none. The app turns it into its ChoirError with `toChoirError`.
+ */
+export function toProgramError(error: unknown): ProgramClientError | undefined {
   const code = parseProgramErrorCode(error);
   if (code === undefined) return undefined;
   const info = CHOIR_PROGRAM_ERRORS.get(code);
-  return new ChoirError('SOLANA_PROGRAM_ERROR', info ? `${info.name}: ${info.message}` : `program error ${code}`, {
-    details: { programErrorCode: code, programErrorName: info?.name ?? 'Unknown' },
-    cause: error,
-  });
+  return new ProgramClientError(
+    'SOLANA_PROGRAM_ERROR',
+    info ? `${info.name}: ${info.message}` : `program error ${code}`,
+    {
+      details: { programErrorCode: code, programErrorName: info?.name ?? 'Unknown' },
+      cause: error,
+    },
+  );
 }

@@ -6,6 +6,7 @@ import {
   SystemProgram,
   TransactionInstruction,
 } from '@solana/web3.js';
+import type { ThreadTerms } from './canonical.js';
 import { InstructionTag, MAX_CO_AUTHORS } from './layout.js';
 import { findMessageAddress, findThreadAddress } from './pda.js';
 import { CHOIR_PROGRAM_ID } from './program-id.js';
@@ -31,19 +32,16 @@ function hash32(name: string, value: Uint8Array): Buffer {
   return Buffer.from(value);
 }
 
-export interface CreateThreadArgs {
+/** `threadId`, `coAuthors` (1..=10 distinct keys, creator first), `minStake`, `specLifetime` (0 = 7 days). */
+export interface CreateThreadArgs extends ThreadTerms {
   payer: PublicKey;
   /** Must equal coAuthors[0]. */
   creator: PublicKey;
-  threadId: Uint8Array;
-  /** The full list, creator first, 1..=10 distinct keys. */
-  coAuthors: readonly PublicKey[];
-  minStake: bigint;
-  /** Seconds; 0 = the default (7 days). */
-  specLifetime?: bigint;
-  /** True when the creator does not sign: pair it with an Ed25519 instruction (see `relayed`). */
+  /**
+   * True when the creator does not sign: pair it with an Ed25519 instruction over
+   * `threadCanonicalMessage(args)` (see `relayed`).
+   */
   relayed?: boolean;
-  programId?: PublicKey;
 }
 
 export function createThreadInstruction(args: CreateThreadArgs): TransactionInstruction {

@@ -1,13 +1,15 @@
 // Byte layouts shared with the C program (programs/choir/src/layout.h); README.md documents every offset.
 
-export const LAYOUT_VERSION = 1;
+/** Each account kind has its own layout version (the version byte at offset 0). */
+export const THREAD_LAYOUT_VERSION = 2;
+export const MESSAGE_LAYOUT_VERSION = 1;
 export const ACCOUNT_KIND_THREAD = 1;
 export const ACCOUNT_KIND_MESSAGE = 2;
 export const MAX_CO_AUTHORS = 10;
 export const DEFAULT_SPEC_LIFETIME_SECONDS = 604_800n;
 export const MAX_SPEC_LIFETIME_SECONDS = 3_155_760_000n;
 
-export const THREAD_ACCOUNT_SIZE = 488;
+export const THREAD_ACCOUNT_SIZE = 664;
 export const MESSAGE_ACCOUNT_SIZE = 168;
 
 export const ThreadOffsets = {
@@ -28,6 +30,13 @@ export const ThreadOffsets = {
   createdSlot: 464,
   updatedAt: 472,
   updatedSlot: 480,
+  /** Divest accounting (layout v2): see README.md "Divest accounting". */
+  incomePerCoAuthor: 488,
+  accountedLamports: 496,
+  /** 10 x u64, one per co-author slot. */
+  incomeAtJoin: 504,
+  /** 10 x u64, one per co-author slot. */
+  withdrawn: 584,
 } as const;
 
 export const MessageOffsets = {

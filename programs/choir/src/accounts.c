@@ -118,7 +118,7 @@ static u64 load_thread(const Account *a, const Pubkey *program_id, Thread **out)
   if (!key_equal(a->owner, program_id)) return ERR_INVALID_ACCOUNT_OWNER;
   if (a->data_len != sizeof(Thread)) return ERR_INVALID_ACCOUNT_DATA;
   Thread *t = (Thread *)a->data;
-  if (t->version != LAYOUT_VERSION || t->kind != KIND_THREAD || t->co_author_count == 0 ||
+  if (t->version != THREAD_LAYOUT_VERSION || t->kind != KIND_THREAD || t->co_author_count == 0 ||
       t->co_author_count > MAX_CO_AUTHORS)
     return ERR_INVALID_ACCOUNT_DATA;
   Bytes seeds[3];
@@ -135,7 +135,7 @@ static u64 load_message(const Account *a, const Pubkey *program_id, const Accoun
   if (!key_equal(a->owner, program_id)) return ERR_INVALID_ACCOUNT_OWNER;
   if (a->data_len != sizeof(Message)) return ERR_INVALID_ACCOUNT_DATA;
   Message *m = (Message *)a->data;
-  if (m->version != LAYOUT_VERSION || m->kind != KIND_MESSAGE) return ERR_INVALID_ACCOUNT_DATA;
+  if (m->version != MESSAGE_LAYOUT_VERSION || m->kind != KIND_MESSAGE) return ERR_INVALID_ACCOUNT_DATA;
   if (!key_equal(&m->thread, thread->key)) return ERR_MESSAGE_THREAD_MISMATCH;
   if (!bytes_equal(m->content_hash, content_hash, 32)) return ERR_CONTENT_HASH_MISMATCH;
   Bytes seeds[4];

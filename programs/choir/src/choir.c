@@ -10,6 +10,7 @@
 #include "ids.c"
 #include "accounts.c"
 #include "lamports.c"
+#include "income.c"
 #include "relay.c"
 #include "cpi.c"
 #include "publish.c"

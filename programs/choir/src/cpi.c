@@ -1,8 +1,18 @@
-/* Cross-program invocation of the System program: creating a PDA account owned by this program. */
+/*
+ * Cross-program invocations of the System program: creating a PDA account owned by this program.
+ *
+ * Anyone can send lamports to a PDA's address before the account exists, and System CreateAccount refuses an
+ * address that holds lamports. A pre-funded address is therefore taken over the way Anchor's `init` does it:
+ * Transfer the missing lamports, Allocate the space and Assign it to this program, the last two signed with the
+ * PDA's seeds. `require_uninitialized` has already checked the address is still a data-less System account.
+ */
 #include "errors.h"
 #include "sol.h"
 
 #define SYSTEM_CREATE_ACCOUNT_LEN 52
+#define SYSTEM_ASSIGN 1
+#define SYSTEM_TRANSFER 2
+#define SYSTEM_ALLOCATE 8
 
 typedef struct {
   u64 lamports;
@@ -10,18 +20,53 @@ typedef struct {
   const Pubkey *owner;
 } NewAccount;
 
-/* CreateAccount(payer -> target), signed with the target's PDA seeds (including its bump). */
+static void put_u32(u8 *out, u32 v) {
+  for (int i = 0; i < 4; i++) out[i] = (u8)(v >> (8 * i));
+}
+
+static void put_u64(u8 *out, u64 v) {
+  for (int i = 0; i < 8; i++) out[i] = (u8)(v >> (8 * i));
+}
+
+/* One System instruction on the target alone, or on (payer, target) when `with_payer`; the target signs by seeds. */
+static u64 invoke_system(Account *payer, Account *target, u8 *data, u64 data_len, bool_t with_payer,
+                         const SignerSeeds *signer) {
+  AccountMeta metas[2] = {{payer->key, 1, 1}, {target->key, 1, 1}};
+  Account infos[2] = {*payer, *target};
+  u64 first = with_payer ? 0 : 1;
+  CpiInstruction ix = {(Pubkey *)&SYSTEM_PROGRAM_ID, metas + first, 2 - first, data, data_len};
+  if (sol_invoke_signed_c(&ix, infos + first, 2 - first, signer, 1) != 0) return ERR_SYSCALL_FAILED;
+  return 0;
+}
+
+/* The rare path: the address already holds lamports. Tops it up to `spec->lamports`, allocates and assigns. */
+static u64 adopt_prefunded(Account *payer, Account *target, const NewAccount *spec, const SignerSeeds *signer) {
+  u8 data[36];
+  if (*target->lamports < spec->lamports) {
+    put_u32(data, SYSTEM_TRANSFER);
+    put_u64(data + 4, spec->lamports - *target->lamports);
+    TRY(invoke_system(payer, target, data, 12, 1, signer));
+  }
+  put_u32(data, SYSTEM_ALLOCATE);
+  put_u64(data + 4, spec->space);
+  TRY(invoke_system(payer, target, data, 12, 0, signer));
+  put_u32(data, SYSTEM_ASSIGN);
+  copy_bytes(data + 4, spec->owner->x, 32);
+  return invoke_system(payer, target, data, 36, 0, signer);
+}
+
+/*
+ * Creates `target` (a PDA with these seeds, including its bump) owned by `spec->owner` with at least
+ * `spec->lamports` and `spec->space` zeroed bytes. A pre-funded target may end with more lamports than asked.
+ */
 static u64 create_pda_account(Account *payer, Account *target, const NewAccount *spec, const Bytes *seeds,
                               u64 seed_count) {
-  u8 data[SYSTEM_CREATE_ACCOUNT_LEN];
-  data[0] = data[1] = data[2] = data[3] = 0; /* u32 instruction index 0 = CreateAccount */
-  for (int i = 0; i < 8; i++) data[4 + i] = (u8)(spec->lamports >> (8 * i));
-  for (int i = 0; i < 8; i++) data[12 + i] = (u8)(spec->space >> (8 * i));
-  copy_bytes(data + 20, spec->owner->x, 32);
-  AccountMeta metas[2] = {{payer->key, 1, 1}, {target->key, 1, 1}};
-  CpiInstruction ix = {(Pubkey *)&SYSTEM_PROGRAM_ID, metas, 2, data, SYSTEM_CREATE_ACCOUNT_LEN};
-  Account infos[2] = {*payer, *target};
   SignerSeeds signer = {seeds, seed_count};
-  if (sol_invoke_signed_c(&ix, infos, 2, &signer, 1) != 0) return ERR_SYSCALL_FAILED;
-  return 0;
+  if (*target->lamports > 0) return adopt_prefunded(payer, target, spec, &signer);
+  u8 data[SYSTEM_CREATE_ACCOUNT_LEN];
+  put_u32(data, 0); /* CreateAccount */
+  put_u64(data + 4, spec->lamports);
+  put_u64(data + 12, spec->space);
+  copy_bytes(data + 20, spec->owner->x, 32);
+  return invoke_system(payer, target, data, SYSTEM_CREATE_ACCOUNT_LEN, 1, &signer);
 }

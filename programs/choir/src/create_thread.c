@@ -3,6 +3,7 @@
  * accounts: 0 payer (signer, writable), 1 creator (signer, or relayed), 2 thread PDA (writable, empty),
  *           3 System program, 4 Instructions sysvar
  * data: u8 tag | thread_id[32] | u64 min_stake | i64 spec_lifetime (0 = 7 days) | u8 n | n x pubkey (creator first)
+ * The thread PDA may already hold lamports (anyone can send them): cpi.c adopts it instead of creating it.
  */
 #include "errors.h"
 #include "layout.h"
@@ -10,7 +11,25 @@
 
 #define CREATE_THREAD_FIXED_LEN 50
 
-static const u8 THREAD_DOMAIN[15] = {'C', 'H', 'O', 'I', 'R', '_', 'T', 'H', 'R', 'E', 'A', 'D', '_', 'V', '1'};
+static const u8 THREAD_DOMAIN[15] = {'C', 'H', 'O', 'I', 'R', '_', 'T', 'H', 'R', 'E', 'A', 'D', '_', 'V', '2'};
+
+/* After the domain tag and the program id: thread_id (32) | sha256(co-authors) (32) | min_stake | spec_lifetime. */
+#define THREAD_TERMS_LEN 80
+
+/*
+ * The relayed creator signs "CHOIR_THREAD_V2" || program_id || thread_id || sha256(co-authors) || min_stake ||
+ * spec_lifetime (as sent, 0 = default): 127 bytes. The program id keeps a signature from creating the thread on
+ * another deployment; the terms keep a relayer from choosing them.
+ */
+static u64 verify_thread_signature(Input *in, const Account *creator, const Pubkey *keys, u64 n) {
+  u8 terms[THREAD_TERMS_LEN];
+  copy_bytes(terms, in->data + 1, 32); /* thread_id */
+  Bytes all = {(const u8 *)keys, 32 * n};
+  if (sol_sha256(&all, 1, terms + 32) != 0) return ERR_SYSCALL_FAILED;
+  copy_bytes(terms + 64, in->data + 33, 16); /* min_stake and spec_lifetime, little-endian as in the data */
+  CanonicalMessage msg = {THREAD_DOMAIN, sizeof(THREAD_DOMAIN), in->program_id->x, terms, THREAD_TERMS_LEN};
+  return verify_relayed(&in->accounts[4], creator->key, &msg);
+}
 
 static u64 validate_co_authors(const Pubkey *keys, u64 n, const Pubkey *creator) {
   if (!key_equal(&keys[0], creator)) return ERR_CREATOR_NOT_FIRST_CO_AUTHOR;
@@ -50,13 +69,7 @@ static u64 create_thread(Input *in) {
   thread_seeds(seeds, thread_id, &bump);
   TRY(find_pda(seeds, 2, in->program_id, thread->key, &bump));
 
-  if (!creator->is_signer) {
-    u8 co_authors_hash[32];
-    Bytes all = {(const u8 *)keys, 32 * n};
-    if (sol_sha256(&all, 1, co_authors_hash) != 0) return ERR_SYSCALL_FAILED;
-    CanonicalMessage msg = {THREAD_DOMAIN, sizeof(THREAD_DOMAIN), thread_id->x, co_authors_hash, 32};
-    TRY(verify_relayed(&in->accounts[4], creator->key, &msg));
-  }
+  if (!creator->is_signer) TRY(verify_thread_signature(in, creator, keys, n));
 
   NewAccount create = {0, sizeof(Thread), in->program_id};
   TRY(rent_exempt_minimum(sizeof(Thread), &create.lamports));
@@ -66,7 +79,7 @@ static u64 create_thread(Input *in) {
   read_clock(&clock);
   Thread *t = (Thread *)thread->data;
   /* The System program hands over new account data zeroed: reserved bytes and counters start at 0. */
-  t->version = LAYOUT_VERSION;
+  t->version = THREAD_LAYOUT_VERSION;
   t->kind = KIND_THREAD;
   t->bump = bump;
   t->co_author_count = (u8)n;
@@ -77,6 +90,8 @@ static u64 create_thread(Input *in) {
   t->spec_lifetime = lifetime;
   t->created_at = clock.unix_timestamp;
   t->created_slot = clock.slot;
+  /* Lamports above rent (a pre-funded address) are income for the first co-authors, folded like any other. */
+  t->accounted_lamports = create.lamports;
   touch_thread(t, &clock);
   return 0;
 }

@@ -5,7 +5,12 @@
 #pragma once
 #include "sol.h"
 
-#define LAYOUT_VERSION 1
+/*
+ * Each kind has its own layout version. Thread v2 added the divest accounting (income per co-author, accounted
+ * lamports, per-slot income at join and withdrawn amounts); v1 threads are refused as InvalidAccountData.
+ */
+#define THREAD_LAYOUT_VERSION 2
+#define MESSAGE_LAYOUT_VERSION 1
 #define KIND_THREAD 1
 #define KIND_MESSAGE 2
 
@@ -47,7 +52,16 @@ typedef struct {
   u64 created_slot;    /* 464 */
   i64 updated_at;      /* 472 */
   u64 updated_slot;    /* 480 */
-} Thread;              /* 488 bytes */
+  /*
+   * Divest accounting (see divest.c): every lamport the thread receives is owed equally to the co-authors of the
+   * moment it is folded in. `income_per_co_author` grows by income / co-author count at each fold; a co-author's
+   * entitlement is income_per_co_author - income_at_join[i], of which withdrawn[i] was paid out.
+   */
+  u64 income_per_co_author;              /* 488 */
+  u64 accounted_lamports;                /* 496: the balance the program has accounted for */
+  u64 income_at_join[MAX_CO_AUTHORS];    /* 504 */
+  u64 withdrawn[MAX_CO_AUTHORS];         /* 584 */
+} Thread;                                /* 664 bytes */
 
 typedef struct {
   u8 version;          /* 0 */
@@ -71,5 +85,5 @@ typedef struct {
   u64 updated_slot;    /* 160 */
 } Message;             /* 168 bytes */
 
-_Static_assert(sizeof(Thread) == 488, "Thread layout");
+_Static_assert(sizeof(Thread) == 664, "Thread layout");
 _Static_assert(sizeof(Message) == 168, "Message layout");

@@ -19,9 +19,12 @@ static u64 create_message_account(Input *in, Account *payer, Account *thread, Ac
   if (key_equal(message->owner, in->program_id)) return ERR_DUPLICATE_CONTENT_HASH;
   TRY(require_uninitialized(message, ERR_ACCOUNT_ALREADY_INITIALIZED));
   TRY(create_pda_account(payer, message, create, seeds, 4));
+  /* Lamports someone sent to the address beforehand: the message keeps exactly rent (+ stake); the rest is the
+     thread's income like any other transfer to it. */
+  if (*message->lamports > create->lamports) TRY(move_lamports(message, thread, *message->lamports - create->lamports));
   Message *m = (Message *)message->data;
   /* New account data is zeroed by the System program: every field not set below starts at 0. */
-  m->version = LAYOUT_VERSION;
+  m->version = MESSAGE_LAYOUT_VERSION;
   m->kind = KIND_MESSAGE;
   m->bump = bump;
   key_copy(&m->thread, thread->key);

@@ -47,6 +47,9 @@ static u64 pay_approvers(Input *in, Account *thread, Account *message, Thread *t
   for (u64 i = 0; i < approvers; i++) {
     Account *payee = &in->accounts[first_payee + i];
     if (!key_equal(payee->key, &t->co_authors[i]) || !payee->is_writable) return ERR_MISSING_CO_AUTHOR_ACCOUNTS;
+    /* A co-author key may name the thread or this message itself (an odd but legal list): crediting it there
+       would mix its share into the escrow or the thread's accounting, so it goes to the thread as income. */
+    if (key_equal(payee->key, thread->key) || key_equal(payee->key, message->key)) continue;
     bool_t ok;
     TRY(can_receive(payee, share, &ok));
     if (!ok) continue;

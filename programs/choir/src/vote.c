@@ -17,10 +17,11 @@ static u64 approve_spec(Input *in, Thread *t, Message *m, const Clock *clock) {
   Account *thread = &in->accounts[1];
   Account *message = &in->accounts[2];
   TRY(pay_approvers(in, thread, message, t, m));
+  /* The remainder and skipped shares just received belong to the co-authors before the author joins. */
+  TRY(fold_income(thread, t));
   if (co_author_position(t, &m->author) < 0) {
     if (t->co_author_count >= MAX_CO_AUTHORS) return ERR_THREAD_FULL;
-    key_copy(&t->co_authors[t->co_author_count], &m->author);
-    t->co_author_count += 1;
+    join_co_author(t, &m->author);
   }
   TRY(append_to_root(t, m->content_hash));
   mark_settled(m, STATUS_APPROVED, clock);

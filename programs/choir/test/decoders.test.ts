@@ -3,7 +3,7 @@ import { Keypair, PublicKey } from '@solana/web3.js';
 import bs58 from 'bs58';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isChoirError } from '../../../src/errors/index.js';
+import { isChoirError, toChoirError } from '../../../src/errors/index.js';
 import {
   CHOIR_PROGRAM_ERRORS,
   createThreadInstruction,
@@ -15,14 +15,19 @@ import {
   encodeMessageAccount,
   encodeThreadAccount,
   expireSpecInstruction,
+  isProgramClientError,
   MESSAGE_KIND_NAMES,
+  MESSAGE_LAYOUT_VERSION,
   MESSAGE_STATUS_NAMES,
   type MessageAccount,
   ProgramError,
   parseProgramErrorCode,
   submitMessageInstruction,
   submitSpecInstruction,
+  THREAD_ACCOUNT_SIZE,
+  THREAD_LAYOUT_VERSION,
   type ThreadAccount,
+  ThreadOffsets,
   toProgramError,
   voteInstruction,
 } from '../client/index.js';
@@ -32,23 +37,40 @@ const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const u64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
 const i64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
 
-const threadArb: fc.Arbitrary<ThreadAccount> = fc.record({
-  kind: fc.constant('thread' as const),
-  version: fc.constant(1),
-  bump: fc.nat({ max: 255 }),
-  threadId: bytes32,
-  creator: key,
-  coAuthors: fc.array(key, { minLength: 1, maxLength: 10 }),
-  messageCount: u64,
-  specCount: u64,
-  contentRoot: bytes32,
-  minStake: u64,
-  specLifetime: i64,
-  createdAt: i64,
-  createdSlot: u64,
-  updatedAt: i64,
-  updatedSlot: u64,
-});
+const threadArb: fc.Arbitrary<ThreadAccount> = fc
+  .record({
+    bump: fc.nat({ max: 255 }),
+    threadId: bytes32,
+    creator: key,
+    coAuthors: fc.array(key, { minLength: 1, maxLength: 10 }),
+    messageCount: u64,
+    specCount: u64,
+    contentRoot: bytes32,
+    minStake: u64,
+    specLifetime: i64,
+    createdAt: i64,
+    createdSlot: u64,
+    updatedAt: i64,
+    updatedSlot: u64,
+    incomePerCoAuthor: u64,
+    accountedLamports: u64,
+    // Per slot: where in [0, income] the co-author joined and which part of its entitlement it withdrew.
+    joins: fc.array(u64, { minLength: 10, maxLength: 10 }),
+    withdrawals: fc.array(u64, { minLength: 10, maxLength: 10 }),
+  })
+  .map(({ joins, withdrawals, ...t }) => {
+    const coAuthorIncomeAtJoin = t.coAuthors.map((_, i) => (joins[i] as bigint) % (t.incomePerCoAuthor + 1n));
+    const coAuthorEntitlement = coAuthorIncomeAtJoin.map((joined) => t.incomePerCoAuthor - joined);
+    const coAuthorWithdrawn = coAuthorEntitlement.map((e, i) => (withdrawals[i] as bigint) % (e + 1n));
+    return {
+      ...t,
+      kind: 'thread' as const,
+      version: THREAD_LAYOUT_VERSION,
+      coAuthorIncomeAtJoin,
+      coAuthorEntitlement,
+      coAuthorWithdrawn,
+    };
+  });
 
 const messageArb: fc.Arbitrary<MessageAccount> = fc
   .record({
@@ -70,7 +92,7 @@ const messageArb: fc.Arbitrary<MessageAccount> = fc
   .map(({ spec, settled, votes, ...rest }) => ({
     ...rest,
     kind: 'message' as const,
-    version: 1,
+    version: MESSAGE_LAYOUT_VERSION,
     messageKind: spec ? 'spec' : 'message',
     status: spec ? (['Pending', 'Approved', 'Rejected', 'Expired'] as const)[settled]! : 'Published',
     approvals: votes.reduce((acc, v, i) => acc | (v === 1 ? 1 << i : 0), 0),
@@ -96,7 +118,7 @@ describe('account decoders', () => {
       fc.property(fc.uint8Array({ maxLength: 600 }), (data) => {
         for (const decode of [decodeAccount, decodeThreadAccount, decodeMessageAccount]) {
           const res = decode(data);
-          if (!res.ok) expect(isChoirError(res.error, 'SOLANA_ACCOUNT_MALFORMED')).toBe(true);
+          if (!res.ok) expect(isProgramClientError(res.error, 'SOLANA_ACCOUNT_MALFORMED')).toBe(true);
         }
       }),
       { numRuns: 500 },
@@ -118,10 +140,24 @@ describe('account decoders', () => {
     const thread = encodeThreadAccount({
       ...fc.sample(threadArb, 1)[0]!,
       coAuthors: [Keypair.generate().publicKey.toBase58()],
+      incomePerCoAuthor: 100n,
+      coAuthorIncomeAtJoin: [40n],
+      coAuthorWithdrawn: [10n],
     });
+    const patched = (set: (v: DataView) => void) => {
+      const copy = Uint8Array.from(thread);
+      set(new DataView(copy.buffer));
+      return copy;
+    };
     const cases: [Uint8Array, RegExp][] = [
-      [thread.subarray(0, 487), /488 bytes/],
+      [thread.subarray(0, THREAD_ACCOUNT_SIZE - 1), /664 bytes/],
+      [thread.subarray(0, 488), /664 bytes/], // a layout v1 thread
       [Uint8Array.from(thread, (b, i) => (i === 0 ? 9 : b)), /version 9/],
+      [Uint8Array.from(thread, (b, i) => (i === 0 ? 1 : b)), /layout version 1 \(this client reads 2\)/],
+      [patched((v) => v.setBigUint64(ThreadOffsets.incomeAtJoin + 8, 1n, true)), /unused co-author share/],
+      [patched((v) => v.setBigUint64(ThreadOffsets.withdrawn + 72, 1n, true)), /unused co-author share/],
+      [patched((v) => v.setBigUint64(ThreadOffsets.incomeAtJoin, 101n, true)), /joined after/],
+      [patched((v) => v.setBigUint64(ThreadOffsets.withdrawn, 61n, true)), /withdrew more than/],
       [Uint8Array.from(thread, (b, i) => (i === 3 ? 11 : b)), /co-author count 11/],
       [Uint8Array.from(thread, (b, i) => (i === 3 ? 0 : b)), /co-author count 0/],
       [Uint8Array.from(thread, (b, i) => (i === 72 + 32 ? 1 : b)), /unused co-author slots/],
@@ -215,7 +251,8 @@ describe('instruction decoder', () => {
       const res = decodeInstruction(data, keys);
       expect(res.ok).toBe(false);
       if (!res.ok) {
-        expect(isChoirError(res.error, 'SOLANA_INSTRUCTION_MALFORMED')).toBe(true);
+        expect(isProgramClientError(res.error, 'SOLANA_INSTRUCTION_MALFORMED')).toBe(true);
+        expect(isChoirError(toChoirError(res.error), 'SOLANA_INSTRUCTION_MALFORMED')).toBe(true);
         expect(res.error.message).toMatch(reason);
       }
     }
@@ -252,6 +289,11 @@ describe('program error table and parser', () => {
     const err = toProgramError('Custom(18)');
     expect(err?.code).toBe('SOLANA_PROGRAM_ERROR');
     expect(err?.details).toMatchObject({ programErrorCode: 18, programErrorName: 'DuplicateContentHash' });
+    // The app maps the client's own error into its taxonomy, same code, same details.
+    const mapped = toChoirError(err);
+    expect(isChoirError(mapped, 'SOLANA_PROGRAM_ERROR')).toBe(true);
+    expect(mapped.details).toMatchObject({ programErrorCode: 18 });
+    expect(mapped.cause).toBe(err);
     expect(toProgramError('nothing here')).toBeUndefined();
     fc.assert(fc.property(fc.anything(), (x) => void parseProgramErrorCode(x)));
   });

@@ -154,7 +154,7 @@ describe('choir program: signers and relayed signatures', () => {
       minStake: 0n,
       relayed: true,
     });
-    const signedFor = threadCanonicalMessage(threadId, [alice.publicKey]);
+    const signedFor = threadCanonicalMessage({ threadId, coAuthors: [alice.publicKey], minStake: 0n });
     expect(chain.fail(relayed(create, alice.publicKey, signedFor, signEd25519(signedFor, alice)), [relayer])).toBe(
       ProgramError.Ed25519MessageMismatch,
     );

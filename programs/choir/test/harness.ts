@@ -1,5 +1,6 @@
 // Test harness: a LiteSVM with the Choir program deployed through BPF Loader Upgradeable, funded keypairs and
 // helpers to send instructions and read decoded accounts. Shared by the tests and bench/program-cu.ts.
+import { readFileSync } from 'node:fs';
 import { type Address, address, lamports } from '@solana/kit';
 import { Keypair, type PublicKey, TransactionInstruction } from '@solana/web3.js';
 import { Clock, LiteSVM, type TransactionMetadata } from 'litesvm';
@@ -41,11 +42,15 @@ export class Chain {
   private slot = 1n;
   private time = START_TIME;
 
-  /** `elf`: another build of the program (default: the committed choir.so). */
+  /**
+   * `elf`: another build of the program (default: the committed choir.so, or the file named by CHOIR_TEST_ELF,
+   * which runs the tests against another build, e.g. `git show HEAD~1:programs/choir/build/choir.so`).
+   */
   constructor(options: { elf?: Uint8Array } = {}) {
     this.svm = new LiteSVM();
     this.fund(this.deployer, 100n * SOL);
-    deployProgram(this.svm, { payer: this.deployer }, options.elf);
+    const other = process.env.CHOIR_TEST_ELF;
+    deployProgram(this.svm, { payer: this.deployer }, options.elf ?? (other ? readFileSync(other) : undefined));
     this.setTime(START_TIME);
   }
 
@@ -196,7 +201,7 @@ export function relayedCreateThread(
   args: Omit<CreateThreadArgs, 'payer' | 'creator' | 'relayed'>,
 ): TransactionInstruction[] {
   const ix = createThreadInstruction({ ...args, payer: relayer, creator: creator.publicKey, relayed: true });
-  const msg = threadCanonicalMessage(args.threadId, args.coAuthors);
+  const msg = threadCanonicalMessage(args);
   return relayed(ix, creator.publicKey, msg, signEd25519(msg, creator));
 }
 
