@@ -1,6 +1,8 @@
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isChoirError } from '../../src/errors/index.js';
 import { silentLogger } from '../../src/observability/logger.js';
+import { legacyMessagePointId } from '../../src/vector/point-id.js';
 import { type QdrantStoreOptions, QdrantVectorStore } from '../../src/vector/qdrant/qdrant-store.js';
 import type { VectorStore } from '../../src/vector/types.js';
 import { QdrantDouble } from '../support/qdrant-double/server.js';
@@ -141,6 +143,59 @@ describe('QdrantVectorStore against the double', () => {
     const store = new QdrantVectorStore(options(`${url}/qdrant`, { apiKey: 'secret-key' }), silentLogger);
     await store.ensureCollection().catch(() => undefined);
     expect(double.requests.at(-1)!.path.startsWith('/qdrant/')).toBe(true);
+  });
+});
+
+describe('QdrantVectorStore with points of the old content-hash identity', () => {
+  it('warns at start-up, and reports how many in describe() and health(), until they are re-keyed', async () => {
+    const double = new QdrantDouble();
+    const url = await double.start();
+    try {
+      const lines: string[] = [];
+      const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+      const store = new QdrantVectorStore(options(url), logger);
+      await store.ensureCollection();
+      expect(lines.some((l) => l.includes('old content-hash identity'))).toBe(false);
+      expect((await store.health()).legacyPoints).toBe(0);
+
+      // What the previous version wrote: id from the content hash, no message_address. A thread point of that
+      // version also lacks the field but is keyed right (its id came from the thread address): not counted.
+      const legacy = (content: string, kind: 'message' | 'thread' = 'message') => {
+        const { message_address: _, ...payload } = message({ content, kind }).payload;
+        return { id: legacyMessagePointId(payload.content_hash), vector: axisVector(0), payload };
+      };
+      double.state.upsert('messages', { points: [legacy('old one'), legacy('old two'), legacy('a thread', 'thread')] });
+      await store.upsert([message({ content: 'new one' })]);
+
+      lines.length = 0;
+      const info = await store.ensureCollection();
+      expect(info).toMatchObject({ points: 4, legacyPoints: 2 });
+      const warning = lines.map((l) => JSON.parse(l) as { level: number; msg: string; legacyPoints?: number });
+      expect(warning).toContainEqual(
+        expect.objectContaining({
+          level: 40,
+          legacyPoints: 2,
+          msg: expect.stringContaining('run `choir rebuild-index` to re-key them'),
+        }),
+      );
+      const health = await store.health();
+      expect(health).toMatchObject({ ok: true, legacyPoints: 2 });
+      expect(health.detail).toContain('2 points: vector store holds points keyed by the old content-hash identity');
+      // The check is a filtered count Qdrant's published API accepts.
+      expect(double.rejected).toEqual([]);
+      const counts = double.requests.filter((r) => r.path.endsWith('/points/count'));
+      expect(counts.at(-1)!.body).toMatchObject({
+        filter: { must: expect.arrayContaining([{ is_empty: { key: 'message_address' } }]) },
+      });
+
+      // Re-keyed (as rebuild-index will): the warning goes.
+      await store.deletePoints({
+        filter: { contentHash: [legacy('old one').payload.content_hash, legacy('old two').payload.content_hash] },
+      });
+      expect((await store.describe())!.legacyPoints).toBe(0);
+    } finally {
+      await double.stop();
+    }
   });
 });
 
