@@ -124,6 +124,17 @@ export const ErrorCodes = {
     recovery: Recovery.FixInput,
     summary: 'A signed request was already used',
   },
+  NOT_CO_AUTHOR: {
+    category: 'Session',
+    retryable: false,
+    recovery: Recovery.FixInput,
+    summary: 'The author, voter or divester is not a co-author of the thread',
+  },
+  DUPLICATE_CONTENT: {
+    category: 'Input',
+    retryable: false,
+    summary: 'This content is already in the thread',
+  },
   BAD_USER_INPUT: { category: 'Input', retryable: false, summary: 'A request argument is invalid' },
   CONFIG_INVALID: { category: 'Input', retryable: false, summary: 'A setting is invalid' },
   NOT_FOUND: { category: 'Input', retryable: false, summary: 'The requested object does not exist' },
