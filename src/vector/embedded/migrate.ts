@@ -48,6 +48,7 @@ async function rekeyByMessageAddress(tx: Transaction, collection: string, logger
   const table = tableOf(collection);
   const started = performance.now();
   await tx.exec(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS message_address text`);
+  const total = (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
   const threads = new Map<string, PublicKey>();
   let rekeyed = 0;
   for (;;) {
@@ -78,6 +79,8 @@ async function rekeyByMessageAddress(tx: Transaction, collection: string, logger
       [oldIds, newIds, addresses],
     );
     rekeyed += rows.length;
+    // A PDA search costs up to a millisecond per point: a large store takes minutes, so show it is moving.
+    if (rows.length === PAGE) logger.info({ collection, rekeyed, total }, 'embedded vector store: re-keying points');
   }
   await tx.exec(`
     ALTER TABLE ${table} ALTER COLUMN message_address SET NOT NULL;
