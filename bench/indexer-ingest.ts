@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { PublicKey, Transaction } from '@solana/web3.js';
 import pg from 'pg';
 import { startIndexer } from '../indexer/indexer.js';
-import { createCursor } from '../indexer/sync/cursor.js';
-import { streamTimings } from '../indexer/sync/run-stream.js';
+import { streamTimings } from '../indexer/session/stream-session.js';
+import { createCursor } from '../indexer/write/cursor.js';
 import { flushTimings } from '../indexer/write/overlay.js';
 import { writerTimings } from '../indexer/write/write-batch.js';
 import {

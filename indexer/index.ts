@@ -7,8 +7,8 @@ export {
   type StartIndexerOptions,
   startIndexer,
 } from './indexer.js';
+export { applyPayloadWork, startVectorPayloadWorker } from './sinks/vector-payload.js';
 export type { IndexerStatus, Role, StreamState } from './status/status.js';
-export { type Cursor, readCursor } from './sync/cursor.js';
-export { resetIndexedData } from './sync/reset.js';
-export { applyPayloadWork, startVectorPayloadWorker } from './sync/vector-payload.js';
 export { VECTOR_PAYLOAD_KIND, type VectorPayloadWork } from './write/apply.js';
+export { type Cursor, readCursor } from './write/cursor.js';
+export { resetIndexedData } from './write/reset.js';

@@ -13,15 +13,15 @@ import { backoffDelay, sleep } from '../src/errors/retry.js';
 import type { Logger } from '../src/observability/logger.js';
 import type { OutboxWorker } from '../src/pipeline/outbox/index.js';
 import type { VectorStore } from '../src/vector/types.js';
+import { backfill } from './backfill/backfill.js';
+import { rpcHistory } from './backfill/backfill-history.js';
 import { leaderLock } from './leader/leader-lock.js';
+import { runStreamSession } from './session/stream-session.js';
+import { startVectorPayloadWorker } from './sinks/vector-payload.js';
 import { getGenesisHash, getProgramAccounts } from './source/rpc.js';
 import { type IndexerStatus, StatusTracker } from './status/status.js';
-import { backfill } from './sync/backfill.js';
-import { rpcHistory } from './sync/backfill-history.js';
-import { assertSameChain, type ChainIdentity, readCursor } from './sync/cursor.js';
-import { resetIndexedData } from './sync/reset.js';
-import { runStreamSession } from './sync/run-stream.js';
-import { startVectorPayloadWorker } from './sync/vector-payload.js';
+import { assertSameChain, type ChainIdentity, readCursor } from './write/cursor.js';
+import { resetIndexedData } from './write/reset.js';
 
 /** Errors retrying cannot fix: the indexer stops and says why. */
 const FATAL = new Set(['SOLANA_WRONG_CHAIN', 'CONFIG_INVALID', 'DATABASE_NOT_MIGRATED']);

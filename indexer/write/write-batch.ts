@@ -11,8 +11,8 @@
  */
 import type pg from 'pg';
 import type { AccountUpdate, StreamUpdate, TransactionUpdate } from '../decode/types.js';
-import { advanceCursor } from '../sync/cursor.js';
 import { applyUpdates } from './apply.js';
+import { advanceCursor } from './cursor.js';
 import { loadState, readDeadSlots, readStoredRowsFor } from './load-state.js';
 import { Overlay } from './overlay.js';
 import { applySlotStatus } from './slot-status.js';

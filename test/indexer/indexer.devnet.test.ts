@@ -4,7 +4,7 @@
  */
 import { Keypair } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCursor } from '../../indexer/sync/cursor.js';
+import { createCursor } from '../../indexer/write/cursor.js';
 import type { Devnet } from '../../src/devnet/index.js';
 import { readEventsAfter } from '../../src/events/index.js';
 import { useMigratedDatabases } from '../support/migrated-pool.js';

@@ -6,7 +6,7 @@
 import { Keypair, type PublicKey } from '@solana/web3.js';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCursor } from '../../indexer/sync/cursor.js';
+import { createCursor } from '../../indexer/write/cursor.js';
 import type { Devnet } from '../../src/devnet/index.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
 import { snapshot } from './db-snapshot.js';

@@ -4,7 +4,7 @@
  */
 import { Keypair, type PublicKey } from '@solana/web3.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCursor } from '../../indexer/sync/cursor.js';
+import { createCursor } from '../../indexer/write/cursor.js';
 import { type Devnet } from '../../src/devnet/index.js';
 import { readEventsAfter } from '../../src/events/index.js';
 import type { PayloadPatch, PointSelector } from '../../src/vector/types.js';

@@ -11,6 +11,7 @@
 import type pg from 'pg';
 import type { Logger } from '../../src/observability/logger.js';
 import type { ProgramAccount } from '../source/rpc.js';
+import { type ChainIdentity, createCursor } from '../write/cursor.js';
 import { writeBatchIn } from '../write/write-batch.js';
 import {
   type BackfillHistory,
@@ -21,7 +22,6 @@ import {
   listSignatures,
 } from './backfill-history.js';
 import { snapshotUpdates } from './backfill-steps.js';
-import { type ChainIdentity, createCursor } from './cursor.js';
 
 export interface BackfillResult {
   readonly slot: bigint;

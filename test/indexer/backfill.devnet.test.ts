@@ -11,6 +11,11 @@ import { Keypair, Transaction } from '@solana/web3.js';
 import type pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backfill } from '../../indexer/backfill/backfill.js';
+import { rpcHistory } from '../../indexer/backfill/backfill-history.js';
+import { FINAL_WRITE_VERSION } from '../../indexer/backfill/backfill-steps.js';
+import { decodeRpcTransaction, getProgramAccounts, getTransaction } from '../../indexer/source/rpc.js';
+import { createCursor, readCursor } from '../../indexer/write/cursor.js';
 import {
   CHOIR_PROGRAM_ID,
   divestInstruction,
@@ -20,15 +25,10 @@ import {
 } from '../../programs/choir/client/index.js';
 import type { Devnet } from '../../src/devnet/index.js';
 import { decodeTransaction } from '../../src/devnet/ledger/wire.js';
-import { snapshot } from '../../test/indexer/db-snapshot.js';
-import { ChainDriver, startTestDevnet } from '../../test/indexer/devnet-driver.js';
-import { finalizedAtLeast, identity, launch, until } from '../../test/indexer/harness.js';
-import { useMigratedDatabases } from '../../test/support/migrated-pool.js';
-import { decodeRpcTransaction, getProgramAccounts, getTransaction } from '../source/rpc.js';
-import { backfill } from './backfill.js';
-import { rpcHistory } from './backfill-history.js';
-import { FINAL_WRITE_VERSION } from './backfill-steps.js';
-import { createCursor, readCursor } from './cursor.js';
+import { useMigratedDatabases } from '../support/migrated-pool.js';
+import { snapshot } from './db-snapshot.js';
+import { ChainDriver, startTestDevnet } from './devnet-driver.js';
+import { finalizedAtLeast, identity, launch, until } from './harness.js';
 
 const PROGRAM = CHOIR_PROGRAM_ID.toBase58();
 const hashOf = (text: string) => createHash('sha256').update(text).digest();

@@ -7,9 +7,9 @@
 // index applies, not which plan a small table's costs favour), on tables that have never been analyzed.
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useMigratedPool } from '../../test/support/migrated-pool.js';
-import { readStoredRows } from './load-state.js';
-import { deleteRows } from './write-rows.js';
+import { readStoredRows } from '../../indexer/write/load-state.js';
+import { deleteRows } from '../../indexer/write/write-rows.js';
+import { useMigratedPool } from '../support/migrated-pool.js';
 
 const { pool } = useMigratedPool();
 const ROWS = 20_000;

@@ -1,6 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { StreamUpdate } from '../../indexer/decode/types.js';
+import { createCursor } from '../../indexer/write/cursor.js';
+import { writeBatch } from '../../indexer/write/write-batch.js';
 import { readEventsAfter } from '../../src/events/index.js';
-import { snapshot } from '../../test/indexer/db-snapshot.js';
+import { useMigratedPool } from '../support/migrated-pool.js';
+import { snapshot } from './db-snapshot.js';
 import {
   divestTx,
   hashHex,
@@ -11,11 +15,7 @@ import {
   resetWriteVersion,
   slotUpdate,
   threadUpdate,
-} from '../../test/indexer/fixtures.js';
-import { useMigratedPool } from '../../test/support/migrated-pool.js';
-import type { StreamUpdate } from '../decode/types.js';
-import { createCursor } from '../sync/cursor.js';
-import { writeBatch } from './write-batch.js';
+} from './fixtures.js';
 
 const STREAM = 'test';
 const identity = { genesisHash: 'genesis', programId: 'program' };

@@ -18,12 +18,12 @@ import { ChoirError } from '../../src/errors/index.js';
 import { sleep, withRetry } from '../../src/errors/retry.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { decodeUpdate } from '../decode/decode-update.js';
+import { Enricher } from '../decode/enrich.js';
 import type { StreamUpdate } from '../decode/types.js';
+import { SafeSlot } from '../order/safe-slot.js';
 import { GeyserStream } from '../source/geyser-stream.js';
 import type { StatusTracker } from '../status/status.js';
 import { writeBatch } from '../write/write-batch.js';
-import { Enricher } from './enrich.js';
-import { SafeSlot } from './safe-slot.js';
 
 export interface SessionOptions {
   readonly pool: pg.Pool;

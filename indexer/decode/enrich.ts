@@ -6,7 +6,7 @@
  * released depends only on the stream's order, so replays and restarts reproduce it exactly.
  */
 import type { ChoirInstruction } from '../../programs/choir/client/index.js';
-import type { AccountUpdate, StreamUpdate, TransactionUpdate } from '../decode/types.js';
+import type { AccountUpdate, StreamUpdate, TransactionUpdate } from './types.js';
 
 function touched(ix: ChoirInstruction): string[] {
   const a = ix.accounts as Record<string, string | string[]>;

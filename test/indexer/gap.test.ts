@@ -13,15 +13,15 @@ import { SubscribeRequest, SubscribeUpdate } from '@triton-one/yellowstone-grpc'
 import bs58 from 'bs58';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runStreamSession, type SessionOptions } from '../../indexer/session/stream-session.js';
+import { StatusTracker } from '../../indexer/status/status.js';
+import { createCursor, readCursor } from '../../indexer/write/cursor.js';
 import { CHOIR_PROGRAM_ID, encodeThreadAccount } from '../../programs/choir/client/index.js';
 import { SubscribeMethod } from '../../src/devnet/geyser/server.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { snapshot } from '../../test/indexer/db-snapshot.js';
-import { key, newThread } from '../../test/indexer/fixtures.js';
-import { createMigratedDatabase, type TestDatabase } from '../../test/support/postgres.js';
-import { StatusTracker } from '../status/status.js';
-import { createCursor, readCursor } from './cursor.js';
-import { runStreamSession, type SessionOptions } from './run-stream.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
+import { snapshot } from './db-snapshot.js';
+import { key, newThread } from './fixtures.js';
 
 const PROGRAM = CHOIR_PROGRAM_ID.toBase58();
 const encode = (u: Record<string, unknown>) =>

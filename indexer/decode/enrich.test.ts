@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { messageUpdate, newMessage, newThread, slotUpdate, threadUpdate } from '../../test/indexer/fixtures.js';
-import type { StreamUpdate, TransactionUpdate } from '../decode/types.js';
+import { SafeSlot } from '../order/safe-slot.js';
 import { Enricher } from './enrich.js';
-import { SafeSlot } from './safe-slot.js';
+import type { StreamUpdate, TransactionUpdate } from './types.js';
 
 const tx = (signature: string, slot: number, accounts: Record<string, string>, index = 1): TransactionUpdate => ({
   kind: 'transaction',
