@@ -28,11 +28,14 @@ static void put_u64(u8 *out, u64 v) {
   for (int i = 0; i < 8; i++) out[i] = (u8)(v >> (8 * i));
 }
 
-/* One System instruction on the target alone, or on (payer, target) when `with_payer`; the target signs by seeds. */
-static u64 invoke_system(Account *payer, Account *target, u8 *data, u64 data_len, bool_t with_payer,
-                         const SignerSeeds *signer) {
-  AccountMeta metas[2] = {{payer->key, 1, 1}, {target->key, 1, 1}};
-  Account infos[2] = {*payer, *target};
+/*
+ * One System instruction on `infos` = {payer, target}: both, or the target alone unless `with_payer`; the target
+ * signs through its seeds. The runtime writes the callee's changes (the new data length) back into the account
+ * infos we pass, and reads them on the next CPI: so the same array serves every call, and the caller copies the
+ * length back into its own view at the end.
+ */
+static u64 invoke_system(Account infos[2], u8 *data, u64 data_len, bool_t with_payer, const SignerSeeds *signer) {
+  AccountMeta metas[2] = {{infos[0].key, 1, 1}, {infos[1].key, 1, 1}};
   u64 first = with_payer ? 0 : 1;
   CpiInstruction ix = {(Pubkey *)&SYSTEM_PROGRAM_ID, metas + first, 2 - first, data, data_len};
   if (sol_invoke_signed_c(&ix, infos + first, 2 - first, signer, 1) != 0) return ERR_SYSCALL_FAILED;
@@ -40,19 +43,20 @@ static u64 invoke_system(Account *payer, Account *target, u8 *data, u64 data_len
 }
 
 /* The rare path: the address already holds lamports. Tops it up to `spec->lamports`, allocates and assigns. */
-static u64 adopt_prefunded(Account *payer, Account *target, const NewAccount *spec, const SignerSeeds *signer) {
+static u64 adopt_prefunded(Account infos[2], const NewAccount *spec, const SignerSeeds *signer) {
   u8 data[36];
-  if (*target->lamports < spec->lamports) {
+  u64 held = *infos[1].lamports;
+  if (held < spec->lamports) {
     put_u32(data, SYSTEM_TRANSFER);
-    put_u64(data + 4, spec->lamports - *target->lamports);
-    TRY(invoke_system(payer, target, data, 12, 1, signer));
+    put_u64(data + 4, spec->lamports - held);
+    TRY(invoke_system(infos, data, 12, 1, signer));
   }
   put_u32(data, SYSTEM_ALLOCATE);
   put_u64(data + 4, spec->space);
-  TRY(invoke_system(payer, target, data, 12, 0, signer));
+  TRY(invoke_system(infos, data, 12, 0, signer));
   put_u32(data, SYSTEM_ASSIGN);
   copy_bytes(data + 4, spec->owner->x, 32);
-  return invoke_system(payer, target, data, 36, 0, signer);
+  return invoke_system(infos, data, 36, 0, signer);
 }
 
 /*
@@ -62,11 +66,17 @@ static u64 adopt_prefunded(Account *payer, Account *target, const NewAccount *sp
 static u64 create_pda_account(Account *payer, Account *target, const NewAccount *spec, const Bytes *seeds,
                               u64 seed_count) {
   SignerSeeds signer = {seeds, seed_count};
-  if (*target->lamports > 0) return adopt_prefunded(payer, target, spec, &signer);
-  u8 data[SYSTEM_CREATE_ACCOUNT_LEN];
-  put_u32(data, 0); /* CreateAccount */
-  put_u64(data + 4, spec->lamports);
-  put_u64(data + 12, spec->space);
-  copy_bytes(data + 20, spec->owner->x, 32);
-  return invoke_system(payer, target, data, SYSTEM_CREATE_ACCOUNT_LEN, 1, &signer);
+  Account infos[2] = {*payer, *target};
+  if (*target->lamports > 0) {
+    TRY(adopt_prefunded(infos, spec, &signer));
+  } else {
+    u8 data[SYSTEM_CREATE_ACCOUNT_LEN];
+    put_u32(data, 0); /* CreateAccount */
+    put_u64(data + 4, spec->lamports);
+    put_u64(data + 12, spec->space);
+    copy_bytes(data + 20, spec->owner->x, 32);
+    TRY(invoke_system(infos, data, SYSTEM_CREATE_ACCOUNT_LEN, 1, &signer));
+  }
+  target->data_len = infos[1].data_len;
+  return 0;
 }
