@@ -7,6 +7,7 @@ import { accountStateOf, readAccount, writeAccount } from './accounts.js';
 import { EventLog } from './event-log.js';
 import { type AccountWrite, type Execution, executeTransaction } from './execute.js';
 import { type GenesisInfo, Journal, type JournalEntry } from './journal.js';
+import { assertSameProgramBuild } from './program-build.js';
 import { Signer } from './signer.js';
 import { SlotChain } from './slot-chain.js';
 import { TransactionIndex } from './tx-index.js';
@@ -63,6 +64,11 @@ export class Ledger {
     let ledger: Ledger;
     if (journal?.hasGenesis()) {
       const { info, state } = journal.readGenesis();
+      // Without an ELF the ledger keeps the program it has (start.ts warns); with one, it must be the same build.
+      if (options.program && options.dataDir !== null) {
+        const current = { programId: options.program.programId, sha256: sha256(options.program.elf) };
+        assertSameProgramBuild(info, current, options.dataDir);
+      }
       ledger = new Ledger(
         configure(LiteSVM.fromBytes(state)),
         info,
@@ -70,13 +76,6 @@ export class Ledger {
         journal,
         options,
       );
-      const programSha = options.program ? sha256(options.program.elf) : null;
-      if (programSha !== info.programSha256) {
-        options.logger.warn(
-          { dataDir: options.dataDir },
-          'the program differs from the one deployed in this ledger; delete the data directory to redeploy',
-        );
-      }
       ledger.replay(journal.entries());
       ledger.syncClock();
       options.logger.info({ slot: ledger.chain.openSlot, genesisHash: info.genesisHash }, 'devnet ledger restored');
