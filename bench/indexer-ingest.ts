@@ -12,10 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { PublicKey, Transaction } from '@solana/web3.js';
 import pg from 'pg';
 import { startIndexer } from '../indexer/indexer.js';
-import { streamTimings } from '../indexer/session/stream-session.js';
 import { createCursor } from '../indexer/write/cursor.js';
-import { flushTimings } from '../indexer/write/overlay.js';
-import { writerTimings } from '../indexer/write/write-batch.js';
 import {
   CHOIR_PROGRAM_ID,
   createThreadInstruction,
@@ -261,18 +258,20 @@ async function main() {
     const seconds = (performance.now() - started) / 1000;
     const loadAfter = loadavg()[0] as number;
     const cpu = await cpuSeconds(pool, db.name, chain.pid, chainCpuBefore, ownCpuBefore);
+    // The running indexer's own per-stage figures (choir_indexer_stage_seconds on its registry).
+    const t = indexer.timings();
     const stages = {
-      decodeS: streamTimings.decodeMs / 1000,
-      writerWaitS: streamTimings.writerWaitMs / 1000,
-      loadS: writerTimings.loadMs / 1000,
-      applyS: writerTimings.applyMs / 1000,
-      statusS: writerTimings.statusMs / 1000,
-      writeS: writerTimings.writeMs / 1000,
-      commitS: writerTimings.commitMs / 1000,
-      rowsS: flushTimings.rowsMs / 1000,
-      undoS: flushTimings.undoMs / 1000,
-      eventsS: flushTimings.eventsMs / 1000,
-      outboxS: flushTimings.outboxMs / 1000,
+      decodeS: t.decode,
+      writerWaitS: t.writer_wait,
+      loadS: t.load,
+      applyS: t.apply,
+      statusS: t.status,
+      writeS: t.rows + t.undo + t.events + t.outbox + t.cursor,
+      commitS: t.commit,
+      rowsS: t.rows,
+      undoS: t.undo,
+      eventsS: t.events,
+      outboxS: t.outbox,
     };
     const applied = indexer.status().updatesApplied;
     const { rows } = await pool.query(

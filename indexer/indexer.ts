@@ -19,6 +19,9 @@ import { leaderLock } from './leader/leader-lock.js';
 import { runStreamSession } from './session/stream-session.js';
 import { startVectorPayloadWorker } from './sinks/vector-payload.js';
 import { getGenesisHash, getProgramAccounts } from './source/rpc.js';
+import type { StreamSource } from './source/stream-source.js';
+import { yellowstoneSource } from './source/yellowstone-source.js';
+import { type Stage, StageTimings } from './status/stage-timings.js';
 import { type IndexerStatus, StatusTracker } from './status/status.js';
 import { assertSameChain, type ChainIdentity, readCursor } from './write/cursor.js';
 import { resetIndexedData } from './write/reset.js';
@@ -41,12 +44,16 @@ export interface StartIndexerOptions {
   readonly reset?: boolean;
   readonly programId?: string;
   readonly onCommit?: (info: { applied: number; cursor: bigint | null; seconds: number }) => void;
+  /** Where updates come from (default: the Yellowstone endpoint of `settings`); tests and benches pass another. */
+  readonly source?: StreamSource;
   /** Backoff of vector payload retries (default 0.5 s doubling to 30 s). */
   readonly outboxRetry?: { baseDelayMs?: number; maxDelayMs?: number };
 }
 
 export interface RunningIndexer {
   status(): IndexerStatus;
+  /** Cumulative seconds per pipeline stage (see status/stage-timings.ts). */
+  timings(): Record<Stage, number>;
   readonly readiness: ReturnType<StatusTracker['readiness']>;
   /** Resolves when the indexer stops for good (close, or a fatal error such as SOLANA_WRONG_CHAIN). */
   readonly stopped: Promise<void>;
@@ -60,6 +67,12 @@ export function startIndexer(o: StartIndexerOptions): RunningIndexer {
   const geyserUrl = settings.geyserUrl ?? DEVNET_GEYSER_URL;
   const rpcUrl = settings.rpcUrl ?? DEVNET_RPC_URL;
   const status = new StatusTracker(settings.stream, o.metrics);
+  const timings = new StageTimings(o.metrics);
+  const source =
+    o.source ??
+    yellowstoneSource({ url: geyserUrl, xToken: settings.geyserXToken, pingDeadlineMs: settings.pingDeadlineMs });
+  // Gaps found by a session and not yet healed by a committed replay (counted in the healing batch).
+  const gaps = { pending: 0 };
   const controller = new AbortController();
   const lock = leaderLock(o.db.url, settings.stream, settings.leaderPollMs);
   const worker: OutboxWorker | null = o.vectorStore
@@ -121,16 +134,16 @@ export function startIndexer(o: StartIndexerOptions): RunningIndexer {
         why = await runStreamSession({
           pool: o.db.pool,
           stream: settings.stream,
-          url: geyserUrl,
-          xToken: settings.geyserXToken,
+          source,
           programId,
           cursor,
           batchMax: settings.batchMax,
           batchMs: settings.batchMs,
-          pingDeadlineMs: settings.pingDeadlineMs,
           status,
+          timings,
           logger: log,
           signal,
+          gaps,
           onCommit: o.onCommit,
         });
       } catch (err) {
@@ -210,6 +223,7 @@ export function startIndexer(o: StartIndexerOptions): RunningIndexer {
 
   return {
     status: () => status.snapshot(),
+    timings: () => timings.totals(),
     readiness: status.readiness(),
     stopped,
     async close() {

@@ -76,21 +76,23 @@ export function assertSameChain(cursor: Cursor, identity: ChainIdentity): void {
   }
 }
 
-/** Moves the cursor forward inside the batch transaction; never backwards. */
+/** Moves the cursor forward inside the batch transaction (never backwards), counting gaps the batch healed. */
 export async function advanceCursor(
   client: pg.ClientBase,
   stream: string,
   slot: bigint | null,
   confirmed: bigint | null,
   finalized: bigint | null,
+  gapsHealed = 0,
 ): Promise<void> {
   await client.query(
     `UPDATE indexer_cursors SET
        slot = greatest(slot, coalesce($2::int8, slot)),
        confirmed_slot = greatest(confirmed_slot, $3::int8),
        finalized_slot = greatest(finalized_slot, $4::int8),
+       gaps_healed = gaps_healed + $5,
        updated_at = now()
      WHERE stream = $1`,
-    [stream, slot?.toString() ?? null, confirmed?.toString() ?? null, finalized?.toString() ?? null],
+    [stream, slot?.toString() ?? null, confirmed?.toString() ?? null, finalized?.toString() ?? null, gapsHealed],
   );
 }

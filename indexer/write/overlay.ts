@@ -9,6 +9,7 @@
 import type pg from 'pg';
 import { appendEvents, type NewEvent } from '../../src/events/index.js';
 import { enqueue, type OutboxEntry } from '../../src/pipeline/outbox/index.js';
+import type { StageTimings } from '../status/stage-timings.js';
 import type { ApplyResult, UndoEntry } from './apply.js';
 import { type MessageRow, type ThreadRow, type VoteRow, voteKey } from './rows.js';
 import { SlotIndexedMap } from './slot-indexed-map.js';
@@ -19,9 +20,6 @@ export interface StoredRows {
   readonly threads: Map<string, ThreadRow>;
   readonly messages: Map<string, MessageRow>;
 }
-
-/** Cumulative milliseconds per kind of write (benchmarks read it). */
-export const flushTimings = { rowsMs: 0, undoMs: 0, eventsMs: 0, outboxMs: 0 };
 
 export class Overlay {
   readonly threads = new SlotIndexedMap<string, ThreadRow>((t) => t.slot);
@@ -68,12 +66,12 @@ export class Overlay {
   }
 
   /** Writes everything pending (parents before children) and empties the overlay. */
-  async flush(client: pg.ClientBase, stream: string): Promise<void> {
+  async flush(client: pg.ClientBase, stream: string, timings?: StageTimings): Promise<void> {
     const threads = [...this.threads.values()];
     let t = performance.now();
-    const lap = (stage: keyof typeof flushTimings) => {
+    const lap = (stage: 'rows' | 'undo' | 'events' | 'outbox') => {
       const now = performance.now();
-      flushTimings[stage] += now - t;
+      timings?.add(stage, now - t);
       t = now;
     };
     await writeThreads(
@@ -82,14 +80,14 @@ export class Overlay {
       threads.filter((t) => this.coAuthorChanged.has(t.address)),
     );
     await writeMessages(client, [...this.messages.values()]);
-    lap('rowsMs');
+    lap('rows');
     await writeVotes(client, [...this.votes.values()]);
     await writeUndo(client, stream, [...this.undo.values()]);
-    lap('undoMs');
+    lap('undo');
     await appendEvents(client, this.events);
-    lap('eventsMs');
+    lap('events');
     await enqueue(client, this.outbox);
-    lap('outboxMs');
+    lap('outbox');
     this.threads.clear();
     this.coAuthorChanged.clear();
     this.messages.clear();

@@ -11,6 +11,7 @@
  */
 import type pg from 'pg';
 import type { AccountUpdate, StreamUpdate, TransactionUpdate } from '../decode/types.js';
+import type { StageTimings } from '../status/stage-timings.js';
 import { applyUpdates } from './apply.js';
 import { advanceCursor } from './cursor.js';
 import { loadState, readDeadSlots, readStoredRowsFor } from './load-state.js';
@@ -25,26 +26,28 @@ export interface BatchOutcome {
   readonly finalizedSlot: bigint | null;
 }
 
-/**
- * Where the writer's wall-clock time goes, cumulative over the process (milliseconds; benchmarks read it): reading
- * stored rows, the pure apply, slot statuses (promotion, rollback), writing the overlay (rows, undo, events,
- * outbox, cursor) and COMMIT (WAL flush).
- */
-export const writerTimings = { loadMs: 0, applyMs: 0, statusMs: 0, writeMs: 0, commitMs: 0 };
+export interface BatchOptions {
+  /** Where the time goes (the indexer's per-instance figures). */
+  readonly timings?: StageTimings;
+  /** Stream gaps this batch's replay heals: counted in `indexer_cursors.gaps_healed` with the batch. */
+  readonly gapsHealed?: number;
+}
 
 export async function writeBatch(
   pool: pg.Pool,
   stream: string,
   updates: readonly StreamUpdate[],
   cursorSlot: bigint | null,
+  options: BatchOptions = {},
 ): Promise<BatchOutcome> {
+  const { timings } = options;
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const outcome = await writeBatchIn(client, stream, updates, cursorSlot);
+    const outcome = await writeBatchIn(client, stream, updates, cursorSlot, options);
     const t = performance.now();
     await client.query('COMMIT');
-    writerTimings.commitMs += performance.now() - t;
+    timings?.add('commit', performance.now() - t);
     return outcome;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
@@ -59,7 +62,9 @@ export async function writeBatchIn(
   stream: string,
   updates: readonly StreamUpdate[],
   cursorSlot: bigint | null,
+  options: BatchOptions = {},
 ): Promise<BatchOutcome> {
+  const { timings } = options;
   const { rows } = await client.query<{ confirmed_slot: string | null; finalized_slot: string | null }>(
     'SELECT confirmed_slot, finalized_slot FROM indexer_cursors WHERE stream = $1 FOR UPDATE',
     [stream],
@@ -85,8 +90,8 @@ export async function writeBatchIn(
     const state = await loadState(client, stream, segment, finalized, confirmed, overlay);
     const t1 = performance.now();
     const result = applyUpdates(state, segment);
-    writerTimings.loadMs += t1 - t0;
-    writerTimings.applyMs += performance.now() - t1;
+    timings?.add('load', t1 - t0);
+    timings?.add('apply', performance.now() - t1);
     segment = [];
     overlay.merge(result);
     applied += result.applied;
@@ -102,18 +107,18 @@ export async function writeBatchIn(
     await flush();
     const t = performance.now();
     // A rollback restores stored rows and retracts logged events: write what is pending first.
-    if (u.status === 'dead') await overlay.flush(client, stream);
+    if (u.status === 'dead') await overlay.flush(client, stream, timings);
     const out = await applySlotStatus(client, stream, u, { confirmed, finalized }, overlay);
     if (u.status === 'dead') overlay.deadSlots?.add(u.slot.toString());
     events += out.events;
     if (u.status === 'confirmed' && (confirmed === null || u.slot > confirmed)) confirmed = u.slot;
     if (u.status === 'finalized' && (finalized === null || u.slot > finalized)) finalized = u.slot;
-    writerTimings.statusMs += performance.now() - t;
+    timings?.add('status', performance.now() - t);
   }
   await flush();
+  await overlay.flush(client, stream, timings);
   const t = performance.now();
-  await overlay.flush(client, stream);
-  await advanceCursor(client, stream, cursorSlot, confirmed, finalized);
-  writerTimings.writeMs += performance.now() - t;
+  await advanceCursor(client, stream, cursorSlot, confirmed, finalized, options.gapsHealed ?? 0);
+  timings?.add('cursor', performance.now() - t);
   return { applied, events, orphans, confirmedSlot: confirmed, finalizedSlot: finalized };
 }

@@ -1,7 +1,7 @@
 import { Metadata, Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { SubscribeRequest } from '@triton-one/yellowstone-grpc';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GeyserStream, streamError } from '../../indexer/source/geyser-stream.js';
+import { GeyserStream, streamError } from '../../indexer/source/yellowstone-source.js';
 import { SubscribeMethod } from '../../src/devnet/geyser/server.js';
 
 /** A Geyser endpoint that accepts Subscribe and then says nothing, not even pongs: a stalled stream. */

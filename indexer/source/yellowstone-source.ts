@@ -9,7 +9,19 @@
  */
 import * as yellowstone from '@triton-one/yellowstone-grpc';
 import { ChoirError } from '../../src/errors/index.js';
+import type { SourceStream, StreamSource } from './stream-source.js';
 import { pingRequest, subscribeRequest } from './subscribe-request.js';
+
+/** A Yellowstone Geyser endpoint as the indexer's source. */
+export function yellowstoneSource(endpoint: {
+  readonly url: string;
+  readonly xToken: string | undefined;
+  readonly pingDeadlineMs: number;
+}): StreamSource {
+  return {
+    open: (request) => GeyserStream.open({ ...endpoint, ...request }),
+  };
+}
 
 export interface GeyserStreamOptions {
   readonly url: string;
@@ -47,7 +59,7 @@ export function streamError(err: unknown): ChoirError {
   return new ChoirError('SOLANA_STREAM_FAILED', `geyser stream failed: ${text}`, { cause: err });
 }
 
-export class GeyserStream {
+export class GeyserStream implements SourceStream {
   /** Resolves (never rejects) when the stream is over, with why. */
   readonly closed: Promise<ChoirError>;
   private finish!: (why: ChoirError) => void;
