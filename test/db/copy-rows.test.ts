@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useMigratedPool } from '../../test/support/migrated-pool.js';
-import { copyChunk, copyRows, copyText } from './copy-rows.js';
+import { copyChunk, copyRows, copyText } from '../../src/db/copy-rows.js';
+import { useMigratedPool } from '../support/migrated-pool.js';
 
 describe('copyText / copyChunk', () => {
   it('escapes exactly the characters COPY text format gives a meaning to', () => {

@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { useMigratedPool } from '../../test/support/migrated-pool.js';
-import { appendEvents, EVENT_CHANNEL } from './append-events.js';
-import { readEventsAfter } from './read-events.js';
-import type { NewEvent } from './types.js';
+import { appendEvents, EVENT_CHANNEL } from '../../src/events/append-events.js';
+import { readEventsAfter } from '../../src/events/read-events.js';
+import type { NewEvent } from '../../src/events/types.js';
+import { useMigratedPool } from '../support/migrated-pool.js';
 
 const A = 'ThreadA1111111111111111111111111111111111111';
 const B = 'ThreadB1111111111111111111111111111111111111';
