@@ -1,0 +1,106 @@
+/**
+ * The write path's workers, as `choir start` runs them: message submissions, relayed thread creations and votes,
+ * and the re-send sweep. With Qdrant they may run in any number of processes (claims are leased); with the
+ * embedded vector store only the process that owns the store runs them.
+ */
+import type { PublicKey } from '@solana/web3.js';
+import type pg from 'pg';
+import type { Relayer } from '../chain/relayer.js';
+import type { Embedder } from '../embed/types.js';
+import type { Logger } from '../observability/logger.js';
+import type { VectorStore } from '../vector/types.js';
+import { CHAIN_RELAY_KIND, type ChainRelayWork, MESSAGE_SUBMIT_KIND, type MessageSubmitWork } from './kinds.js';
+import { handleMessageBatch, newPipelineStats, type PipelineStats } from './message-worker.js';
+import { type OutboxWorker, startOutboxWorker } from './outbox/index.js';
+import { handleRelayBatch } from './relay-worker.js';
+import { resendRetracted } from './resend.js';
+
+export interface PipelineOptions {
+  readonly pool: pg.Pool;
+  readonly store: VectorStore;
+  readonly embedder: Embedder;
+  readonly relayer: Relayer;
+  readonly logger: Logger;
+  readonly programId?: PublicKey;
+  readonly batch?: number;
+  readonly retryMaxMs?: number;
+  readonly idleMs?: number;
+  /** How often rows the chain retracted are looked for (ms); 0: never. */
+  readonly resendEveryMs?: number;
+  /** A RECORDED row the indexer has not placed in a slot after this long is checked against the chain again. */
+  readonly resendGraceS?: number;
+  /** Outbox lease: a worker killed mid-batch loses its items to others after this. */
+  readonly leaseMs?: number;
+}
+
+export interface RunningPipeline {
+  readonly stats: PipelineStats;
+  /** Wakes the worker of `kind` (after an enqueue). */
+  wake(kind: string): void;
+  close(): Promise<void>;
+}
+
+export function startPipeline(o: PipelineOptions): RunningPipeline {
+  const logger = o.logger.child({ component: 'pipeline' });
+  const stats = newPipelineStats();
+  // An outage may last: keep retrying with capped backoff rather than dead-lettering accepted submissions.
+  const retry = { maxAttempts: 100_000, baseDelayMs: 100, maxDelayMs: o.retryMaxMs ?? 5_000 };
+  const messages: OutboxWorker = startOutboxWorker<MessageSubmitWork>({
+    pool: o.pool,
+    kind: MESSAGE_SUBMIT_KIND,
+    logger,
+    batchSize: o.batch ?? 256,
+    idleMs: o.idleMs ?? 100,
+    leaseMs: o.leaseMs ?? 60_000,
+    retry,
+    handle: (items) =>
+      handleMessageBatch(
+        {
+          pool: o.pool,
+          store: o.store,
+          embedder: o.embedder,
+          relayer: o.relayer,
+          logger,
+          programId: o.programId,
+          stats,
+        },
+        items,
+      ),
+  });
+  const relays: OutboxWorker = startOutboxWorker<ChainRelayWork>({
+    pool: o.pool,
+    kind: CHAIN_RELAY_KIND,
+    logger,
+    batchSize: 32,
+    idleMs: o.idleMs ?? 100,
+    leaseMs: o.leaseMs ?? 60_000,
+    retry,
+    handle: (items) => handleRelayBatch({ pool: o.pool, relayer: o.relayer, logger, programId: o.programId }, items),
+  });
+  const resendEveryMs = o.resendEveryMs ?? 5_000;
+  const timer =
+    resendEveryMs > 0
+      ? setInterval(() => {
+          resendRetracted(o.pool, 30, o.resendGraceS ?? 20)
+            .then((n) => {
+              if (n > 0) {
+                logger.info({ messages: n }, 're-sending messages the chain retracted');
+                messages.wake();
+              }
+            })
+            .catch((err) => logger.warn({ err }, 're-send sweep failed'));
+        }, resendEveryMs)
+      : undefined;
+  timer?.unref();
+  return {
+    stats,
+    wake(kind) {
+      if (kind === MESSAGE_SUBMIT_KIND) messages.wake();
+      if (kind === CHAIN_RELAY_KIND) relays.wake();
+    },
+    async close() {
+      if (timer) clearInterval(timer);
+      await Promise.all([messages.stop(), relays.stop()]);
+    },
+  };
+}
