@@ -9,6 +9,7 @@ import { devnetSection } from './sections/devnet.js';
 import { embedSection } from './sections/embed.js';
 import { indexerSection } from './sections/indexer.js';
 import { loggingSection } from './sections/logging.js';
+import { pipelineSection } from './sections/pipeline.js';
 import { serverSection } from './sections/server.js';
 import { vectorSection } from './sections/vector.js';
 
@@ -20,6 +21,7 @@ export const sections = [
   indexerSection,
   vectorSection,
   embedSection,
+  pipelineSection,
   loggingSection,
 ] as const;
 
@@ -31,6 +33,7 @@ export function loadConfig(env: Env = process.env) {
     indexer: readSection(indexerSection, env),
     vector: readSection(vectorSection, env),
     embed: readSection(embedSection, env),
+    pipeline: readSection(pipelineSection, env),
     logging: readSection(loggingSection, env),
   };
 }

@@ -9,7 +9,10 @@ import { mountGraphql } from '../api/graphql/mount.js';
 import { buildApiSchema } from '../api/graphql/schema.js';
 import { createHttpServer, type HttpServer } from '../api/http-server.js';
 import { type ChainEndpoints, resolveChainEndpoints } from '../chain/endpoints.js';
+import { openRelayer } from '../chain/open-relayer.js';
 import { rpcReadiness } from '../chain/readiness.js';
+import type { Relayer } from '../chain/relayer.js';
+import { registerRelayerMetrics, relayerReadiness } from '../chain/relayer-health.js';
 import type { Config } from '../config/index.js';
 import { type Database, openDatabase } from '../db/database.js';
 import { redactUrl } from '../db/pool.js';
@@ -19,6 +22,9 @@ import { createEmbedder, type Embedder } from '../embed/index.js';
 import { HealthRegistry } from '../observability/health.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetricsRegistry } from '../observability/metrics.js';
+import { type RunningPipeline, startPipeline } from '../pipeline/start-pipeline.js';
+import { createSubmissions } from '../pipeline/submission-service.js';
+import type { Submissions } from '../pipeline/submissions.js';
 import { createVectorStore, type VectorStore } from '../vector/index.js';
 import type { Lifecycle } from './lifecycle.js';
 
@@ -28,6 +34,10 @@ export interface Stack {
   embedder: Embedder;
   vectorStore: VectorStore;
   indexer: RunningIndexer;
+  relayer: Relayer;
+  pipeline: RunningPipeline;
+  /** The write path the API calls. */
+  submissions: Submissions;
   http: HttpServer;
   health: HealthRegistry;
 }
@@ -90,6 +100,33 @@ export async function startStack(
   lifecycle.onClose('indexer', () => indexer.close());
   health.register(indexer.readiness);
 
+  // The write path: the relayer pays for relayed actions; the workers run here because the embedded vector store
+  // belongs to this process (with Qdrant, more processes could run them: claims are leased).
+  const relayer = await openRelayer(
+    config.pipeline,
+    { rpcUrl: chain.rpcUrl, ...(chain.devnet ? { devnetDataDir: config.devnet.dataDir } : {}) },
+    logger,
+  );
+  health.register(relayerReadiness(relayer, config.pipeline.relayerMinBalance));
+  registerRelayerMetrics(metrics, relayer);
+  const pipeline = startPipeline({
+    pool: db.pool,
+    store: vectorStore,
+    embedder,
+    relayer,
+    logger,
+    batch: config.pipeline.batch,
+    retryMaxMs: config.pipeline.retryMaxMs,
+  });
+  // Closed before the indexer and the stores it writes to (the lifecycle closes in reverse order).
+  lifecycle.onClose('pipeline', () => pipeline.close());
+  const submissions = createSubmissions({
+    pool: db.pool,
+    relayer,
+    maxContentBytes: config.vector.maxContentBytes,
+    onEnqueued: (kind) => pipeline.wake(kind),
+  });
+
   const http = createHttpServer({ ...config.server, health, metrics, logger: logger.child({ component: 'http' }) });
   const graphql = await mountGraphql(http, await buildApiSchema(), () => ({
     health,
@@ -99,5 +136,5 @@ export async function startStack(
   lifecycle.onClose('http', () => http.close());
   // Closed before the HTTP server: subscriptions end with a close frame instead of a dropped socket.
   lifecycle.onClose('graphql', () => graphql.close());
-  return { db, chain, embedder, vectorStore, indexer, http, health };
+  return { db, chain, embedder, vectorStore, indexer, relayer, pipeline, submissions, http, health };
 }

@@ -34,20 +34,12 @@ export const pipelineSection = defineSection(
       example: '5000',
       description: 'Longest wait between two attempts of a submission whose step failed for a transient reason.',
     }),
-    RECONCILE_INTERVAL_S: v.int({
-      default: '0',
-      min: 0,
-      max: 604_800,
-      example: '3600',
-      description: 'How often `choir start` runs `reconcile` over every thread; 0: never on a schedule.',
-    }),
   },
   (e) => ({
     relayerKeypair: e.RELAYER_KEYPAIR,
     relayerMinBalance: BigInt(e.RELAYER_MIN_BALANCE),
     batch: e.PIPELINE_BATCH,
     retryMaxMs: e.PIPELINE_RETRY_MAX_MS,
-    reconcileIntervalS: e.RECONCILE_INTERVAL_S,
   }),
 );
 export type PipelineSettings = ReturnType<typeof pipelineSection.build>;
