@@ -7,8 +7,9 @@ import { Keypair, PublicKey } from '@solana/web3.js';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningIndexer } from '../../indexer/index.js';
-import { contentHash, findMessageAddress } from '../../programs/choir/client/index.js';
+import { CHOIR_PROGRAM_ID, contentHash, findMessageAddress } from '../../programs/choir/client/index.js';
 import type { Relayer } from '../../src/chain/relayer.js';
+import { syncThread } from '../../src/consistency/index.js';
 import type { Devnet } from '../../src/devnet/index.js';
 import { isChoirError } from '../../src/errors/index.js';
 import { silentLogger } from '../../src/observability/logger.js';
@@ -277,4 +278,45 @@ describe('submission pipeline on the devnet', () => {
     };
     await expect(submissions.vote(vote, meta)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
   });
+  it('syncThread finds exactly the injected differences', async () => {
+    const created = await submissions.createThread(threadRequest(author), meta);
+    const fresh = new PublicKey(created.address);
+    await until(
+      'thread indexed',
+      async () => (await pool.query('SELECT 1 FROM threads WHERE address = $1', [created.address])).rowCount === 1,
+    );
+    const accepted = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => submissions.submitMessage(messageRequest(author, fresh, `sync ${i}`), meta)),
+    );
+    await until('all confirmed', async () => {
+      const { rows } = await pool.query(
+        `SELECT count(*)::int AS n FROM messages WHERE thread_address = $1 AND status IN ('CONFIRMED', 'FINALIZED')`,
+        [created.address],
+      );
+      return rows[0].n === 10;
+    });
+    const deps = {
+      pool,
+      store: store as unknown as VectorStore,
+      rpc: relayer.rpc,
+      programId: CHOIR_PROGRAM_ID.toBase58(),
+    };
+    const clean = await syncThread(deps, created.address);
+    expect(clean).toMatchObject({ consistent: true, chainMessages: 10, points: 10, rows: 10, rootChecked: true });
+
+    const [a, b, c] = accepted.map((x) => x.address) as [string, string, string];
+    store.points.delete(messagePointId(a));
+    const tampered = store.points.get(messagePointId(b));
+    if (tampered) store.points.set(messagePointId(b), { ...tampered, content_hash: '0'.repeat(64) });
+    await pool.query('DELETE FROM messages WHERE address = $1', [c]);
+    const report = await syncThread(deps, created.address);
+    expect(report.consistent).toBe(false);
+    expect(report.differences.map((d) => [d.kind, d.address]).sort()).toEqual(
+      [
+        ['missing_point', a],
+        ['payload_mismatch', b],
+        ['missing_row', c],
+      ].sort(),
+    );
+  }, 60_000);
 });
