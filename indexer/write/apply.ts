@@ -47,7 +47,7 @@ export interface UndoEntry {
 
 export interface ApplyResult {
   readonly threads: ThreadRow[];
-  /** The threads among `threads` whose co-author list changed (or that are new). */
+  /** The threads among `threads` whose co-author rows changed (the list, or an entitlement or withdrawn amount). */
   readonly coAuthorChanges: ThreadRow[];
   readonly messages: MessageRow[];
   readonly votes: VoteRow[];
@@ -187,6 +187,11 @@ export function applyUpdates(state: LoadedState, updates: readonly (AccountUpdat
       if (!before || before.coAuthors.join() !== after.coAuthors.join()) {
         coAuthorChanged.add(u.pubkey);
         outbox.push(coAuthorsWork(after));
+      } else if (
+        before.coAuthorWithdrawn?.join() !== after.coAuthorWithdrawn.join() ||
+        before.coAuthorEntitlements?.join() !== after.coAuthorEntitlements.join()
+      ) {
+        coAuthorChanged.add(u.pubkey); // amounts only: the rows change, the vector store's co-author list does not
       }
       continue;
     }

@@ -10,7 +10,9 @@ import { MESSAGES, THREADS } from './tables.js';
 const THREAD_SELECT = `
 SELECT ${selectList(THREADS, 't')},
        coalesce(array_agg(c.pubkey ORDER BY c.position) FILTER (WHERE c.pubkey IS NOT NULL), '{}') AS co_authors,
-       coalesce(array_agg(c.added_slot::text ORDER BY c.position) FILTER (WHERE c.pubkey IS NOT NULL), '{}') AS co_author_slots
+       coalesce(array_agg(c.added_slot::text ORDER BY c.position) FILTER (WHERE c.pubkey IS NOT NULL), '{}') AS co_author_slots,
+       coalesce(array_agg(c.entitlement::text ORDER BY c.position) FILTER (WHERE c.pubkey IS NOT NULL), '{}') AS co_author_entitlements,
+       coalesce(array_agg(c.withdrawn::text ORDER BY c.position) FILTER (WHERE c.pubkey IS NOT NULL), '{}') AS co_author_withdrawn
   FROM threads t LEFT JOIN thread_co_authors c ON c.thread_address = t.address
  WHERE t.address = ANY ($1::text[])
  GROUP BY t.address`;
@@ -22,6 +24,8 @@ export function threadFromRow(r: any): ThreadRow {
   const row = fromRow(THREADS, r);
   row.coAuthors = r.co_authors;
   row.coAuthorSlots = r.co_author_slots;
+  row.coAuthorEntitlements = r.co_author_entitlements;
+  row.coAuthorWithdrawn = r.co_author_withdrawn;
   return row;
 }
 

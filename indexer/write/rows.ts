@@ -23,6 +23,11 @@ export interface ThreadRow extends Provenance {
   /** Co-authors in on-chain order, with the slot each was first seen at. */
   coAuthors: string[];
   coAuthorSlots: string[];
+  /** Per co-author (same order): its entitlement and what it has withdrawn (divest accounting, lamports). */
+  coAuthorEntitlements: string[];
+  coAuthorWithdrawn: string[];
+  incomePerCoAuthor: string;
+  accountedLamports: string;
   messageCount: string;
   specCount: string;
   contentRoot: string;
@@ -76,6 +81,8 @@ export interface CoAuthorRow {
   position: number;
   pubkey: string;
   addedSlot: string;
+  entitlement: string;
+  withdrawn: string;
 }
 
 // A view, not a copy: this runs for every streamed account.
@@ -117,6 +124,10 @@ export function fromThreadAccount(
     creator: a.creator,
     coAuthors: [...a.coAuthors],
     coAuthorSlots,
+    coAuthorEntitlements: a.coAuthorEntitlement.map(String),
+    coAuthorWithdrawn: a.coAuthorWithdrawn.map(String),
+    incomePerCoAuthor: a.incomePerCoAuthor.toString(),
+    accountedLamports: a.accountedLamports.toString(),
     messageCount: a.messageCount.toString(),
     specCount: a.specCount.toString(),
     contentRoot: hex(a.contentRoot),

@@ -21,6 +21,8 @@ export const THREADS = defineTable<ThreadRow>({
     { field: 'minStake', column: 'min_stake', type: 'int8' },
     { field: 'specLifetime', column: 'spec_lifetime_seconds', type: 'int8' },
     { field: 'lamports', column: 'lamports', type: 'int8' },
+    { field: 'incomePerCoAuthor', column: 'income_per_co_author', type: 'int8' },
+    { field: 'accountedLamports', column: 'accounted_lamports', type: 'int8' },
     { field: 'slot', column: 'slot', type: 'int8' },
     { field: 'writeVersion', column: 'write_version', type: 'int8' },
     { field: 'txSignature', column: 'tx_signature', type: 'text' },
@@ -38,6 +40,8 @@ export const CO_AUTHORS = defineTable<CoAuthorRow>({
     { field: 'position', column: 'position', type: 'int2' },
     { field: 'pubkey', column: 'pubkey', type: 'text' },
     { field: 'addedSlot', column: 'added_slot', type: 'int8' },
+    { field: 'entitlement', column: 'entitlement', type: 'int8' },
+    { field: 'withdrawn', column: 'withdrawn', type: 'int8' },
   ],
 });
 

@@ -14,7 +14,7 @@ const CO_AUTHORS_UPSERT = upsertSql(CO_AUTHORS, { onlyWhenChanged: true });
 const MESSAGES_UPSERT = upsertSql(MESSAGES);
 const VOTES_UPSERT = upsertSql(VOTES);
 
-/** `coAuthorRows`: the threads whose co-author list may differ from the stored one (default: all of them). */
+/** `coAuthorRows`: the threads whose co-author rows (list or amounts) may differ from the stored ones (default: all). */
 export async function writeThreads(
   client: pg.ClientBase,
   rows: readonly ThreadRow[],
@@ -39,6 +39,9 @@ async function writeCoAuthors(client: pg.ClientBase, rows: readonly ThreadRow[])
       position,
       pubkey,
       addedSlot: r.coAuthorSlots[position] as string,
+      // Undo images from before the divest accounting columns lack the amounts: they were zero then.
+      entitlement: r.coAuthorEntitlements?.[position] ?? '0',
+      withdrawn: r.coAuthorWithdrawn?.[position] ?? '0',
     })),
   );
   await client.query(CO_AUTHORS_UPSERT, columnArrays(CO_AUTHORS, flat));

@@ -72,7 +72,21 @@ describe('indexer on the devnet Geyser server', () => {
     expect(await snapshot(db.pool)).toEqual(await snapshot(ref.pool));
     const events = await readEventsAfter(db.pool, 0n);
     expect(events.filter((e) => e.type === 'MessagePublished')).toHaveLength(5);
-    expect(events.filter((e) => e.type === 'Divested')).toHaveLength(1);
+    const divested = events.filter((e) => e.type === 'Divested');
+    expect(divested).toHaveLength(1);
+    // The divest accounting reaches analysts: the co-author's withdrawn amount is what the Divested event paid,
+    // its entitlement covers it, the other co-author withdrew nothing.
+    const { rows: shares } = await db.pool.query(
+      'SELECT pubkey, entitlement, withdrawn FROM thread_co_authors WHERE thread_address = $1 ORDER BY position',
+      [thread.toBase58()],
+    );
+    expect(shares[0]).toMatchObject({
+      pubkey: chain.payer.publicKey.toBase58(),
+      withdrawn: divested[0]?.payload.amount,
+    });
+    expect(BigInt(shares[0].entitlement)).toBeGreaterThanOrEqual(BigInt(shares[0].withdrawn));
+    expect(BigInt(shares[0].withdrawn)).toBeGreaterThan(0n);
+    expect(shares[1]).toMatchObject({ withdrawn: '0', entitlement: shares[0].entitlement });
   });
 
   it('heals a slot the provider lost: the gap is found, the slot replayed, the database equals an uninterrupted run', async () => {
