@@ -4,6 +4,7 @@
  * one-line error naming the variable.
  */
 import { type Env, readSection } from './section.js';
+import { apiSection } from './sections/api.js';
 import { databaseSection } from './sections/database.js';
 import { devnetSection } from './sections/devnet.js';
 import { embedSection } from './sections/embed.js';
@@ -16,6 +17,7 @@ import { vectorSection } from './sections/vector.js';
 /** Every section, in the order the README documents them. */
 export const sections = [
   serverSection,
+  apiSection,
   databaseSection,
   devnetSection,
   indexerSection,
@@ -28,6 +30,7 @@ export const sections = [
 export function loadConfig(env: Env = process.env) {
   return {
     server: readSection(serverSection, env),
+    api: readSection(apiSection, env),
     database: readSection(databaseSection, env),
     devnet: readSection(devnetSection, env),
     indexer: readSection(indexerSection, env),

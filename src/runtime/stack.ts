@@ -5,8 +5,10 @@
  */
 
 import { type RunningIndexer, startIndexer } from '../../indexer/index.js';
+import { Auth } from '../api/graphql/auth/auth.js';
 import { mountGraphql } from '../api/graphql/mount.js';
 import { buildApiSchema } from '../api/graphql/schema.js';
+import { startEventHub } from '../api/graphql/subscriptions/event-hub.js';
 import { createHttpServer, type HttpServer } from '../api/http-server.js';
 import { type ChainEndpoints, resolveChainEndpoints } from '../chain/endpoints.js';
 import { openRelayer } from '../chain/open-relayer.js';
@@ -128,10 +130,22 @@ export async function startStack(
   });
 
   const http = createHttpServer({ ...config.server, health, metrics, logger: logger.child({ component: 'http' }) });
-  const graphql = await mountGraphql(http, await buildApiSchema(), () => ({
+  // One LISTEN connection per process feeds every subscription (src/api/graphql/subscriptions/event-hub.ts).
+  const events = await startEventHub({ url: db.url, sql: db.pool, logger: logger.child({ component: 'events' }) });
+  lifecycle.onClose('event-hub', () => events.close());
+  const graphql = await mountGraphql(http, await buildApiSchema(), {
     health,
     logger: logger.child({ component: 'graphql' }),
-  }));
+    settings: config.api,
+    db: db.pool,
+    auth: new Auth(db.pool, config.api),
+    events,
+    vectorStore,
+    embedder,
+    indexerStatus: () => indexer.status(),
+    submissions,
+    nodeEnv: process.env.NODE_ENV,
+  });
   await http.listen();
   lifecycle.onClose('http', () => http.close());
   // Closed before the HTTP server: subscriptions end with a close frame instead of a dropped socket.

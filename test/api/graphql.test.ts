@@ -8,6 +8,8 @@ import { buildApiSchema, printApiSchema } from '../../src/api/graphql/schema.js'
 import { createHttpServer, type HttpServer } from '../../src/api/http-server.js';
 import { createChoirClient, type GraphqlErrorShape } from '../../src/client/client.js';
 import { ReadinessDocument } from '../../src/client/generated/graphql.js';
+import { readSection } from '../../src/config/section.js';
+import { apiSection } from '../../src/config/sections/api.js';
 import { ChoirError, isChoirError } from '../../src/errors/index.js';
 import { HealthRegistry } from '../../src/observability/health.js';
 import { silentLogger } from '../../src/observability/logger.js';
@@ -29,7 +31,11 @@ describe('GraphQL over HTTP', () => {
       logger: silentLogger,
       shutdownTimeoutMs: 1_000,
     });
-    graphql = await mountGraphql(http, await buildApiSchema(), () => ({ health, logger: silentLogger }));
+    graphql = await mountGraphql(http, await buildApiSchema(), {
+      health,
+      logger: silentLogger,
+      settings: readSection(apiSection, {}),
+    });
     await http.listen();
   });
   afterAll(async () => {

@@ -1,8 +1,41 @@
+import type { IndexerStatus } from '../../../indexer/status/status.js';
+import type { ApiSettings } from '../../config/sections/api.js';
+import type { Embedder } from '../../embed/types.js';
 import type { HealthRegistry } from '../../observability/health.js';
 import type { Logger } from '../../observability/logger.js';
+import type { Submissions } from '../../pipeline/submissions.js';
+import type { VectorStore } from '../../vector/types.js';
+import type { Auth, Credential } from './auth/auth.js';
+import type { Loaders } from './loaders/loaders.js';
+import type { Sql } from './read/records.js';
+import type { EventHub } from './subscriptions/event-hub.js';
 
-/** What every resolver can reach. Built once per request (HTTP) or per connection (WebSocket). */
-export interface ApiContext {
-  health: HealthRegistry;
-  logger: Logger;
+/**
+ * What the API needs from the rest of the process, built once. Optional parts are absent in deployments (and
+ * tests) without them; resolvers that need one answer NOT_FOUND-free errors saying what is missing.
+ */
+export interface ApiServices {
+  readonly health: HealthRegistry;
+  readonly logger: Logger;
+  readonly settings: ApiSettings;
+  readonly db?: Sql;
+  readonly auth?: Auth;
+  readonly events?: EventHub;
+  readonly vectorStore?: VectorStore;
+  readonly embedder?: Embedder;
+  readonly indexerStatus?: () => IndexerStatus;
+  readonly submissions?: Submissions;
+  /** Whether the chain is a local devnet (reported by `health`). */
+  readonly nodeEnv?: string;
+}
+
+/** What every resolver can reach: the services plus this request's loaders, caller and deadline. */
+export interface ApiContext extends ApiServices {
+  readonly loaders: Loaders;
+  readonly viewer: Credential | null;
+  readonly requestId: string;
+  /** Aborted when the per-query timeout passes; loaders stop issuing SQL. */
+  readonly signal?: AbortSignal;
+  /** graphql-ws: the connection's state (subscription count). */
+  readonly connection?: { subscriptions: number };
 }

@@ -1,31 +1,67 @@
 /**
  * Mounts GraphQL on the API's HTTP server: Apollo Server for queries and mutations at POST/GET /graphql, and
- * graphql-ws on the same path for subscriptions. Apollo stops with the HTTP server (drain plugin).
+ * graphql-ws on the same path for subscriptions. Both apply the same operation limits, credentials and rate
+ * limits. Apollo stops with the HTTP server (drain plugin).
  */
-import { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
-import type { GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { ChoirError } from '../../errors/index.js';
 import type { HttpServer } from '../http-server.js';
-import type { ApiContext } from './context.js';
+import type { ApiContext, ApiServices } from './context.js';
 import { formatError } from './format-error.js';
+import { graphqlHttpHandler } from './http-handler.js';
+import { checkOperationLimits } from './limits/operation-limits.js';
+import { createRateLimits } from './limits/rate-limit.js';
+import { startWsServer } from './ws-server.js';
 
 export interface GraphqlMount {
   close(): Promise<void>;
 }
 
+/** Fields an anonymous caller may use when anonymous reads are off: signing in, and health. */
+const PUBLIC_FIELDS = new Set(['authChallenge', 'signIn', 'health', 'readiness', '__typename']);
+
+function limitsPlugin(schema: GraphQLSchema, services: ApiServices): ApolloServerPlugin<ApiContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operationName, request, contextValue, operation }) {
+          const errors = checkOperationLimits(schema, document, operationName, request.variables, services.settings);
+          if (errors.length) throw withStatus(errors[0] as GraphQLError, 400);
+          if (!contextValue.viewer && !services.settings.anonymousReads) {
+            const fields = (operation?.selectionSet.selections ?? []).map((s) =>
+              s.kind === 'Field' ? s.name.value : '',
+            );
+            if (!fields.every((f) => PUBLIC_FIELDS.has(f))) {
+              const original = new ChoirError('UNAUTHENTICATED', 'sign in or pass an API key: anonymous reads are off');
+              throw withStatus(new GraphQLError(original.message, { originalError: original }), 401);
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+function withStatus(error: GraphQLError, status: number): GraphQLError {
+  return new GraphQLError(error.message, {
+    originalError: error.originalError ?? undefined,
+    extensions: { ...error.extensions, http: { status } },
+  });
+}
+
 export async function mountGraphql(
   http: HttpServer,
   schema: GraphQLSchema,
-  context: () => ApiContext,
+  services: ApiServices,
 ): Promise<GraphqlMount> {
-  const wss = new WebSocketServer({ server: http.server, path: '/graphql' });
-  const wsServer = useServer({ schema, context }, wss);
+  const limits = createRateLimits(services.settings);
+  const ws = startWsServer(http.server, schema, services, limits);
   const apollo = new ApolloServer<ApiContext>({
     schema,
     formatError,
+    plugins: [limitsPlugin(schema, services)],
+    includeStacktraceInErrorResponses: services.nodeEnv === 'development',
     // Introspection stays on: frontend teams generate their typed client from it as well as from schema/.
     introspection: true,
     // Apollo would stop itself on SIGINT/SIGTERM and then re-send the signal to the process, cutting choir's ordered
@@ -33,14 +69,10 @@ export async function mountGraphql(
     stopOnTerminationSignals: false,
   });
   await apollo.start();
-  http.app.use(
-    '/graphql',
-    express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async () => context() }),
-  );
+  http.app.use('/graphql', ...graphqlHttpHandler(apollo, services, limits));
   return {
     async close() {
-      await wsServer.dispose();
+      await ws.close();
       await apollo.stop();
     },
   };

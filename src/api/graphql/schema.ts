@@ -1,13 +1,43 @@
 import 'reflect-metadata';
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { ReadinessResolver } from './resolvers/readiness.resolver.js';
+import { AuthResolver } from './resolvers/auth.resolver.js';
+import { MessageResolver } from './resolvers/message.resolver.js';
+import { MutationResolver } from './resolvers/mutation.resolver.js';
+import { SearchResolver } from './resolvers/search.resolver.js';
+import { StatusResolver } from './resolvers/status.resolver.js';
+import { SubscriptionResolver } from './resolvers/subscription.resolver.js';
+import { ThreadResolver } from './resolvers/thread.resolver.js';
+import { EVENT_OBJECT_TYPES } from './types/events.js';
 
-export const resolvers = [ReadinessResolver] as const;
+export const resolvers = [
+  ThreadResolver,
+  MessageResolver,
+  SearchResolver,
+  StatusResolver,
+  AuthResolver,
+  MutationResolver,
+  SubscriptionResolver,
+] as const;
 
 /** The executable schema. Built once per process; every API instance serves the same one. */
 export function buildApiSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: [...resolvers], validate: false });
+  return buildSchema({
+    resolvers: [...resolvers],
+    // Every event type is reachable only through the ThreadEvent interface.
+    orphanedTypes: [...EVENT_OBJECT_TYPES],
+    validate: false,
+    // type-graphql insists on a pubSub once a schema has subscriptions, but every subscription here brings its own
+    // stream (`subscribe`: replay from Postgres, then the process's event hub); topics are not used.
+    pubSub: {
+      publish() {
+        throw new Error('topics are not used: subscriptions stream from the event hub');
+      },
+      subscribe() {
+        throw new Error('topics are not used: subscriptions stream from the event hub');
+      },
+    },
+  });
 }
 
 /** The SDL checked in under schema/ (sorted, so the file changes only when the API does). */

@@ -3,46 +3,453 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-export type Maybe<T> = T | null;
-export type InputMaybe<T> = Maybe<T>;
-/** All built-in and custom scalars, mapped to their actual values */
-export type Scalars = {
-  ID: { input: string; output: string; }
-  String: { input: string; output: string; }
-  Boolean: { input: boolean; output: boolean; }
-  Int: { input: number; output: number; }
-  Float: { input: number; output: number; }
+/** The program's status of the Message account. */
+export type ChainMessageStatus =
+  | 'APPROVED'
+  | 'EXPIRED'
+  | 'PENDING'
+  | 'PUBLISHED'
+  | 'REJECTED';
+
+/** How final the chain data a value came from is. */
+export type Commitment =
+  | 'CONFIRMED'
+  | 'FINALIZED'
+  | 'PROCESSED';
+
+/** A relayed create_thread: the creator signs the program's CHOIR_THREAD_V2 message. */
+export type CreateThreadInput = {
+  /** Base58 keys, creator first. */
+  coAuthors: Array<string>;
+  creator: string;
+  /** Lamports a spec must stake (default 0). */
+  minStake?: string | null | undefined;
+  /** Base58 ed25519 signature of the canonical message. */
+  signature: string;
+  /** Seconds a spec stays open; 0: the program's default. */
+  specLifetime?: string | null | undefined;
+  /** 32 bytes as 64 hex chars. */
+  threadId: string;
+  title?: string | null | undefined;
 };
 
-/** One dependency of the service and whether it answered in time. */
-export type DependencyStatus = {
-  __typename?: 'DependencyStatus';
-  /** Why the dependency is not ready. */
-  error?: Maybe<Scalars['String']['output']>;
-  /** How long the check took, in milliseconds. */
-  latencyMs: Scalars['Float']['output'];
-  /** postgres, vector-store, chain, indexer, … */
-  name: Scalars['String']['output'];
-  ready: Scalars['Boolean']['output'];
+/** How the caller authenticated. */
+export type CredentialKind =
+  | 'API_KEY'
+  | 'SESSION';
+
+/** The event log vocabulary. */
+export type EventType =
+  | 'CoAuthorAdded'
+  | 'CommitmentChanged'
+  | 'Divested'
+  | 'MessagePublished'
+  | 'MessageRolledBack'
+  | 'MessageSubmitted'
+  | 'Recovered'
+  | 'Retracted'
+  | 'SpecApproved'
+  | 'SpecExpired'
+  | 'SpecRejected'
+  | 'SpecSubmitted'
+  | 'ThreadCreated'
+  | 'VoteCast';
+
+/** Creation order of a list. */
+export type ListOrder =
+  | 'NEWEST_FIRST'
+  | 'OLDEST_FIRST';
+
+/** A plain message, or a staked spec co-authors vote on. */
+export type MessageKind =
+  | 'MESSAGE'
+  | 'SPEC';
+
+/** The backend pipeline's view: submitted → stored → recorded on chain → confirmed → finalized, or rolled back. */
+export type MessageStatus =
+  | 'CONFIRMED'
+  | 'FINALIZED'
+  | 'PENDING'
+  | 'RECORDED'
+  | 'ROLLED_BACK'
+  | 'STORED';
+
+/** Why the viewer is notified. */
+export type NotificationKind =
+  | 'ADDED_TO_THREAD'
+  | 'CO_AUTHOR_ADDED'
+  | 'NEW_MESSAGE'
+  | 'SPEC_OUTCOME'
+  | 'SPEC_TO_VOTE'
+  | 'VOTE';
+
+/** SUBMIT_SPEC: threadAddress, author, content, stake. DIVEST: threadAddress, coAuthor. EXPIRE_SPEC: messageAddress, payer. */
+export type PrepareTransactionInput = {
+  action: WalletAction;
+  author?: string | null | undefined;
+  coAuthor?: string | null | undefined;
+  content?: string | null | undefined;
+  messageAddress?: string | null | undefined;
+  payer?: string | null | undefined;
+  stake?: string | null | undefined;
+  threadAddress?: string | null | undefined;
 };
 
-export type Query = {
-  __typename?: 'Query';
-  /** Readiness of the service and of each dependency. */
-  readiness: Readiness;
+/** Filters applied inside the vector query (not to its results). */
+export type SearchFilter = {
+  author?: string | null | undefined;
+  /** Only threads this key co-authors. */
+  coAuthor?: string | null | undefined;
+  createdAfter?: string | null | undefined;
+  createdBefore?: string | null | undefined;
+  kind?: MessageKind | null | undefined;
+  /** Any of these pipeline statuses. */
+  status?: Array<MessageStatus> | null | undefined;
 };
 
-/** Whether the service can serve requests, dependency by dependency (same as GET /readyz). */
-export type Readiness = {
-  __typename?: 'Readiness';
-  dependencies: Array<DependencyStatus>;
-  ready: Scalars['Boolean']['output'];
+/** A relayed message: the author signs CHOIR_MSG_V1 || thread || sha256(content). */
+export type SubmitMessageInput = {
+  author: string;
+  content: string;
+  signature: string;
+  threadAddress: string;
 };
+
+/** A relayed vote: the voter signs CHOIR_VOTE_V1 || message address || approve. */
+export type VoteInput = {
+  approve: boolean;
+  messageAddress: string;
+  signature: string;
+  voter: string;
+};
+
+/** Actions the user pays for from their wallet. */
+export type WalletAction =
+  | 'DIVEST'
+  | 'EXPIRE_SPEC'
+  | 'SUBMIT_SPEC';
+
+export type AuthChallengeMutationVariables = Exact<{
+  publicKey: string;
+}>;
+
+
+export type AuthChallengeMutation = { authChallenge: { message: string, expiresAt: string } };
+
+export type SignInMutationVariables = Exact<{
+  publicKey: string;
+  signature: string;
+}>;
+
+
+export type SignInMutation = { signIn: { token: string, publicKey: string, expiresAt: string } };
+
+export type SignOutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SignOutMutation = { signOut: boolean };
+
+export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewerQuery = { viewer: { kind: CredentialKind, publicKey: string | null, apiKeyName: string | null, expiresAt: string | null, threads: { nodes: Array<{ address: string, title: string | null }> } } | null };
+
+export type EventsQueryVariables = Exact<{
+  after?: string | null | undefined;
+  first?: number | null | undefined;
+  types?: Array<EventType> | EventType | null | undefined;
+  threadAddress?: string | null | undefined;
+}>;
+
+
+export type EventsQuery = { events: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<
+      | { __typename: 'CoAuthorAdded', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'CommitmentChanged', commitment: Commitment, messageAddresses: Array<string>, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'Divested', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'MessagePublished', messageAddress: string, contentHash: string, author: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'MessageRolledBack', messageAddress: string, reason: string | null, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'MessageSubmitted', messageAddress: string, contentHash: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'Recovered', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'Retracted', retractedSequence: string, retractedType: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'SpecApproved', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'SpecExpired', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'SpecRejected', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'SpecSubmitted', messageAddress: string, stake: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'ThreadCreated', threadId: string, creator: string, coAuthors: Array<string>, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'VoteCast', messageAddress: string, voter: string, approve: boolean, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    > } };
+
+export type ThreadEventsSubscriptionVariables = Exact<{
+  threadAddress: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type ThreadEventsSubscription = { threadEvents:
+    | { __typename: 'CoAuthorAdded', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'CommitmentChanged', commitment: Commitment, messageAddresses: Array<string>, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'Divested', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'MessagePublished', messageAddress: string, contentHash: string, author: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'MessageRolledBack', messageAddress: string, reason: string | null, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'MessageSubmitted', messageAddress: string, contentHash: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'Recovered', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'Retracted', retractedSequence: string, retractedType: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'SpecApproved', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'SpecExpired', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'SpecRejected', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'SpecSubmitted', messageAddress: string, stake: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'ThreadCreated', threadId: string, creator: string, coAuthors: Array<string>, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'VoteCast', messageAddress: string, voter: string, approve: boolean, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+   };
+
+export type EventStreamSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+  types?: Array<EventType> | EventType | null | undefined;
+  threadAddress?: string | null | undefined;
+}>;
+
+
+export type EventStreamSubscription = { events:
+    | { __typename: 'CoAuthorAdded', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'CommitmentChanged', commitment: Commitment, messageAddresses: Array<string>, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'Divested', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'MessagePublished', messageAddress: string, contentHash: string, author: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'MessageRolledBack', messageAddress: string, reason: string | null, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'MessageSubmitted', messageAddress: string, contentHash: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'Recovered', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'Retracted', retractedSequence: string, retractedType: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'SpecApproved', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'SpecExpired', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'SpecRejected', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'SpecSubmitted', messageAddress: string, stake: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'ThreadCreated', threadId: string, creator: string, coAuthors: Array<string>, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+    | { __typename: 'VoteCast', messageAddress: string, voter: string, approve: boolean, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+   };
+
+export type MessageStatusSubscriptionVariables = Exact<{
+  address: string;
+}>;
+
+
+export type MessageStatusSubscription = { messageStatus: { address: string, status: MessageStatus, commitment: Commitment | null, chainStatus: ChainMessageStatus | null, approvals: number, denials: number } };
+
+export type NotificationsSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type NotificationsSubscription = { notifications: { kind: NotificationKind, cursor: string, event:
+      | { __typename: 'CoAuthorAdded', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'CommitmentChanged', commitment: Commitment, messageAddresses: Array<string>, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'Divested', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'MessagePublished', messageAddress: string, contentHash: string, author: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'MessageRolledBack', messageAddress: string, reason: string | null, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'MessageSubmitted', messageAddress: string, contentHash: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'Recovered', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'Retracted', retractedSequence: string, retractedType: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'SpecApproved', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'SpecExpired', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'SpecRejected', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'SpecSubmitted', messageAddress: string, stake: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'ThreadCreated', threadId: string, creator: string, coAuthors: Array<string>, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+      | { __typename: 'VoteCast', messageAddress: string, voter: string, approve: boolean, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string }
+     } };
+
+export type ThreadFieldsFragment = { address: string, threadId: string, creator: string, title: string | null, coAuthors: Array<string>, messageCount: number, specCount: number, balance: string, minStake: string, specLifetime: string, contentRoot: string, slot: string, commitment: Commitment, createdAt: string };
+
+export type MessageFieldsFragment = { address: string, hash: string, threadAddress: string, author: string, content: string | null, kind: MessageKind, status: MessageStatus, chainStatus: ChainMessageStatus | null, stake: string, expiresAt: string | null, approvals: number, denials: number, slot: string | null, signature: string | null, commitment: Commitment | null, createdAt: string };
+
+type EventFields_CoAuthorAdded_Fragment = { __typename: 'CoAuthorAdded', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string };
+
+type EventFields_CommitmentChanged_Fragment = { __typename: 'CommitmentChanged', commitment: Commitment, messageAddresses: Array<string>, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string };
+
+type EventFields_Divested_Fragment = { __typename: 'Divested', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string };
+
+type EventFields_MessagePublished_Fragment = { __typename: 'MessagePublished', messageAddress: string, contentHash: string, author: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string };
+
+type EventFields_MessageRolledBack_Fragment = { __typename: 'MessageRolledBack', messageAddress: string, reason: string | null, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string };
+
+type EventFields_MessageSubmitted_Fragment = { __typename: 'MessageSubmitted', messageAddress: string, contentHash: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string };
+
+type EventFields_Recovered_Fragment = { __typename: 'Recovered', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string };
+
+type EventFields_Retracted_Fragment = { __typename: 'Retracted', retractedSequence: string, retractedType: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string };
+
+type EventFields_SpecApproved_Fragment = { __typename: 'SpecApproved', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string };
+
+type EventFields_SpecExpired_Fragment = { __typename: 'SpecExpired', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string };
+
+type EventFields_SpecRejected_Fragment = { __typename: 'SpecRejected', cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string };
+
+type EventFields_SpecSubmitted_Fragment = { __typename: 'SpecSubmitted', messageAddress: string, stake: string, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string };
+
+type EventFields_ThreadCreated_Fragment = { __typename: 'ThreadCreated', threadId: string, creator: string, coAuthors: Array<string>, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string };
+
+type EventFields_VoteCast_Fragment = { __typename: 'VoteCast', messageAddress: string, voter: string, approve: boolean, cursor: string, sequence: string, threadSequence: string, threadAddress: string, slot: string | null, signature: string | null, createdAt: string };
+
+export type EventFieldsFragment =
+  | EventFields_CoAuthorAdded_Fragment
+  | EventFields_CommitmentChanged_Fragment
+  | EventFields_Divested_Fragment
+  | EventFields_MessagePublished_Fragment
+  | EventFields_MessageRolledBack_Fragment
+  | EventFields_MessageSubmitted_Fragment
+  | EventFields_Recovered_Fragment
+  | EventFields_Retracted_Fragment
+  | EventFields_SpecApproved_Fragment
+  | EventFields_SpecExpired_Fragment
+  | EventFields_SpecRejected_Fragment
+  | EventFields_SpecSubmitted_Fragment
+  | EventFields_ThreadCreated_Fragment
+  | EventFields_VoteCast_Fragment
+;
+
+export type MessageQueryVariables = Exact<{
+  address: string;
+}>;
+
+
+export type MessageQuery = { message: { address: string, hash: string, threadAddress: string, author: string, content: string | null, kind: MessageKind, status: MessageStatus, chainStatus: ChainMessageStatus | null, stake: string, expiresAt: string | null, approvals: number, denials: number, slot: string | null, signature: string | null, commitment: Commitment | null, createdAt: string, votes: Array<{ voter: string, approve: boolean, commitment: Commitment }> } | null };
+
+export type MessageByHashQueryVariables = Exact<{
+  threadAddress: string;
+  hash: string;
+}>;
+
+
+export type MessageByHashQuery = { messageByHash: { address: string, hash: string, threadAddress: string, author: string, content: string | null, kind: MessageKind, status: MessageStatus, chainStatus: ChainMessageStatus | null, stake: string, expiresAt: string | null, approvals: number, denials: number, slot: string | null, signature: string | null, commitment: Commitment | null, createdAt: string } | null };
+
+export type MessagesQueryVariables = Exact<{
+  threadAddress?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  status?: MessageStatus | null | undefined;
+  kind?: MessageKind | null | undefined;
+  author?: string | null | undefined;
+}>;
+
+
+export type MessagesQuery = { messages: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { address: string, hash: string, threadAddress: string, author: string, content: string | null, kind: MessageKind, status: MessageStatus, chainStatus: ChainMessageStatus | null, stake: string, expiresAt: string | null, approvals: number, denials: number, slot: string | null, signature: string | null, commitment: Commitment | null, createdAt: string } }> } };
+
+export type SearchQueryVariables = Exact<{
+  query: string;
+  threadAddress?: string | null | undefined;
+  first?: number | null | undefined;
+  filter?: SearchFilter | null | undefined;
+}>;
+
+
+export type SearchQuery = { search: { degraded: boolean, tookMs: number, hits: Array<{ score: number, onChainVerified: boolean, message: { address: string, hash: string, threadAddress: string, author: string, content: string | null, kind: MessageKind, status: MessageStatus, chainStatus: ChainMessageStatus | null, stake: string, expiresAt: string | null, approvals: number, denials: number, slot: string | null, signature: string | null, commitment: Commitment | null, createdAt: string } }> } };
+
+export type CreateThreadMutationVariables = Exact<{
+  input: CreateThreadInput;
+}>;
+
+
+export type CreateThreadMutation = { createThread: { address: string, created: boolean, thread: { address: string, threadId: string, creator: string, title: string | null, coAuthors: Array<string>, messageCount: number, specCount: number, balance: string, minStake: string, specLifetime: string, contentRoot: string, slot: string, commitment: Commitment, createdAt: string } | null } };
+
+export type SubmitMessageMutationVariables = Exact<{
+  input: SubmitMessageInput;
+}>;
+
+
+export type SubmitMessageMutation = { submitMessage: { address: string, hash: string, threadAddress: string, author: string, content: string | null, kind: MessageKind, status: MessageStatus, chainStatus: ChainMessageStatus | null, stake: string, expiresAt: string | null, approvals: number, denials: number, slot: string | null, signature: string | null, commitment: Commitment | null, createdAt: string } };
+
+export type VoteMutationVariables = Exact<{
+  input: VoteInput;
+}>;
+
+
+export type VoteMutation = { vote: { messageAddress: string, created: boolean } };
+
+export type PrepareTransactionMutationVariables = Exact<{
+  input: PrepareTransactionInput;
+}>;
+
+
+export type PrepareTransactionMutation = { prepareTransaction: { transaction: string, blockhash: string, lastValidBlockHeight: number } };
+
+export type SendTransactionMutationVariables = Exact<{
+  signed: string;
+}>;
+
+
+export type SendTransactionMutation = { sendTransaction: { signature: string } };
 
 export type ReadinessQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ReadinessQuery = { readiness: { ready: boolean, dependencies: Array<{ name: string, ready: boolean, latencyMs: number, error: string | null }> } };
 
+export type HealthQueryVariables = Exact<{ [key: string]: never; }>;
 
+
+export type HealthQuery = { health: { ready: boolean, dependencies: Array<{ name: string, ready: boolean, latencyMs: number, error: string | null }> } };
+
+export type IndexerStatusQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type IndexerStatusQuery = { indexerStatus: { stream: string, role: string, state: string, lastProcessedSlot: string | null, confirmedSlot: string | null, finalizedSlot: string | null, lagSlots: number } | null };
+
+export type ThreadQueryVariables = Exact<{
+  address: string;
+}>;
+
+
+export type ThreadQuery = { thread: { address: string, threadId: string, creator: string, title: string | null, coAuthors: Array<string>, messageCount: number, specCount: number, balance: string, minStake: string, specLifetime: string, contentRoot: string, slot: string, commitment: Commitment, createdAt: string } | null };
+
+export type ThreadPageQueryVariables = Exact<{
+  address: string;
+  first?: number | null | undefined;
+}>;
+
+
+export type ThreadPageQuery = { thread: { address: string, threadId: string, creator: string, title: string | null, coAuthors: Array<string>, messageCount: number, specCount: number, balance: string, minStake: string, specLifetime: string, contentRoot: string, slot: string, commitment: Commitment, createdAt: string, messages: { edges: Array<{ cursor: string, node: { address: string, hash: string, threadAddress: string, author: string, content: string | null, kind: MessageKind, status: MessageStatus, chainStatus: ChainMessageStatus | null, stake: string, expiresAt: string | null, approvals: number, denials: number, slot: string | null, signature: string | null, commitment: Commitment | null, createdAt: string, votes: Array<{ voter: string, approve: boolean }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type ThreadsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  coAuthor?: string | null | undefined;
+  creator?: string | null | undefined;
+  orderBy?: ListOrder | null | undefined;
+}>;
+
+
+export type ThreadsQuery = { threads: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { address: string, threadId: string, creator: string, title: string | null, coAuthors: Array<string>, messageCount: number, specCount: number, balance: string, minStake: string, specLifetime: string, contentRoot: string, slot: string, commitment: Commitment, createdAt: string } }> } };
+
+export type ThreadsWithLatestQueryVariables = Exact<{
+  first?: number | null | undefined;
+  messages?: number | null | undefined;
+}>;
+
+
+export type ThreadsWithLatestQuery = { threads: { nodes: Array<{ address: string, coAuthors: Array<string>, messages: { nodes: Array<{ address: string, content: string | null, status: MessageStatus }> } }> } };
+
+export const ThreadFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ThreadFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Thread"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"threadId"}},{"kind":"Field","name":{"kind":"Name","value":"creator"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"coAuthors"}},{"kind":"Field","name":{"kind":"Name","value":"messageCount"}},{"kind":"Field","name":{"kind":"Name","value":"specCount"}},{"kind":"Field","name":{"kind":"Name","value":"balance"}},{"kind":"Field","name":{"kind":"Name","value":"minStake"}},{"kind":"Field","name":{"kind":"Name","value":"specLifetime"}},{"kind":"Field","name":{"kind":"Name","value":"contentRoot"}},{"kind":"Field","name":{"kind":"Name","value":"slot"}},{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<ThreadFieldsFragment, unknown>;
+export const MessageFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MessageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"hash"}},{"kind":"Field","name":{"kind":"Name","value":"threadAddress"}},{"kind":"Field","name":{"kind":"Name","value":"author"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"chainStatus"}},{"kind":"Field","name":{"kind":"Name","value":"stake"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvals"}},{"kind":"Field","name":{"kind":"Name","value":"denials"}},{"kind":"Field","name":{"kind":"Name","value":"slot"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}},{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<MessageFieldsFragment, unknown>;
+export const EventFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"EventFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ThreadEvent"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"threadSequence"}},{"kind":"Field","name":{"kind":"Name","value":"threadAddress"}},{"kind":"Field","name":{"kind":"Name","value":"slot"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ThreadCreated"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"threadId"}},{"kind":"Field","name":{"kind":"Name","value":"creator"}},{"kind":"Field","name":{"kind":"Name","value":"coAuthors"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageSubmitted"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"contentHash"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessagePublished"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"contentHash"}},{"kind":"Field","name":{"kind":"Name","value":"author"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageRolledBack"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SpecSubmitted"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"stake"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VoteCast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"voter"}},{"kind":"Field","name":{"kind":"Name","value":"approve"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CommitmentChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"messageAddresses"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Retracted"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retractedSequence"}},{"kind":"Field","name":{"kind":"Name","value":"retractedType"}}]}}]}}]} as unknown as DocumentNode<EventFieldsFragment, unknown>;
+export const AuthChallengeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AuthChallenge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"publicKey"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"authChallenge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"publicKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"publicKey"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}}]}}]} as unknown as DocumentNode<AuthChallengeMutation, AuthChallengeMutationVariables>;
+export const SignInDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SignIn"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"publicKey"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"signature"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signIn"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"publicKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"publicKey"}}},{"kind":"Argument","name":{"kind":"Name","value":"signature"},"value":{"kind":"Variable","name":{"kind":"Name","value":"signature"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"token"}},{"kind":"Field","name":{"kind":"Name","value":"publicKey"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}}]}}]} as unknown as DocumentNode<SignInMutation, SignInMutationVariables>;
+export const SignOutDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SignOut"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signOut"}}]}}]} as unknown as DocumentNode<SignOutMutation, SignOutMutationVariables>;
+export const ViewerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"publicKey"}},{"kind":"Field","name":{"kind":"Name","value":"apiKeyName"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"threads"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"title"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ViewerQuery, ViewerQueryVariables>;
+export const EventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Events"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"types"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EventType"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"threadAddress"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"events"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"types"},"value":{"kind":"Variable","name":{"kind":"Name","value":"types"}}},{"kind":"Argument","name":{"kind":"Name","value":"threadAddress"},"value":{"kind":"Variable","name":{"kind":"Name","value":"threadAddress"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"EventFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"EventFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ThreadEvent"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"threadSequence"}},{"kind":"Field","name":{"kind":"Name","value":"threadAddress"}},{"kind":"Field","name":{"kind":"Name","value":"slot"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ThreadCreated"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"threadId"}},{"kind":"Field","name":{"kind":"Name","value":"creator"}},{"kind":"Field","name":{"kind":"Name","value":"coAuthors"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageSubmitted"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"contentHash"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessagePublished"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"contentHash"}},{"kind":"Field","name":{"kind":"Name","value":"author"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageRolledBack"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SpecSubmitted"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"stake"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VoteCast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"voter"}},{"kind":"Field","name":{"kind":"Name","value":"approve"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CommitmentChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"messageAddresses"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Retracted"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retractedSequence"}},{"kind":"Field","name":{"kind":"Name","value":"retractedType"}}]}}]}}]} as unknown as DocumentNode<EventsQuery, EventsQueryVariables>;
+export const ThreadEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"ThreadEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"threadAddress"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"threadEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"threadAddress"},"value":{"kind":"Variable","name":{"kind":"Name","value":"threadAddress"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"EventFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"EventFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ThreadEvent"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"threadSequence"}},{"kind":"Field","name":{"kind":"Name","value":"threadAddress"}},{"kind":"Field","name":{"kind":"Name","value":"slot"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ThreadCreated"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"threadId"}},{"kind":"Field","name":{"kind":"Name","value":"creator"}},{"kind":"Field","name":{"kind":"Name","value":"coAuthors"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageSubmitted"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"contentHash"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessagePublished"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"contentHash"}},{"kind":"Field","name":{"kind":"Name","value":"author"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageRolledBack"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SpecSubmitted"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"stake"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VoteCast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"voter"}},{"kind":"Field","name":{"kind":"Name","value":"approve"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CommitmentChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"messageAddresses"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Retracted"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retractedSequence"}},{"kind":"Field","name":{"kind":"Name","value":"retractedType"}}]}}]}}]} as unknown as DocumentNode<ThreadEventsSubscription, ThreadEventsSubscriptionVariables>;
+export const EventStreamDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"EventStream"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"types"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EventType"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"threadAddress"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"events"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"types"},"value":{"kind":"Variable","name":{"kind":"Name","value":"types"}}},{"kind":"Argument","name":{"kind":"Name","value":"threadAddress"},"value":{"kind":"Variable","name":{"kind":"Name","value":"threadAddress"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"EventFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"EventFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ThreadEvent"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"threadSequence"}},{"kind":"Field","name":{"kind":"Name","value":"threadAddress"}},{"kind":"Field","name":{"kind":"Name","value":"slot"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ThreadCreated"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"threadId"}},{"kind":"Field","name":{"kind":"Name","value":"creator"}},{"kind":"Field","name":{"kind":"Name","value":"coAuthors"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageSubmitted"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"contentHash"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessagePublished"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"contentHash"}},{"kind":"Field","name":{"kind":"Name","value":"author"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageRolledBack"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SpecSubmitted"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"stake"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VoteCast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"voter"}},{"kind":"Field","name":{"kind":"Name","value":"approve"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CommitmentChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"messageAddresses"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Retracted"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retractedSequence"}},{"kind":"Field","name":{"kind":"Name","value":"retractedType"}}]}}]}}]} as unknown as DocumentNode<EventStreamSubscription, EventStreamSubscriptionVariables>;
+export const MessageStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"MessageStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"address"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageStatus"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"address"},"value":{"kind":"Variable","name":{"kind":"Name","value":"address"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"chainStatus"}},{"kind":"Field","name":{"kind":"Name","value":"approvals"}},{"kind":"Field","name":{"kind":"Name","value":"denials"}}]}}]}}]} as unknown as DocumentNode<MessageStatusSubscription, MessageStatusSubscriptionVariables>;
+export const NotificationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"Notifications"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"notifications"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"event"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"EventFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"EventFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ThreadEvent"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"threadSequence"}},{"kind":"Field","name":{"kind":"Name","value":"threadAddress"}},{"kind":"Field","name":{"kind":"Name","value":"slot"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ThreadCreated"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"threadId"}},{"kind":"Field","name":{"kind":"Name","value":"creator"}},{"kind":"Field","name":{"kind":"Name","value":"coAuthors"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageSubmitted"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"contentHash"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessagePublished"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"contentHash"}},{"kind":"Field","name":{"kind":"Name","value":"author"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageRolledBack"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SpecSubmitted"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"stake"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VoteCast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"voter"}},{"kind":"Field","name":{"kind":"Name","value":"approve"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CommitmentChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"messageAddresses"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Retracted"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retractedSequence"}},{"kind":"Field","name":{"kind":"Name","value":"retractedType"}}]}}]}}]} as unknown as DocumentNode<NotificationsSubscription, NotificationsSubscriptionVariables>;
+export const MessageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Message"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"address"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"address"},"value":{"kind":"Variable","name":{"kind":"Name","value":"address"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"MessageFields"}},{"kind":"Field","name":{"kind":"Name","value":"votes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"voter"}},{"kind":"Field","name":{"kind":"Name","value":"approve"}},{"kind":"Field","name":{"kind":"Name","value":"commitment"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MessageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"hash"}},{"kind":"Field","name":{"kind":"Name","value":"threadAddress"}},{"kind":"Field","name":{"kind":"Name","value":"author"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"chainStatus"}},{"kind":"Field","name":{"kind":"Name","value":"stake"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvals"}},{"kind":"Field","name":{"kind":"Name","value":"denials"}},{"kind":"Field","name":{"kind":"Name","value":"slot"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}},{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<MessageQuery, MessageQueryVariables>;
+export const MessageByHashDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MessageByHash"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"threadAddress"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"hash"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageByHash"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"threadAddress"},"value":{"kind":"Variable","name":{"kind":"Name","value":"threadAddress"}}},{"kind":"Argument","name":{"kind":"Name","value":"hash"},"value":{"kind":"Variable","name":{"kind":"Name","value":"hash"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"MessageFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MessageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"hash"}},{"kind":"Field","name":{"kind":"Name","value":"threadAddress"}},{"kind":"Field","name":{"kind":"Name","value":"author"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"chainStatus"}},{"kind":"Field","name":{"kind":"Name","value":"stake"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvals"}},{"kind":"Field","name":{"kind":"Name","value":"denials"}},{"kind":"Field","name":{"kind":"Name","value":"slot"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}},{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<MessageByHashQuery, MessageByHashQueryVariables>;
+export const MessagesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Messages"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"threadAddress"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"MessageStatus"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kind"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"MessageKind"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"author"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"threadAddress"},"value":{"kind":"Variable","name":{"kind":"Name","value":"threadAddress"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}},{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kind"}}},{"kind":"Argument","name":{"kind":"Name","value":"author"},"value":{"kind":"Variable","name":{"kind":"Name","value":"author"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"MessageFields"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MessageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"hash"}},{"kind":"Field","name":{"kind":"Name","value":"threadAddress"}},{"kind":"Field","name":{"kind":"Name","value":"author"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"chainStatus"}},{"kind":"Field","name":{"kind":"Name","value":"stake"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvals"}},{"kind":"Field","name":{"kind":"Name","value":"denials"}},{"kind":"Field","name":{"kind":"Name","value":"slot"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}},{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<MessagesQuery, MessagesQueryVariables>;
+export const SearchDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Search"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"query"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"threadAddress"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"SearchFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"search"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"query"},"value":{"kind":"Variable","name":{"kind":"Name","value":"query"}}},{"kind":"Argument","name":{"kind":"Name","value":"threadAddress"},"value":{"kind":"Variable","name":{"kind":"Name","value":"threadAddress"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"degraded"}},{"kind":"Field","name":{"kind":"Name","value":"tookMs"}},{"kind":"Field","name":{"kind":"Name","value":"hits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"score"}},{"kind":"Field","name":{"kind":"Name","value":"onChainVerified"}},{"kind":"Field","name":{"kind":"Name","value":"message"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"MessageFields"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MessageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"hash"}},{"kind":"Field","name":{"kind":"Name","value":"threadAddress"}},{"kind":"Field","name":{"kind":"Name","value":"author"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"chainStatus"}},{"kind":"Field","name":{"kind":"Name","value":"stake"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvals"}},{"kind":"Field","name":{"kind":"Name","value":"denials"}},{"kind":"Field","name":{"kind":"Name","value":"slot"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}},{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<SearchQuery, SearchQueryVariables>;
+export const CreateThreadDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateThread"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateThreadInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createThread"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"created"}},{"kind":"Field","name":{"kind":"Name","value":"thread"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ThreadFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ThreadFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Thread"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"threadId"}},{"kind":"Field","name":{"kind":"Name","value":"creator"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"coAuthors"}},{"kind":"Field","name":{"kind":"Name","value":"messageCount"}},{"kind":"Field","name":{"kind":"Name","value":"specCount"}},{"kind":"Field","name":{"kind":"Name","value":"balance"}},{"kind":"Field","name":{"kind":"Name","value":"minStake"}},{"kind":"Field","name":{"kind":"Name","value":"specLifetime"}},{"kind":"Field","name":{"kind":"Name","value":"contentRoot"}},{"kind":"Field","name":{"kind":"Name","value":"slot"}},{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<CreateThreadMutation, CreateThreadMutationVariables>;
+export const SubmitMessageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SubmitMessage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SubmitMessageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"submitMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"MessageFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MessageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"hash"}},{"kind":"Field","name":{"kind":"Name","value":"threadAddress"}},{"kind":"Field","name":{"kind":"Name","value":"author"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"chainStatus"}},{"kind":"Field","name":{"kind":"Name","value":"stake"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvals"}},{"kind":"Field","name":{"kind":"Name","value":"denials"}},{"kind":"Field","name":{"kind":"Name","value":"slot"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}},{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<SubmitMessageMutation, SubmitMessageMutationVariables>;
+export const VoteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Vote"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"VoteInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"vote"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageAddress"}},{"kind":"Field","name":{"kind":"Name","value":"created"}}]}}]}}]} as unknown as DocumentNode<VoteMutation, VoteMutationVariables>;
+export const PrepareTransactionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PrepareTransaction"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PrepareTransactionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"prepareTransaction"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"transaction"}},{"kind":"Field","name":{"kind":"Name","value":"blockhash"}},{"kind":"Field","name":{"kind":"Name","value":"lastValidBlockHeight"}}]}}]}}]} as unknown as DocumentNode<PrepareTransactionMutation, PrepareTransactionMutationVariables>;
+export const SendTransactionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SendTransaction"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"signed"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendTransaction"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"signed"},"value":{"kind":"Variable","name":{"kind":"Name","value":"signed"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signature"}}]}}]}}]} as unknown as DocumentNode<SendTransactionMutation, SendTransactionMutationVariables>;
 export const ReadinessDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Readiness"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"readiness"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ready"}},{"kind":"Field","name":{"kind":"Name","value":"dependencies"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"ready"}},{"kind":"Field","name":{"kind":"Name","value":"latencyMs"}},{"kind":"Field","name":{"kind":"Name","value":"error"}}]}}]}}]}}]} as unknown as DocumentNode<ReadinessQuery, ReadinessQueryVariables>;
+export const HealthDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Health"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"health"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ready"}},{"kind":"Field","name":{"kind":"Name","value":"dependencies"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"ready"}},{"kind":"Field","name":{"kind":"Name","value":"latencyMs"}},{"kind":"Field","name":{"kind":"Name","value":"error"}}]}}]}}]}}]} as unknown as DocumentNode<HealthQuery, HealthQueryVariables>;
+export const IndexerStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"IndexerStatus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"indexerStatus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stream"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"lastProcessedSlot"}},{"kind":"Field","name":{"kind":"Name","value":"confirmedSlot"}},{"kind":"Field","name":{"kind":"Name","value":"finalizedSlot"}},{"kind":"Field","name":{"kind":"Name","value":"lagSlots"}}]}}]}}]} as unknown as DocumentNode<IndexerStatusQuery, IndexerStatusQueryVariables>;
+export const ThreadDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Thread"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"address"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"thread"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"address"},"value":{"kind":"Variable","name":{"kind":"Name","value":"address"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ThreadFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ThreadFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Thread"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"threadId"}},{"kind":"Field","name":{"kind":"Name","value":"creator"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"coAuthors"}},{"kind":"Field","name":{"kind":"Name","value":"messageCount"}},{"kind":"Field","name":{"kind":"Name","value":"specCount"}},{"kind":"Field","name":{"kind":"Name","value":"balance"}},{"kind":"Field","name":{"kind":"Name","value":"minStake"}},{"kind":"Field","name":{"kind":"Name","value":"specLifetime"}},{"kind":"Field","name":{"kind":"Name","value":"contentRoot"}},{"kind":"Field","name":{"kind":"Name","value":"slot"}},{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<ThreadQuery, ThreadQueryVariables>;
+export const ThreadPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ThreadPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"address"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"thread"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"address"},"value":{"kind":"Variable","name":{"kind":"Name","value":"address"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ThreadFields"}},{"kind":"Field","name":{"kind":"Name","value":"messages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"MessageFields"}},{"kind":"Field","name":{"kind":"Name","value":"votes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"voter"}},{"kind":"Field","name":{"kind":"Name","value":"approve"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ThreadFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Thread"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"threadId"}},{"kind":"Field","name":{"kind":"Name","value":"creator"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"coAuthors"}},{"kind":"Field","name":{"kind":"Name","value":"messageCount"}},{"kind":"Field","name":{"kind":"Name","value":"specCount"}},{"kind":"Field","name":{"kind":"Name","value":"balance"}},{"kind":"Field","name":{"kind":"Name","value":"minStake"}},{"kind":"Field","name":{"kind":"Name","value":"specLifetime"}},{"kind":"Field","name":{"kind":"Name","value":"contentRoot"}},{"kind":"Field","name":{"kind":"Name","value":"slot"}},{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MessageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"hash"}},{"kind":"Field","name":{"kind":"Name","value":"threadAddress"}},{"kind":"Field","name":{"kind":"Name","value":"author"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"chainStatus"}},{"kind":"Field","name":{"kind":"Name","value":"stake"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvals"}},{"kind":"Field","name":{"kind":"Name","value":"denials"}},{"kind":"Field","name":{"kind":"Name","value":"slot"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}},{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<ThreadPageQuery, ThreadPageQueryVariables>;
+export const ThreadsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Threads"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"coAuthor"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"creator"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ListOrder"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"threads"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"coAuthor"},"value":{"kind":"Variable","name":{"kind":"Name","value":"coAuthor"}}},{"kind":"Argument","name":{"kind":"Name","value":"creator"},"value":{"kind":"Variable","name":{"kind":"Name","value":"creator"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ThreadFields"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ThreadFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Thread"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"threadId"}},{"kind":"Field","name":{"kind":"Name","value":"creator"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"coAuthors"}},{"kind":"Field","name":{"kind":"Name","value":"messageCount"}},{"kind":"Field","name":{"kind":"Name","value":"specCount"}},{"kind":"Field","name":{"kind":"Name","value":"balance"}},{"kind":"Field","name":{"kind":"Name","value":"minStake"}},{"kind":"Field","name":{"kind":"Name","value":"specLifetime"}},{"kind":"Field","name":{"kind":"Name","value":"contentRoot"}},{"kind":"Field","name":{"kind":"Name","value":"slot"}},{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<ThreadsQuery, ThreadsQueryVariables>;
+export const ThreadsWithLatestDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ThreadsWithLatest"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"messages"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"3"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"threads"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"coAuthors"}},{"kind":"Field","name":{"kind":"Name","value":"messages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"messages"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ThreadsWithLatestQuery, ThreadsWithLatestQueryVariables>;

@@ -15,7 +15,9 @@ export class DependencyStatus {
   error?: string;
 }
 
-@ObjectType({ description: 'Whether the service can serve requests, dependency by dependency (same as GET /readyz).' })
+@ObjectType('Health', {
+  description: 'Whether the service can serve requests, dependency by dependency (same as GET /readyz).',
+})
 export class Readiness {
   @Field(() => Boolean)
   ready!: boolean;

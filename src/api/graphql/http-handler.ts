@@ -1,0 +1,118 @@
+/**
+ * GraphQL over HTTP on Apollo Server, with choir's transport rules in front of it:
+ * - the body is JSON of at most API_MAX_BODY_BYTES: otherwise a JSON error (`BAD_REQUEST`, `PAYLOAD_TOO_LARGE`),
+ *   never express's HTML page or a stack trace;
+ * - the caller (session token or API key in `authorization`) is resolved first; a bad credential is 401;
+ * - rate limits per key, or per IP for anonymous callers (429);
+ * - a deadline per operation: past it the client gets QUERY_TIMEOUT and the loaders stop issuing SQL.
+ */
+import type { ApolloServer } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { ChoirError, toChoirError } from '../../errors/index.js';
+import type { ApiContext, ApiServices } from './context.js';
+import { taxonomyExtensions } from './format-error.js';
+import { charge, type RateLimits } from './limits/rate-limit.js';
+import { authenticate, buildContext } from './request-context.js';
+
+function sendError(res: Response, status: number, error: ChoirError) {
+  if (res.headersSent) return;
+  const retryAfterMs = error.details.retryAfterMs;
+  if (typeof retryAfterMs === 'number') res.setHeader('retry-after', String(Math.ceil(retryAfterMs / 1000)));
+  res.status(status).json({ errors: [{ message: error.message, extensions: taxonomyExtensions(error) }] });
+}
+
+const STATUS: Partial<Record<ChoirError['code'], number>> = {
+  UNAUTHENTICATED: 401,
+  SESSION_EXPIRED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  BAD_REQUEST: 400,
+  PAYLOAD_TOO_LARGE: 413,
+};
+
+/** express.json's failures, as the taxonomy's JSON errors. */
+export function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFunction) {
+  const type = (err as { type?: string })?.type;
+  if (type === 'entity.too.large') {
+    return sendError(res, 413, new ChoirError('PAYLOAD_TOO_LARGE', 'the request body is larger than allowed'));
+  }
+  if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return sendError(res, 400, new ChoirError('BAD_REQUEST', 'the request body is not valid JSON'));
+  }
+  next(err);
+}
+
+export function graphqlHttpHandler(
+  apollo: ApolloServer<ApiContext>,
+  services: ApiServices,
+  limits: RateLimits,
+): express.RequestHandler[] {
+  const { settings } = services;
+  const handle = async (req: Request, res: Response) => {
+    if (req.method === 'POST' && (req.body === undefined || req.body === null || typeof req.body !== 'object')) {
+      return sendError(
+        res,
+        400,
+        new ChoirError('BAD_REQUEST', 'POST /graphql takes a JSON body (content-type: application/json)'),
+      );
+    }
+    let context: ApiContext;
+    const controller = new AbortController();
+    try {
+      const viewer = await authenticate(services, req.headers.authorization);
+      charge(limits, viewer, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+      context = buildContext(services, viewer, { signal: controller.signal });
+    } catch (err) {
+      const error = toChoirError(err);
+      return sendError(res, STATUS[error.code] ?? 500, error);
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), settings.queryTimeoutMs);
+    });
+    try {
+      const result = await Promise.race([
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: {
+            method: req.method.toUpperCase(),
+            headers,
+            search: req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '',
+            body: req.body,
+          },
+          context: async () => context,
+        }),
+        timeout,
+      ]);
+      if (result === 'timeout') {
+        controller.abort();
+        return sendError(
+          res,
+          200,
+          new ChoirError('QUERY_TIMEOUT', `the operation did not finish within ${settings.queryTimeoutMs} ms`),
+        );
+      }
+      for (const [key, value] of result.headers) res.setHeader(key, value);
+      res.status(result.status ?? 200);
+      if (result.body.kind === 'complete') {
+        res.send(result.body.string);
+        return;
+      }
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return [
+    express.json({ limit: settings.maxBodyBytes }),
+    bodyErrors as unknown as express.RequestHandler,
+    (req, res, next) => {
+      handle(req, res).catch(next);
+    },
+  ];
+}

@@ -1,0 +1,122 @@
+/**
+ * Limits checked on a parsed, validated operation before it runs, the same for HTTP and graphql-ws:
+ * - depth: the deepest selection (fragments expanded) — a cyclic schema (thread → messages → thread …) would
+ *   otherwise let one query walk the whole database;
+ * - breadth: fields listed in one selection set, aliases included — `a1: thread(…) a2: thread(…) …` ×10,000;
+ * - cost: graphql-query-complexity over the `complexity` each field declares (lists: page size × what each node
+ *   selects), default 1 per field.
+ */
+import { createRequire } from 'node:module';
+import {
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  type GraphQLSchema,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { ChoirError } from '../../../errors/index.js';
+
+// The package's ESM build imports `graphql/index.mjs`, a second copy of graphql next to the CommonJS one that
+// type-graphql and Apollo use ("Cannot use GraphQLObjectType from another module or realm"). Its CommonJS build
+// requires `graphql`, the shared copy.
+const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequire(import.meta.url)(
+  'graphql-query-complexity',
+) as typeof import('graphql-query-complexity');
+
+export interface OperationLimits {
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxComplexity: number;
+}
+
+function tooComplex(message: string, details: Record<string, unknown>): GraphQLError {
+  const original = new ChoirError('QUERY_TOO_COMPLEX', message, { details });
+  return new GraphQLError(message, { originalError: original, extensions: { code: 'QUERY_TOO_COMPLEX' } });
+}
+
+type Fragments = Map<string, FragmentDefinitionNode>;
+
+/** The selections of a set with fragments (inline or named) flattened into it. */
+function* flatten(set: SelectionSetNode, fragments: Fragments, seen: Set<string>): Generator<FieldNode> {
+  for (const s of set.selections) {
+    if (s.kind === Kind.FIELD) yield s;
+    else if (s.kind === Kind.INLINE_FRAGMENT) yield* flatten(s.selectionSet, fragments, seen);
+    else {
+      const fragment = fragments.get(s.name.value);
+      // A fragment cycle is a validation error; here it only must not loop.
+      if (!fragment || seen.has(s.name.value)) continue;
+      seen.add(s.name.value);
+      yield* flatten(fragment.selectionSet, fragments, seen);
+      seen.delete(s.name.value);
+    }
+  }
+}
+
+/** Depth (levels of fields) and breadth (most fields in one set) of a selection set, fragments expanded. */
+function measure(set: SelectionSetNode, fragments: Fragments, level = 0): { depth: number; breadth: number } {
+  let depth = level;
+  let breadth = 0;
+  let fields = 0;
+  for (const field of flatten(set, fragments, new Set())) {
+    fields++;
+    depth = Math.max(depth, level + 1);
+    if (field.selectionSet) {
+      // Deep enough already to fail: stop walking (an attacker's document may be huge).
+      if (level > 1_000) break;
+      const inner = measure(field.selectionSet, fragments, level + 1);
+      depth = Math.max(depth, inner.depth);
+      breadth = Math.max(breadth, inner.breadth);
+    }
+  }
+  return { depth, breadth: Math.max(breadth, fields) };
+}
+
+/** The errors of an operation that breaks a limit (empty: it may run). */
+export function checkOperationLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  limits: OperationLimits,
+): GraphQLError[] {
+  const fragments: Fragments = new Map();
+  const operations: OperationDefinitionNode[] = [];
+  for (const d of document.definitions) {
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    else if (d.kind === Kind.OPERATION_DEFINITION) operations.push(d);
+  }
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  if (!operation) return [];
+  const { depth, breadth } = measure(operation.selectionSet, fragments);
+  if (depth > limits.maxDepth) {
+    return [tooComplex(`the operation is ${depth} levels deep; at most ${limits.maxDepth} are allowed`, { depth })];
+  }
+  if (breadth > limits.maxAliases) {
+    return [tooComplex(`a selection lists ${breadth} fields; at most ${limits.maxAliases} are allowed`, { breadth })];
+  }
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      query: document,
+      operationName: operationName ?? undefined,
+      variables: variables ?? {},
+      estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (err) {
+    // Bad variables: execution reports them with its own error.
+    if (err instanceof GraphQLError) return [];
+    throw err;
+  }
+  if (cost > limits.maxComplexity) {
+    return [
+      tooComplex(`the operation costs ${cost}; at most ${limits.maxComplexity} is allowed (ask for smaller pages)`, {
+        cost,
+      }),
+    ];
+  }
+  return [];
+}

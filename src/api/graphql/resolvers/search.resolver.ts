@@ -1,0 +1,115 @@
+/**
+ * Semantic search. The query is embedded and sent to the vector store with every filter on on-chain state
+ * (thread, co-author, author, status, creation time) inside the vector query, so the store ranks only eligible
+ * points; a filtered search returns `first` eligible hits, not the eligible part of the first `first`.
+ * The vector payload has no message kind, so a `kind` filter over-fetches and keeps the matching kind (kind never
+ * changes after submission). Hits are joined with Postgres (one loader batch) for the message and `onChainVerified`.
+ * When the store or embedder fails, the answer comes from Postgres's copy with `degraded: true`.
+ */
+import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { isChoirError } from '../../../errors/index.js';
+import type { HitPayload, VectorFilter } from '../../../vector/types.js';
+import type { ApiContext } from '../context.js';
+import type { MessageRecord } from '../read/records.js';
+import { searchPostgres } from '../read/search-fallback.js';
+import { requireService } from '../services.js';
+import { SearchFilter, SearchResult } from '../types/search.js';
+import { badInput, optionalKey, pageSize } from '../validate.js';
+
+const FALLBACK_CODES = new Set(['QDRANT_UNAVAILABLE', 'QDRANT_QUERY_FAILED', 'EMBEDDING_FAILED', 'INTERNAL']);
+const KIND_OVERFETCH = 4;
+const MAX_QUERY_CHARS = 2_000;
+
+/** Its hash is recorded on chain in the hit's thread at confirmed or finalized commitment. */
+export function onChainVerified(row: MessageRecord | null, payload: Pick<HitPayload, 'thread_id' | 'content_hash'>) {
+  return (
+    row !== null &&
+    row.slot !== null &&
+    row.chainStatus !== null &&
+    (row.commitment === 'CONFIRMED' || row.commitment === 'FINALIZED') &&
+    row.threadAddress === payload.thread_id &&
+    row.contentHash === payload.content_hash
+  );
+}
+
+@Resolver()
+export class SearchResolver {
+  @Query(() => SearchResult, { complexity: ({ args, childComplexity }) => 10 + (args.first ?? 10) * childComplexity })
+  async search(
+    @Arg('query', () => String) query: string,
+    @Ctx() ctx: ApiContext,
+    @Arg('threadAddress', () => ID, { nullable: true }) threadAddress?: string,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('filter', () => SearchFilter, { nullable: true }) filter?: SearchFilter,
+  ): Promise<SearchResult> {
+    const started = performance.now();
+    const text = query.trim();
+    if (!text) throw badInput('query', 'must not be empty');
+    if (text.length > MAX_QUERY_CHARS) throw badInput('query', `must be at most ${MAX_QUERY_CHARS} characters`);
+    const limit = pageSize(first, 10, ctx.settings.maxPageSize);
+    const thread = optionalKey('threadAddress', threadAddress);
+    const author = optionalKey('filter.author', filter?.author);
+    const coAuthor = optionalKey('filter.coAuthor', filter?.coAuthor);
+    const createdAt: NonNullable<VectorFilter['createdAt']> = {};
+    if (filter?.createdAfter) createdAt.gt = filter.createdAfter.getTime();
+    if (filter?.createdBefore) createdAt.lt = filter.createdBefore.getTime();
+    const vectorFilter: VectorFilter = {
+      kind: 'message',
+      ...(thread ? { threadId: thread } : {}),
+      ...(author ? { author } : {}),
+      ...(coAuthor ? { coAuthor } : {}),
+      ...(filter?.status?.length ? { status: filter.status } : {}),
+      ...(Object.keys(createdAt).length ? { createdAt } : {}),
+    };
+
+    let hits: { address: string; score: number; payload: HitPayload }[];
+    try {
+      const embedder = requireService(ctx, 'embedder');
+      const store = requireService(ctx, 'vectorStore');
+      const [vector] = await embedder.embed([text]);
+      const points = await store.query({
+        vector: vector as Float32Array,
+        filter: vectorFilter,
+        limit: Math.min(1_000, filter?.kind ? limit * KIND_OVERFETCH : limit),
+        withContent: false,
+      });
+      hits = points.map((p) => ({ address: p.payload.message_address, score: p.score, payload: p.payload }));
+    } catch (err) {
+      if (isChoirError(err) && !FALLBACK_CODES.has(err.code)) throw err;
+      ctx.logger.warn({ err }, 'vector search failed: answering from Postgres (degraded)');
+      const rows = await searchPostgres(ctx.loaders.sql, {
+        query: text,
+        limit,
+        threadAddress: thread,
+        author,
+        coAuthor,
+        statuses: filter?.status?.length ? filter.status : null,
+        kind: filter?.kind ?? null,
+        createdAfter: filter?.createdAfter ?? null,
+        createdBefore: filter?.createdBefore ?? null,
+      });
+      return {
+        hits: rows.map((m) => ({ message: m as never, score: 0, onChainVerified: onChainVerified(m, toPayload(m)) })),
+        degraded: true,
+        tookMs: performance.now() - started,
+      };
+    }
+
+    const rows = await ctx.loaders.message.loadMany(hits.map((h) => h.address));
+    const out: SearchResult['hits'] = [];
+    for (const [i, h] of hits.entries()) {
+      const row = rows[i];
+      if (row instanceof Error) throw row;
+      // A point without its row: the row was retracted by a fork after the point was written; not a result.
+      if (!row) continue;
+      if (filter?.kind && row.kind !== filter.kind) continue;
+      out.push({ message: row as never, score: h.score, onChainVerified: onChainVerified(row, h.payload) });
+      if (out.length === limit) break;
+    }
+    return { hits: out, degraded: false, tookMs: performance.now() - started };
+  }
+}
+
+function toPayload(m: MessageRecord) {
+  return { thread_id: m.threadAddress, content_hash: m.contentHash };
+}
