@@ -11,108 +11,20 @@
 // nothing else meanwhile). Server and client are separate processes, so the delivered rate is the smaller of the
 // two capacities; the goal (>= 50,000/s, "not the bottleneck of the indexer") is reported against both.
 // Readable lines first; the LAST line is `RESULT {json}`.
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Metadata, Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
-import { SubscribeRequest, type SubscribeUpdate } from '@triton-one/yellowstone-grpc';
 import { readSection } from '../src/config/section.js';
 import { devnetSection } from '../src/config/sections/devnet.js';
-import { encodeAccountFramed } from '../src/devnet/geyser/account-wire.js';
-import { enableBatchedWrites, FramedBatch } from '../src/devnet/geyser/batched-writes.js';
-import { YellowstoneClient } from '../src/devnet/geyser/official-client.js';
-import { SubscribeMethod } from '../src/devnet/geyser/server.js';
 import { type Devnet, startDevnet } from '../src/devnet/index.js';
 import { Signer } from '../src/devnet/ledger/signer.js';
-import { SYSTEM_PROGRAM_ID, transferTransaction } from '../src/devnet/ledger/system-tx.js';
+import { transferTransaction } from '../src/devnet/ledger/system-tx.js';
 import { decodeTransaction } from '../src/devnet/ledger/wire.js';
 import { silentLogger } from '../src/observability/logger.js';
+import { runClient, trivialServer } from './support/yellowstone-client.js';
+
+const ms = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6;
 
 const GOAL_UPDATES_PER_SECOND = 50_000;
 const SENDERS = 256;
 const TX_PER_SLOT = 2_000;
-const TIMEOUT_MS = 600_000;
-const HERE = fileURLToPath(import.meta.url);
-const ROOT = join(dirname(HERE), '..');
-
-function ms(since: bigint): number {
-  return Number(process.hrtime.bigint() - since) / 1e6;
-}
-
-// ── The client process ──────────────────────────────────────────────────────────────────────────────────────
-
-/** `geyser-stream.ts --client URL FROM_SLOT|live COUNT`: subscribes, prints READY when live, DONE ms when done. */
-async function clientMain(url: string, from: string, expected: number): Promise<void> {
-  const client = new YellowstoneClient(url, undefined, { grpcMaxDecodingMessageSize: 64 * 1024 * 1024 });
-  await client.connect();
-  const stream = await client.subscribe();
-  let received = 0;
-  let started = 0n;
-  const write = (r: SubscribeRequest) =>
-    new Promise<void>((resolve, reject) => stream.write(r, (err: unknown) => (err ? reject(err) : resolve())));
-  stream.on('error', (err: Error) => {
-    console.log(`ERROR ${err.message}`);
-    process.exit(1);
-  });
-  stream.on('data', (update: SubscribeUpdate) => {
-    if (update.pong) console.log('READY');
-    if (!update.account) return;
-    if (received === 0) started = process.hrtime.bigint();
-    received++;
-    if (received >= expected) {
-      // From the first update to the last: the stream's own rate, not the subscription handshake.
-      console.log(`DONE ${ms(started).toFixed(1)} ${received}`);
-      process.exit(0);
-    }
-  });
-  await write(
-    SubscribeRequest.fromPartial({
-      accounts: { system: { owner: [SYSTEM_PROGRAM_ID] } },
-      fromSlot: from === 'live' ? undefined : from,
-    }),
-  );
-  // Requests are handled in order: once the pong is back, the subscription is live and nothing will be missed.
-  await write(SubscribeRequest.fromPartial({ ping: { id: 1 } }));
-}
-
-/** Runs the client process; resolves with the stream's rate once it has received `expected` updates. */
-function runClient(
-  url: string,
-  from: string,
-  expected: number,
-  onReady?: () => Promise<unknown>,
-): Promise<{ ms: number; received: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(ROOT, 'bin/run-ts.js'), HERE, '--client', url, from, String(expected)],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error('client timed out'));
-    }, TIMEOUT_MS);
-    let buffered = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line === 'READY' && onReady) onReady().catch(reject);
-        else if (line.startsWith('DONE ')) {
-          clearTimeout(timer);
-          const [, time, count] = line.split(' ');
-          resolve({ ms: Number(time), received: Number(count) });
-        } else if (line.startsWith('ERROR ')) reject(new Error(line));
-      }
-    });
-    child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`client exited with ${code}`));
-    });
-  });
-}
 
 // ── The server side ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -134,56 +46,6 @@ async function generate(devnet: Devnet, senders: Signer[], updates: number, roun
   }
   ledger.tick();
   return ms(started);
-}
-
-/** A gRPC server that only writes one pre-encoded account update over and over: the client's ceiling. */
-async function trivialServer(updates: number): Promise<{ url: string; close: () => void }> {
-  const signer = Signer.generate();
-  const one = encodeAccountFramed(
-    {
-      kind: 'account',
-      seq: 0,
-      slot: 1,
-      pubkey: signer.address,
-      account: { lamports: 1n, owner: SYSTEM_PROGRAM_ID, executable: false, rentEpoch: 0n, data: new Uint8Array() },
-      writeVersion: 1n,
-      txnSignature: null,
-      txnSignatureBytes: signer.sign(Uint8Array.of(1)),
-    },
-    ['system'],
-    [],
-  );
-  const perBatch = 300;
-  const batch = Buffer.concat(Array.from({ length: perBatch }, () => one));
-  const server = new Server();
-  server.addService(
-    { Subscribe: SubscribeMethod },
-    {
-      Subscribe: (call: ServerDuplexStream<SubscribeRequest, Buffer>) => {
-        call.sendMetadata(new Metadata());
-        enableBatchedWrites(call as ServerDuplexStream<unknown, unknown>);
-        let sent = 0;
-        const pump = () => {
-          while (sent < updates + perBatch) {
-            sent += perBatch;
-            if (!call.write(new FramedBatch(batch) as unknown as Buffer)) {
-              call.once('drain', pump);
-              return;
-            }
-          }
-        };
-        call.on('data', (request: SubscribeRequest) => {
-          if (request.ping)
-            call.write(Buffer.from([74, 0])); // SubscribeUpdate{pong: {}}
-          else if (Object.keys(request.accounts).length > 0) pump();
-        });
-      },
-    },
-  );
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-  );
-  return { url: `http://127.0.0.1:${port}`, close: () => server.forceShutdown() };
 }
 
 async function main(updates: number): Promise<void> {
@@ -269,9 +131,5 @@ async function main(updates: number): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--client') {
-  await clientMain(process.argv[3]!, process.argv[4]!, Number(process.argv[5]));
-} else {
-  await main(Number(process.argv[2] ?? 200_000));
-  process.exit(0);
-}
+await main(Number(process.argv[2] ?? 200_000));
+process.exit(0);

@@ -1,4 +1,5 @@
-// `npm run bench -- indexer-ingest [updates]`: the indexer's end-to-end ingest rate. Real Choir transactions
+// `npm run bench -- indexer-ingest [updates]`: the indexer's end-to-end ingest rate, as a ratio to the official
+// Yellowstone client's own ceiling measured first in the same run. Real Choir transactions
 // (submit_message: two program account updates each — the thread and the new message) run on the devnet first;
 // then an indexer with an empty cursor subscribes with from_slot and streams the backlog through the devnet's
 // Geyser server and the official client into real Postgres (decode, enrich, batch, set-based writes, events,
@@ -29,9 +30,12 @@ import { silentLogger } from '../src/observability/logger.js';
 import { testSettings } from '../test/devnet/support.js';
 import { createMigratedDatabase } from '../test/support/postgres.js';
 import { ownThreadsCpuSeconds, processCpuSeconds, sumCpuSeconds } from './support/cpu-time.js';
+import { measureClientCeiling } from './support/yellowstone-client.js';
 
 const UPDATES = Number(process.argv[2] ?? 200_000);
-const GOALS = { updatesPerSecond: 50_000, resumeSeconds: 1 };
+// The official client's own ceiling on this machine (issue 7: 16,000–20,000 updates/s whatever the server) bounds
+// any indexer fed by it, so the throughput goal is a ratio to that ceiling, measured in the same run.
+const GOALS = { ceilingRatio: 0.8, commitP99Ms: 500, resumeSeconds: 1 };
 const THREADS = 64;
 const TX_PER_SLOT = 250;
 const PER_TX = 8;
@@ -84,7 +88,7 @@ async function generate(devnet: Devnet, updates: number, seed = 0) {
     if (txs % 200 === 0) await new Promise((r) => setImmediate(r));
   }
   devnet.tick(4);
-  return THREADS + produced;
+  return { updates: THREADS + produced, messages: (produced / (PER_TX + 1)) * PER_TX };
 }
 
 /** `promise`, or a message and exit 1 after `ms`: a stuck bench says where it stuck. */
@@ -111,7 +115,8 @@ async function chainProcess() {
     inMemory: true,
   });
   const started = performance.now();
-  const total = await generate(devnet, UPDATES);
+  const first = await generate(devnet, UPDATES);
+  let messages = first.messages;
   const report = (updates: number) =>
     process.stdout.write(
       `${JSON.stringify({
@@ -120,14 +125,20 @@ async function chainProcess() {
         genesisHash: devnet.ledger.genesisHash,
         openSlot: devnet.ledger.chain.slotFor('processed'),
         updates,
+        messages,
+        threads: THREADS,
         seconds: (performance.now() - started) / 1000,
       })}\n`,
     );
-  report(total);
+  report(first.updates);
   let round = 1;
   process.stdin.on('data', (chunk) => {
     void (async () => {
-      for (const line of String(chunk).trim().split('\n')) report(await generate(devnet, Number(line), round++));
+      for (const line of String(chunk).trim().split('\n')) {
+        const more = await generate(devnet, Number(line), round++);
+        messages += more.messages;
+        report(more.updates);
+      }
     })();
   });
   process.stdin.on('end', () => void devnet.close().then(() => process.exit(0)));
@@ -139,6 +150,9 @@ interface ChainInfo {
   genesisHash: string;
   openSlot: number;
   updates: number;
+  /** Message accounts on chain so far (every round). */
+  messages: number;
+  threads: number;
   seconds: number;
 }
 
@@ -196,6 +210,10 @@ async function cpuSeconds(
 }
 
 async function main() {
+  // The ceiling first, alone on the machine: the official client against a server that only writes pre-encoded
+  // updates (bench/support/yellowstone-client.ts), the same number of updates as the indexer run.
+  const ceiling = await measureClientCeiling(UPDATES);
+  console.log(`official client ceiling (trivial pre-encoded server, own process): ${Math.round(ceiling)} updates/s`);
   const chain = spawnChain();
   const db = await createMigratedDatabase();
   // Idle connections stay open so every backend's CPU time can be read at the end.
@@ -275,13 +293,23 @@ async function main() {
     };
     const applied = indexer.status().updatesApplied;
     const { rows } = await pool.query(
-      'SELECT (SELECT count(*) FROM messages) AS m, (SELECT count(*) FROM events) AS e',
+      `SELECT (SELECT count(*)::int FROM messages) AS m, (SELECT count(*)::int FROM threads) AS t,
+              (SELECT count(*)::int FROM events) AS e,
+              (SELECT count(*)::int FROM events WHERE type IN ('ThreadCreated', 'MessagePublished')) AS created`,
+    );
+    // The final database against the chain: every thread and message account, one creation event each.
+    const expected = { messages: info.messages, threads: info.threads, creationEvents: info.messages + info.threads };
+    const matchesChain =
+      rows[0].m === expected.messages && rows[0].t === expected.threads && rows[0].created === expected.creationEvents;
+    console.log(
+      `database vs chain: ${rows[0].t}/${expected.threads} threads, ${rows[0].m}/${expected.messages} messages, ${rows[0].created}/${expected.creationEvents} creation events: ${matchesChain ? 'match' : 'MISMATCH'}`,
     );
     const rate = total / seconds;
+    const ratio = rate / ceiling;
     const sorted = [...commits].sort((a, b) => a - b);
     const p99 = p(sorted, 0.99);
     console.log(
-      `ingested ${total} account updates (${applied} stream updates incl. transactions and slots) in ${seconds.toFixed(2)} s: ${Math.round(rate)} updates/s (goal ≥ ${GOALS.updatesPerSecond})`,
+      `ingested ${total} account updates (${applied} stream updates incl. transactions and slots) in ${seconds.toFixed(2)} s: ${Math.round(rate)} updates/s = ${ratio.toFixed(2)} × the client's ceiling ${Math.round(ceiling)}/s (goal ratio ≥ ${GOALS.ceilingRatio})`,
     );
     console.log(
       `rows: ${rows[0].m} messages, ${rows[0].e} events; ${commits.length} batches, commit p50 ${(p(sorted, 0.5) * 1000).toFixed(1)} ms, p99 ${(p99 * 1000).toFixed(1)} ms`,
@@ -296,6 +324,17 @@ async function main() {
     console.log(
       `CPU (s, of ${(2 * seconds).toFixed(1)} on 2 cores): indexer main thread ${show(cpu.indexerMainS)}, indexer other threads (gRPC transport, GC) ${show(cpu.indexerOtherS)}, chain process ${show(cpu.chainS)}, Postgres backends ${show(cpu.postgresS)}`,
     );
+
+    // What this machine can do at all: the CPU one ingested update costs across the processes that ingest it (the
+    // indexer's threads — official client included — and Postgres; the chain process is the workload, not the
+    // ingest), spread over both cores with perfect overlap. A goal above this bound is above the machine.
+    const ingestCpu = (cpu.indexerMainS ?? 0) + (cpu.indexerOtherS ?? 0) + (cpu.postgresS ?? 0);
+    const machineBound = ingestCpu > 0 ? (2 * total) / ingestCpu : null;
+    if (machineBound !== null) {
+      console.log(
+        `machine bound: ${((ingestCpu / total) * 1e6).toFixed(0)} CPU-µs per update (indexer + client + Postgres) → at most ${Math.round(machineBound)} updates/s on 2 cores = ${(machineBound / ceiling).toFixed(2)} × the client ceiling; measured ${Math.round(rate)}/s is ${((rate / machineBound) * 100).toFixed(0)}% of that bound`,
+      );
+    }
 
     // Kill: the running indexer's leader connection is terminated and the indexer abandoned (its in-memory queue
     // and stream are lost; Postgres keeps the last committed batch and cursor). While it is down the chain moves
@@ -336,6 +375,12 @@ async function main() {
       updates: total,
       seconds: Number(seconds.toFixed(3)),
       updatesPerSecond: Math.round(rate),
+      clientCeilingUpdatesPerSecond: Math.round(ceiling),
+      ceilingRatio: Number(ratio.toFixed(3)),
+      machineBoundUpdatesPerSecond: machineBound === null ? null : Math.round(machineBound),
+      machineBoundRatio: machineBound === null ? null : Number((machineBound / ceiling).toFixed(3)),
+      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      database: { messages: rows[0].m, threads: rows[0].t, events: rows[0].e, matchesChain },
       batchCommitP50Ms: Number((p(sorted, 0.5) * 1000).toFixed(1)),
       batchCommitP99Ms: Number((p99 * 1000).toFixed(1)),
       batchMax: Number(settings.batchMax),
@@ -346,8 +391,27 @@ async function main() {
       ),
       batches: commits.length,
       resumeMs: Math.round(resumeSeconds * 1000),
-      goals: { updatesPerSecond: GOALS.updatesPerSecond, resumeMs: GOALS.resumeSeconds * 1000 },
-      met: { updatesPerSecond: rate >= GOALS.updatesPerSecond, resume: resumeSeconds < GOALS.resumeSeconds },
+      goals: [
+        {
+          name: 'indexer ÷ client ceiling',
+          target: `>= ${GOALS.ceilingRatio}`,
+          value: Number(ratio.toFixed(3)),
+          pass: ratio >= GOALS.ceilingRatio,
+        },
+        {
+          name: 'batch commit p99 (ms)',
+          target: `< ${GOALS.commitP99Ms}`,
+          value: Number((p99 * 1000).toFixed(1)),
+          pass: p99 * 1000 < GOALS.commitP99Ms,
+        },
+        {
+          name: 'resume after kill -9 (ms)',
+          target: `< ${GOALS.resumeSeconds * 1000}`,
+          value: Math.round(resumeSeconds * 1000),
+          pass: resumeSeconds < GOALS.resumeSeconds,
+        },
+        { name: 'database matches the chain', target: 'true', value: matchesChain, pass: matchesChain },
+      ],
     };
     console.log(`RESULT ${JSON.stringify(result)}`);
   } finally {
