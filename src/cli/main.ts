@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import { ChoirError, toChoirError } from '../errors/index.js';
 import { type Command, parseCommandArgs } from './command.js';
+import { apiKeyCommand } from './commands/api-key.js';
 import { devnetCommand } from './commands/devnet.js';
 import { envCommand } from './commands/env.js';
 import { indexerCommand } from './commands/indexer.js';
@@ -19,6 +20,7 @@ export const commands: readonly Command[] = [
   devnetCommand,
   envCommand,
   schemaCommand,
+  apiKeyCommand,
 ];
 
 function help(): string {
