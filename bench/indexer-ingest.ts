@@ -12,7 +12,10 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { PublicKey, Transaction } from '@solana/web3.js';
 import pg from 'pg';
+import { decodeUpdate } from '../indexer/decode/decode-update.js';
 import { startIndexer } from '../indexer/indexer.js';
+import { MemorySource } from '../indexer/source/memory-source.js';
+import { yellowstoneSource } from '../indexer/source/yellowstone-source.js';
 import { createCursor } from '../indexer/write/cursor.js';
 import {
   CHOIR_PROGRAM_ID,
@@ -21,7 +24,7 @@ import {
   submitMessageInstruction,
 } from '../programs/choir/client/index.js';
 import { readSection } from '../src/config/section.js';
-import { indexerSection } from '../src/config/sections/indexer.js';
+import { type IndexerSettings, indexerSection } from '../src/config/sections/indexer.js';
 import { type Devnet, startDevnet } from '../src/devnet/index.js';
 import { Signer } from '../src/devnet/ledger/signer.js';
 import { transferTransaction } from '../src/devnet/ledger/system-tx.js';
@@ -209,6 +212,57 @@ async function cpuSeconds(
   };
 }
 
+/** Captures the chain's raw stream up to `target`, then times a fresh indexer fed from memory. */
+async function indexerAlone(info: ChainInfo, target: bigint, settings: IndexerSettings) {
+  const programId = CHOIR_PROGRAM_ID.toBase58();
+  const source = new MemorySource({ chunk: 1_024 });
+  let accountUpdates = 0;
+  await new Promise<void>((resolve, reject) => {
+    void yellowstoneSource({ url: info.geyserUrl, xToken: undefined, pingDeadlineMs: 30_000 })
+      .open({
+        programId,
+        fromSlot: 1n,
+        onData: (raw) => {
+          const u = decodeUpdate(raw, programId, () => {});
+          if (!u) return;
+          if (u.kind === 'account' && u.slot <= target) accountUpdates++;
+          source.append(u.slot, raw);
+          if (u.kind === 'slot' && u.status === 'processed' && u.slot > target + 1n) resolve();
+        },
+      })
+      .then((stream) => stream.closed.then((why) => reject(why)))
+      .catch(reject);
+  }).catch((err) => {
+    if (source.entries.length === 0) throw err;
+  });
+  const db = await createMigratedDatabase();
+  const pool = new pg.Pool({ connectionString: db.url, max: 6 });
+  try {
+    await createCursor(pool, 'choir', 0n, { genesisHash: info.genesisHash, programId });
+    let done: () => void = () => {};
+    const caughtUp = new Promise<void>((r) => {
+      done = r;
+    });
+    const started = performance.now();
+    const indexer = startIndexer({
+      db: { url: db.url, pool },
+      settings,
+      logger: silentLogger,
+      source,
+      onCommit: ({ cursor }) => {
+        if (cursor !== null && cursor >= target) done();
+      },
+    });
+    await within(caughtUp, 300_000, () => `the memory-fed indexer (status ${JSON.stringify(indexer.status())})`);
+    const seconds = (performance.now() - started) / 1000;
+    await indexer.close();
+    return { updates: accountUpdates, seconds, rate: accountUpdates / seconds };
+  } finally {
+    await pool.end();
+    await db.drop();
+  }
+}
+
 async function main() {
   // The ceiling first, alone on the machine: the official client against a server that only writes pre-encoded
   // updates (bench/support/yellowstone-client.ts), the same number of updates as the indexer run.
@@ -371,7 +425,17 @@ async function main() {
     );
     await second.close();
 
+    // The indexer alone: the same stream (captured raw from the devnet through the official client), replayed from
+    // memory into a fresh database, so neither the client nor the gRPC transport take CPU. If this rate is under the
+    // client's ceiling, the indexer is the bottleneck; if over, the client is.
+    const alone = await indexerAlone(info, target, settings);
+    console.log(
+      `indexer alone (memory source, same ${alone.updates} raw updates): ${alone.seconds.toFixed(2)} s = ${Math.round(alone.rate)} updates/s = ${(alone.rate / ceiling).toFixed(2)} × the client ceiling`,
+    );
+
     const result = {
+      indexerAloneUpdatesPerSecond: Math.round(alone.rate),
+      indexerAloneCeilingRatio: Number((alone.rate / ceiling).toFixed(3)),
       updates: total,
       seconds: Number(seconds.toFixed(3)),
       updatesPerSecond: Math.round(rate),
