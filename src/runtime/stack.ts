@@ -86,7 +86,10 @@ export async function startStack(
     async check() {
       const report = await vectorStore.health();
       if (!report.ok) throw new Error(report.detail);
-      return { backend: report.backend };
+      // Points still keyed by the old content-hash identity (Qdrant only; `choir rebuild-index` re-keys them).
+      return report.legacyPoints
+        ? { backend: report.backend, legacyPoints: report.legacyPoints, warning: report.detail }
+        : { backend: report.backend };
     },
   });
 
