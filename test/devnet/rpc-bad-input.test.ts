@@ -67,6 +67,14 @@ describe('devnet JSON-RPC: bad input gets JSON-RPC errors, never a crash', () =>
         'getProgramAccounts',
         ['11111111111111111111111111111111', { filters: [{ memcmp: { offset: -1, bytes: '1' } }] }],
       ],
+      // Not base64: Node's decoder would skip the characters and match every account with zero bytes.
+      [
+        'getProgramAccounts',
+        [
+          '11111111111111111111111111111111',
+          { filters: [{ memcmp: { offset: 0, bytes: '!!!', encoding: 'base64' } }] },
+        ],
+      ],
       ['getProgramAccounts', ['11111111111111111111111111111111', { filters: [{ dataSize: 1 }, {}, {}, {}, {}] }]],
       ['getProgramAccounts', ['11111111111111111111111111111111', { filters: [{ bogus: true }] }]],
       ['getMultipleAccounts', ['11111111111111111111111111111111']],

@@ -1,5 +1,6 @@
 import { CommitmentLevel, type SubscribeRequest } from '@triton-one/yellowstone-grpc';
 import bs58 from 'bs58';
+import { decodeBase64Strict } from '../base64.js';
 import type { AccountState, Commitment, TransactionRecord } from '../ledger/types.js';
 
 /** A Subscribe request that cannot be served; the server answers INVALID_ARGUMENT with this message. */
@@ -78,8 +79,11 @@ function accountPredicate(filter: SubscribeRequest['accounts'][string]): Account
         } catch {
           throw new FilterError('failed to create filter: invalid memcmp base58');
         }
-      } else if (f.memcmp.base64 !== undefined) wanted = new Uint8Array(Buffer.from(f.memcmp.base64, 'base64'));
-      else throw new FilterError('failed to create filter: memcmp without data');
+      } else if (f.memcmp.base64 !== undefined) {
+        const decoded = decodeBase64Strict(f.memcmp.base64);
+        if (decoded === null) throw new FilterError('failed to create filter: invalid memcmp base64');
+        wanted = decoded;
+      } else throw new FilterError('failed to create filter: memcmp without data');
       if (wanted.length > MAX_MEMCMP_BYTES) throw new FilterError('failed to create filter: memcmp data too large');
       return (a) => {
         if (offset + wanted.length > a.data.length) return false;

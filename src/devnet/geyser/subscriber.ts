@@ -100,6 +100,17 @@ export class Subscriber {
       this.liveFrom = this.log.nextSeq;
       if (filters.fromSlot === null) this.cursor = this.log.nextSeq;
       else {
+        // Past the slot about to open is a slot nobody can say will exist: refused (as Richat does) rather than
+        // silently served live, which would let a client resuming from a cursor of another chain think it resumed.
+        // The slot about to open is fine: an indexer resumes from its cursor + 1.
+        const newest = this.log.newestSlot();
+        if (filters.fromSlot > newest + 1) {
+          this.fail(
+            status.INVALID_ARGUMENT,
+            `failed to get replay position: from_slot ${filters.fromSlot} is in the future: the newest slot is ${newest}`,
+          );
+          return;
+        }
         const seq = this.log.seqForSlot(filters.fromSlot);
         if (seq === null) {
           const oldest = this.log.oldestSlot() ?? 0;

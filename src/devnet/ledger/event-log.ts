@@ -62,7 +62,8 @@ export class EventLog {
     return this.slotStarts.size === 0 ? null : this.oldestStart;
   }
 
-  private newestSlot(): number {
+  /** The slot opened last (the open slot), or -1 before any. */
+  newestSlot(): number {
     return this.slotStarts.size === 0 || this.oldestStart === null ? -1 : this.oldestStart + this.slotStarts.size - 1;
   }
 

@@ -1,4 +1,5 @@
 import bs58 from 'bs58';
+import { decodeBase64Strict } from '../base64.js';
 import type { Commitment } from '../ledger/types.js';
 import { invalidParams, RpcCodes, RpcError } from './errors.js';
 
@@ -86,8 +87,9 @@ export function bytesParam(value: unknown, encoding: unknown, what: string): Uin
   const enc = encoding ?? 'base58';
   try {
     if (enc === 'base64') {
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value)) throw new Error('bad base64');
-      return new Uint8Array(Buffer.from(value, 'base64'));
+      const bytes = decodeBase64Strict(value);
+      if (bytes === null) throw new Error('bad base64');
+      return bytes;
     }
     if (enc === 'base58') return bs58.decode(value);
   } catch {

@@ -1,4 +1,5 @@
 import bs58 from 'bs58';
+import { decodeBase64Strict } from '../../base64.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import type { AccountState } from '../../ledger/types.js';
 import { accountEncoding, dataSliceOf, uiAccount } from '../encoding.js';
@@ -32,14 +33,15 @@ export function parseFilters(raw: unknown): AccountFilter[] {
         throw invalidParams('Invalid params: memcmp offset must be a non-negative integer');
       }
       if (typeof bytes !== 'string') throw invalidParams('Invalid params: memcmp bytes must be a string');
-      let wanted: Uint8Array;
+      let wanted: Uint8Array | null;
       try {
-        if (encoding === 'base64') wanted = new Uint8Array(Buffer.from(bytes, 'base64'));
+        if (encoding === 'base64') wanted = decodeBase64Strict(bytes);
         else if (encoding === undefined || encoding === 'base58') wanted = bs58.decode(bytes);
-        else throw new Error('encoding');
+        else wanted = null;
       } catch {
-        throw invalidParams('Invalid param: invalid memcmp bytes or encoding');
+        wanted = null;
       }
+      if (wanted === null) throw invalidParams('Invalid param: invalid memcmp bytes or encoding');
       if (wanted.length > MAX_MEMCMP_BYTES) throw invalidParams('Invalid param: memcmp data too large');
       return (a) => {
         if (offset + wanted.length > a.data.length) return false;
