@@ -1,0 +1,28 @@
+// Runs the GraphQL API alone (no chain, no indexer) on DATABASE_URL for read benchmarks, in its own process so the
+// load generator does not share its event loop. Prints `LISTENING <url>` once it serves; stops on SIGTERM.
+import pg from 'pg';
+import { startApi } from '../../test/api/harness.js';
+
+const url = process.env.DATABASE_URL;
+if (!url) throw new Error('DATABASE_URL is required');
+const pool = new pg.Pool({ connectionString: url, max: Number(process.env.POOL_SIZE ?? 10) });
+const api = await startApi(
+  { url, pool },
+  {
+    env: {
+      API_RATE_LIMIT_PER_MINUTE: '0',
+      API_RATE_LIMIT_IP_PER_MINUTE: '0',
+      API_MAX_SUBSCRIPTIONS_PER_CONNECTION: '100000',
+    },
+  },
+);
+// The harness counts statements for tests; a long benchmark must not grow that list.
+setInterval(() => {
+  api.statements.length = 0;
+}, 1_000).unref();
+process.stdout.write(`LISTENING ${api.url}\n`);
+process.on('SIGTERM', async () => {
+  await api.close();
+  await pool.end();
+  process.exit(0);
+});
