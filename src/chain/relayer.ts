@@ -124,10 +124,11 @@ export class Relayer {
       try {
         if (!signed) signed = await this.sign(instructions);
         const { wire, signature, lastValidBlockHeight } = signed;
-        await this.submit(wire);
+        const programs = instructions.map((ix) => ix.programId.toBase58());
+        await this.submit(wire, programs);
         const deadline = Date.now() + this.o.confirmTimeoutMs;
         const status = await this.confirm(signature, deadline, { wire, lastValidBlockHeight });
-        if (status.err !== null) throw transactionFailed(status.err, signature);
+        if (status.err !== null) throw transactionFailed(status.err, signature, programs);
         this.stats.transactions += 1;
         this.stats.instructions += instructions.length;
         return signature;
@@ -160,7 +161,7 @@ export class Relayer {
   }
 
   /** sendTransaction with preflight; "already processed" means an earlier copy landed, which is what we want. */
-  private async submit(wire: string): Promise<void> {
+  private async submit(wire: string, programs: readonly string[]): Promise<void> {
     try {
       await this.o.rpc.call<string>('sendTransaction', [
         wire,
@@ -173,7 +174,7 @@ export class Relayer {
       if (data?.err === 'BlockhashNotFound') {
         throw new ChoirError('SOLANA_TRANSACTION_EXPIRED', err.message, { details: { method: 'sendTransaction' } });
       }
-      if (data?.err !== undefined) throw transactionFailed(data.err, undefined);
+      if (data?.err !== undefined) throw transactionFailed(data.err, undefined, programs);
       throw new ChoirError('SOLANA_TRANSACTION_FAILED', err.message, {
         details: { rpcCode: err.error.code },
         cause: err,
@@ -213,7 +214,7 @@ export class Relayer {
       }
       if (resend && Date.now() - lastSend >= this.o.resendMs) {
         lastSend = Date.now();
-        await this.submit(resend.wire).catch(() => undefined);
+        await this.submit(resend.wire, []).catch(() => undefined); // a re-send: its outcome comes from the status
       }
       await sleep(this.o.pollMs);
     }
