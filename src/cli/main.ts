@@ -50,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Exit code 2: what the user must change before running again (arguments, settings, another choir running here). */
 function isUsageError(error: ChoirError) {
-  return error.code === 'CONFIG_INVALID' || error.code === 'BAD_USER_INPUT';
+  return error.code === 'CONFIG_INVALID' || error.code === 'BAD_USER_INPUT' || error.code === 'ALREADY_RUNNING';
 }

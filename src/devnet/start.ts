@@ -1,6 +1,7 @@
 import type { DevnetSettings } from '../config/sections/devnet.js';
 import { ChoirError } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
+import { lockDir } from '../runtime/dir-lock.js';
 import { createFaults, type DevnetFaults } from './faults.js';
 import { GeyserServer } from './geyser/server.js';
 import { Ledger, type ProgramSpec } from './ledger/ledger.js';
@@ -17,6 +18,11 @@ export interface DevnetOptions {
   readonly pingIntervalMs?: number;
   /** Wall clock, injectable for deterministic block times. */
   readonly now?: () => number;
+  /**
+   * The pid of the supervising `choir start` that already locked `settings.dataDir` for this process (see
+   * runtime/dir-lock.ts); default: this process takes the lock itself.
+   */
+  readonly lockHeldBy?: number;
 }
 
 export interface Devnet {
@@ -60,14 +66,24 @@ export async function startDevnet(
   if (program === null && options.program === undefined) {
     log.warn({ programPath: settings.programPath }, 'Choir program ELF not found; the devnet runs without it');
   }
-  const ledger = Ledger.open({
-    dataDir: options.inMemory ? null : settings.dataDir,
-    finalityDepth: settings.finalityDepth,
-    historySlots: settings.historySlots,
-    program,
-    logger: log,
-    now: options.now,
-  });
+  // Before the ledger reads a byte: a second devnet on the folder would replay it and append to the same journal.
+  const lock = options.inMemory
+    ? null
+    : lockDir(settings.dataDir, { variable: 'DEVNET_DATA_DIR', heldBy: options.lockHeldBy });
+  let ledger: Ledger;
+  try {
+    ledger = Ledger.open({
+      dataDir: options.inMemory ? null : settings.dataDir,
+      finalityDepth: settings.finalityDepth,
+      historySlots: settings.historySlots,
+      program,
+      logger: log,
+      now: options.now,
+    });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const closers: (() => Promise<void>)[] = [];
   try {
     const rpc = await listening('DEVNET_RPC_PORT', settings.rpcPort, () =>
@@ -113,6 +129,7 @@ export async function startDevnet(
         if (clock) clearInterval(clock);
         for (const close of closers.reverse()) await close();
         ledger.checkpoint();
+        lock?.release();
         log.info('devnet stopped');
       },
     };
@@ -124,6 +141,7 @@ export async function startDevnet(
   } catch (err) {
     for (const close of closers.reverse()) await close();
     ledger.flush();
+    lock?.release();
     throw err;
   }
 }

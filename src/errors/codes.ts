@@ -168,6 +168,11 @@ export const ErrorCodes = {
   },
   BAD_USER_INPUT: { category: 'Input', retryable: false, summary: 'A request argument is invalid' },
   CONFIG_INVALID: { category: 'Input', retryable: false, summary: 'A setting is invalid' },
+  ALREADY_RUNNING: {
+    category: 'Input',
+    retryable: false,
+    summary: 'Another choir process owns this data folder: stop it, or give this one its own folders and ports',
+  },
   NOT_FOUND: { category: 'Input', retryable: false, summary: 'The requested object does not exist' },
   INTERNAL: {
     category: 'Cache',

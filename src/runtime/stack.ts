@@ -27,7 +27,8 @@ import { createMetricsRegistry } from '../observability/metrics.js';
 import { type RunningPipeline, startPipeline } from '../pipeline/start-pipeline.js';
 import { createSubmissions } from '../pipeline/submission-service.js';
 import type { Submissions } from '../pipeline/submissions.js';
-import { createVectorStore, type VectorStore } from '../vector/index.js';
+import { createVectorStore, IN_MEMORY, type VectorStore } from '../vector/index.js';
+import { lockDir } from './dir-lock.js';
 import type { Lifecycle } from './lifecycle.js';
 
 export interface Stack {
@@ -58,6 +59,12 @@ export async function startStack(
   const endpoints: ChainEndpoints = resolveChainEndpoints(config.indexer);
   const health = new HealthRegistry();
   const metrics = createMetricsRegistry();
+
+  // A second `choir start` in the same checkout stops here, before it touches anything (see dir-lock.ts).
+  for (const [dir, variable] of ownedFolders(config, endpoints)) {
+    const lock = lockDir(dir, { variable });
+    lifecycle.onClose(`lock ${variable}`, async () => lock.release());
+  }
 
   const db = await openDatabase(config.database, logger);
   lifecycle.onClose('database', () => db.close());
@@ -154,4 +161,13 @@ export async function startStack(
   // Closed before the HTTP server: subscriptions end with a close frame instead of a dropped socket.
   lifecycle.onClose('graphql', () => graphql.close());
   return { db, chain, embedder, vectorStore, indexer, relayer, pipeline, submissions, http, health };
+}
+
+/** The local data folders this process will own: the devnet's ledger and the embedded vector store. */
+function ownedFolders(config: Config, endpoints: ChainEndpoints): [string, string][] {
+  const folders: [string, string][] = [];
+  if (endpoints.mode === 'devnet') folders.push([config.devnet.dataDir, 'DEVNET_DATA_DIR']);
+  if (!config.vector.qdrant && config.vector.dataDir !== IN_MEMORY)
+    folders.push([config.vector.dataDir, 'VECTOR_DATA_DIR']);
+  return folders;
 }

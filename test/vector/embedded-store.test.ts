@@ -82,8 +82,8 @@ describe('embedded store on disk', () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(dir, 'choir.lock'), String(process.ppid));
     const err = await createVectorStore(settings(dir), silentLogger, identity).catch((e: unknown) => e);
-    expect(isChoirError(err, 'QDRANT_UNAVAILABLE')).toBe(true);
-    expect((err as Error).message).toContain(`process ${process.ppid}`);
+    expect(isChoirError(err, 'ALREADY_RUNNING')).toBe(true);
+    expect((err as Error).message).toContain(`choir is already running here (pid ${process.ppid})`);
     // A stale lock (a pid that is not running) is taken over.
     writeFileSync(join(dir, 'choir.lock'), '999999999');
     const store = await createVectorStore(settings(dir), silentLogger, identity);

@@ -1,9 +1,9 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { ChoirError } from '../../errors/index.js';
 import { type Logger, silentLogger } from '../../observability/logger.js';
+import { lockDir } from '../../runtime/dir-lock.js';
 import { migrateEmbeddedStore } from './migrate.js';
 
 /** Keeps the embedded store in memory only (tests); any other value is a data directory. */
@@ -12,44 +12,6 @@ export const IN_MEMORY = 'memory://';
 export interface EmbeddedDatabase {
   readonly db: PGlite;
   close(): Promise<void>;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * PGlite is one in-process Postgres over files: two processes opening the same directory would corrupt it. A lock
- * file holding the owner's pid makes the second one stop with a clear error (a stale lock of a dead pid is taken over).
- */
-function takeLock(dir: string): () => void {
-  const lockPath = join(dir, 'choir.lock');
-  for (let tries = 0; tries < 2; tries++) {
-    try {
-      const fd = openSync(lockPath, 'wx');
-      writeFileSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(lockPath, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number(readFileSync(lockPath, 'utf8'));
-      if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-        throw new ChoirError(
-          'QDRANT_UNAVAILABLE',
-          `the embedded vector store in ${dir} is in use by process ${owner}; one process owns it at a time ` +
-            '(set QDRANT_URL to share a vector store between processes)',
-          { details: { dir, owner } },
-        );
-      }
-      rmSync(lockPath, { force: true });
-    }
-  }
-  throw new ChoirError('QDRANT_UNAVAILABLE', `could not lock the embedded vector store in ${dir}`);
 }
 
 const META_SCHEMA = `
@@ -84,8 +46,8 @@ export async function openEmbeddedDatabase(
     db = await PGlite.create({ extensions: { vector } });
   } else {
     const dir = resolve(dataDir);
-    mkdirSync(dir, { recursive: true });
-    release = takeLock(dir);
+    // PGlite is one in-process Postgres over files: a second process opening the directory would corrupt it.
+    release = lockDir(dir, { variable: 'VECTOR_DATA_DIR' }).release;
     try {
       db = await PGlite.create(join(dir, 'pgdata'), { extensions: { vector } });
     } catch (err) {
