@@ -4,8 +4,25 @@
  * last error, a thread's title) are not listed, so the indexer never writes them. `tables.test.ts` pins each
  * definition against prisma/schema.prisma.
  */
-import { defineTable } from '../../src/db/table.js';
+import { type ColumnDef, defineTable } from '../../src/db/table.js';
 import type { CoAuthorRow, MessageRow, ThreadRow, VoteRow } from './rows.js';
+
+/** The provenance columns every chain-derived row carries, in the same order in each table. */
+function provenance<
+  Row extends Record<
+    'slot' | 'writeVersion' | 'txSignature' | 'instructionIndex' | 'commitment' | 'chainCreatedAt',
+    unknown
+  >,
+>(): ColumnDef<Row>[] {
+  return [
+    { field: 'slot', column: 'slot', type: 'int8' },
+    { field: 'writeVersion', column: 'write_version', type: 'int8' },
+    { field: 'txSignature', column: 'tx_signature', type: 'text' },
+    { field: 'instructionIndex', column: 'instruction_index', type: 'int2' },
+    { field: 'commitment', column: 'commitment', type: 'commitment' },
+    { field: 'chainCreatedAt', column: 'chain_created_at', type: 'timestamptz' },
+  ];
+}
 
 export const THREADS = defineTable<ThreadRow>({
   name: 'threads',
@@ -23,12 +40,7 @@ export const THREADS = defineTable<ThreadRow>({
     { field: 'lamports', column: 'lamports', type: 'int8' },
     { field: 'incomePerCoAuthor', column: 'income_per_co_author', type: 'int8' },
     { field: 'accountedLamports', column: 'accounted_lamports', type: 'int8' },
-    { field: 'slot', column: 'slot', type: 'int8' },
-    { field: 'writeVersion', column: 'write_version', type: 'int8' },
-    { field: 'txSignature', column: 'tx_signature', type: 'text' },
-    { field: 'instructionIndex', column: 'instruction_index', type: 'int2' },
-    { field: 'commitment', column: 'commitment', type: 'commitment' },
-    { field: 'chainCreatedAt', column: 'chain_created_at', type: 'timestamptz' },
+    ...provenance<ThreadRow>(),
   ],
 });
 
@@ -64,12 +76,7 @@ export const MESSAGES = defineTable<MessageRow>({
     { field: 'denyBitmap', column: 'deny_bitmap', type: 'int4' },
     { field: 'approvals', column: 'approvals', type: 'int2' },
     { field: 'denials', column: 'denials', type: 'int2' },
-    { field: 'slot', column: 'slot', type: 'int8' },
-    { field: 'writeVersion', column: 'write_version', type: 'int8' },
-    { field: 'txSignature', column: 'tx_signature', type: 'text' },
-    { field: 'instructionIndex', column: 'instruction_index', type: 'int2' },
-    { field: 'commitment', column: 'commitment', type: 'commitment' },
-    { field: 'chainCreatedAt', column: 'chain_created_at', type: 'timestamptz' },
+    ...provenance<MessageRow>(),
   ],
   // Whether the backend holds the content (and so the vector store a point): read, never written here.
   derived: [{ field: 'hasContent', column: 'has_content', sql: '$.content IS NOT NULL' }],

@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Keypair, type PublicKey, Transaction, type TransactionInstruction } from '@solana/web3.js';
+import { afterAll, beforeAll } from 'vitest';
 import {
   createThreadInstruction,
   divestInstruction,
@@ -27,6 +28,34 @@ export async function startTestDevnet(
     ...(options.historySlots === undefined ? {} : { historySlots: options.historySlots }),
   });
   return startDevnet(settings, silentLogger, { inMemory: true, pingIntervalMs: options.pingIntervalMs ?? 1_000 });
+}
+
+/**
+ * A devnet and a funded ChainDriver for one describe block: started in beforeAll, closed in afterAll. Read them
+ * inside tests (`const { devnet, chain } = env`), not at collection time.
+ */
+export function useTestChain(options: { fund?: bigint } = {}) {
+  let devnet: Devnet | undefined;
+  let chain: ChainDriver | undefined;
+  beforeAll(async () => {
+    devnet = await startTestDevnet();
+    chain = new ChainDriver(devnet);
+    chain.fund(chain.payer.publicKey, options.fund ?? 1_000_000_000_000n);
+    devnet.tick();
+  });
+  afterAll(async () => {
+    await devnet?.close();
+  });
+  return {
+    get devnet(): Devnet {
+      if (!devnet) throw new Error('useTestChain: the devnet starts in beforeAll');
+      return devnet;
+    },
+    get chain(): ChainDriver {
+      if (!chain) throw new Error('useTestChain: the chain starts in beforeAll');
+      return chain;
+    },
+  };
 }
 
 export class ChainDriver {

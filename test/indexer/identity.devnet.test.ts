@@ -5,29 +5,19 @@
  */
 import { createHash } from 'node:crypto';
 import { Keypair, type PublicKey } from '@solana/web3.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Devnet } from '../../src/devnet/index.js';
+import { describe, expect, it } from 'vitest';
 import { readEventsAfter } from '../../src/events/index.js';
 import type { PayloadPatch, PointSelector } from '../../src/vector/types.js';
 import { useMigratedDatabases } from '../support/migrated-pool.js';
-import { ChainDriver, startTestDevnet } from './devnet-driver.js';
+import { useTestChain } from './devnet-driver.js';
 import { finalizedAtLeast, launch, until } from './harness.js';
 
 describe('the same content in two threads', () => {
-  let devnet: Devnet;
-  let chain: ChainDriver;
+  const env = useTestChain();
   const database = useMigratedDatabases();
-  beforeAll(async () => {
-    devnet = await startTestDevnet();
-    chain = new ChainDriver(devnet);
-    chain.fund(chain.payer.publicKey, 1_000_000_000_000n);
-    devnet.tick();
-  });
-  afterAll(async () => {
-    await devnet?.close();
-  });
 
   it('gives two messages, each with its own row, votes, events and vector payload', { timeout: 60_000 }, async () => {
+    const { devnet, chain } = env;
     const db = await database();
     const patches = new Map<string, PayloadPatch>();
     const store = {

@@ -3,31 +3,20 @@
  * A reference indexer replays the same chain from slot 1 without faults; the faulted one must end identical.
  */
 import { Keypair } from '@solana/web3.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCursor } from '../../indexer/write/cursor.js';
-import type { Devnet } from '../../src/devnet/index.js';
 import { readEventsAfter } from '../../src/events/index.js';
 import { useMigratedDatabases } from '../support/migrated-pool.js';
 import { snapshot } from './db-snapshot.js';
-import { ChainDriver, startTestDevnet } from './devnet-driver.js';
+import { useTestChain } from './devnet-driver.js';
 import { finalizedAtLeast, identity, launch, until } from './harness.js';
 
 describe('indexer on the devnet Geyser server', () => {
-  let devnet: Devnet;
-  let chain: ChainDriver;
+  const env = useTestChain();
   const database = useMigratedDatabases();
 
-  beforeAll(async () => {
-    devnet = await startTestDevnet();
-    chain = new ChainDriver(devnet);
-    chain.fund(chain.payer.publicKey);
-    devnet.tick();
-  });
-  afterAll(async () => {
-    await devnet.close();
-  });
-
   it('streams, survives a cut, a silent pause and a Geyser restart with no gap and no duplicate', async () => {
+    const { devnet, chain } = env;
     const db = await database();
     const indexer = launch(devnet, db);
     await until('streaming', () => indexer.status().state === 'streaming');
@@ -90,6 +79,7 @@ describe('indexer on the devnet Geyser server', () => {
   });
 
   it('heals a slot the provider lost: the gap is found, the slot replayed, the database equals an uninterrupted run', async () => {
+    const { devnet, chain } = env;
     // Both indexers start from the same cursor (no backfill), so only what follows is compared.
     const from = BigInt(devnet.ledger.chain.openSlot - 1);
     const db = await database();
@@ -145,6 +135,7 @@ describe('indexer on the devnet Geyser server', () => {
   });
 
   it('rolls back a forked slot: processed rows appear, then go, with a Retracted event', async () => {
+    const { devnet, chain } = env;
     const db = await database();
     const indexer = launch(devnet, db);
     await until('streaming', () => indexer.status().state === 'streaming');
@@ -177,6 +168,7 @@ describe('indexer on the devnet Geyser server', () => {
   });
 
   it('skips and counts garbage in program-owned accounts, and keeps indexing what follows', async () => {
+    const { devnet, chain } = env;
     const db = await database();
     const indexer = launch(devnet, db);
     await until('streaming', () => indexer.status().state === 'streaming');
