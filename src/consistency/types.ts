@@ -8,9 +8,22 @@ export type DifferenceKind =
   | 'root_mismatch'
   | 'content_lost';
 
+export const DIFFERENCE_KINDS: readonly DifferenceKind[] = [
+  'missing_point',
+  'payload_mismatch',
+  'missing_row',
+  'row_mismatch',
+  'co_author_mismatch',
+  'root_mismatch',
+  'content_lost',
+];
+
 export interface Difference {
   readonly kind: DifferenceKind;
-  /** The message (or, for thread-level differences, the thread) the difference is about. */
+  /**
+   * The message (or, for thread-level differences — co-authors, root, a thread row missing — the thread) the
+   * difference is about.
+   */
   readonly address: string;
   readonly detail: string;
 }
@@ -23,6 +36,11 @@ export interface SyncReport {
   readonly chainMessages: number;
   readonly points: number;
   readonly rows: number;
+  /**
+   * Chain changes newer than what the indexer has applied (or co-author updates still queued for the vector store):
+   * not compared yet, so not reported as differences. The next sync compares them.
+   */
+  readonly inFlight: number;
   /** False when the content root could not be recomputed (approved specs: their approval order is not stored). */
   readonly rootChecked: boolean;
   readonly timings: { chainMs: number; vectorMs: number; postgresMs: number; totalMs: number };

@@ -28,6 +28,7 @@ import { type RunningPipeline, startPipeline } from '../pipeline/start-pipeline.
 import { createSubmissions } from '../pipeline/submission-service.js';
 import type { Submissions } from '../pipeline/submissions.js';
 import { createVectorStore, IN_MEMORY, type VectorStore } from '../vector/index.js';
+import { startConsistency } from './consistency.js';
 import { lockDir } from './dir-lock.js';
 import type { Lifecycle } from './lifecycle.js';
 
@@ -140,6 +141,7 @@ export async function startStack(
   });
 
   const http = createHttpServer({ ...config.server, health, metrics, logger: logger.child({ component: 'http' }) });
+  startConsistency({ config, db, vectorStore, embedder, relayer, indexer, http, logger, lifecycle });
   // One LISTEN connection per process feeds every subscription (src/api/graphql/subscriptions/event-hub.ts).
   const events = await startEventHub({ url: db.url, sql: db.pool, logger: logger.child({ component: 'events' }) });
   lifecycle.onClose('event-hub', () => events.close());

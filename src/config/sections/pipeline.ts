@@ -34,12 +34,21 @@ export const pipelineSection = defineSection(
       example: '5000',
       description: 'Longest wait between two attempts of a submission whose step failed for a transient reason.',
     }),
+    RECONCILE_EVERY_S: v.int({
+      default: '3600',
+      min: 0,
+      max: 604_800,
+      example: '600',
+      description:
+        'How often the service reconciles every thread (chain vs vector store vs Postgres, repairing differences; `choir reconcile` does it on demand); 0: only after the indexer heals a gap.',
+    }),
   },
   (e) => ({
     relayerKeypair: e.RELAYER_KEYPAIR,
     relayerMinBalance: BigInt(e.RELAYER_MIN_BALANCE),
     batch: e.PIPELINE_BATCH,
     retryMaxMs: e.PIPELINE_RETRY_MAX_MS,
+    reconcileEveryMs: e.RECONCILE_EVERY_S * 1000,
   }),
 );
 export type PipelineSettings = ReturnType<typeof pipelineSection.build>;
