@@ -4,7 +4,8 @@
  */
 import 'reflect-metadata';
 import { ChoirError, toChoirError } from '../errors/index.js';
-import { type Command, parseCommandArgs } from './command.js';
+import { type Command, commandHelp, parseCommandArgs, wantsHelp } from './command.js';
+import { analystRoleCommand } from './commands/analyst-role.js';
 import { apiKeyCommand } from './commands/api-key.js';
 import { devnetCommand } from './commands/devnet.js';
 import { envCommand } from './commands/env.js';
@@ -21,12 +22,13 @@ export const commands: readonly Command[] = [
   envCommand,
   schemaCommand,
   apiKeyCommand,
+  analystRoleCommand,
 ];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return `usage: choir <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nSettings come from environment variables: see README.md.\n`;
+  return `usage: choir <command> [options]\n\ncommands:\n${lines.join('\n')}\n\n\`choir <command> --help\` describes a command. Settings come from environment variables: see README.md.\n`;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -39,6 +41,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!command) {
     process.stderr.write(`choir: unknown command "${name}"\n\n${help()}`);
     return 2;
+  }
+  if (wantsHelp(rest)) {
+    process.stdout.write(commandHelp(command));
+    return 0;
   }
   try {
     return await command.run(parseCommandArgs(command, rest));

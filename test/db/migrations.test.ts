@@ -12,7 +12,7 @@ import { freePort } from '../support/ports.js';
 import { createEmptyDatabase, type TestDatabase } from '../support/postgres.js';
 import { schemaFingerprint } from '../support/schema-fingerprint.js';
 
-/** Every table prisma/schema.prisma declares (its models' @@map names), sorted. */
+/** Every table prisma/schema.prisma declares (its models' @@map names), sorted. Views (analytics) are not tables. */
 const EXPECTED_TABLES = [
   ...readFileSync('prisma/schema.prisma', 'utf8').matchAll(/^model \w+ \{[\s\S]*?@@map\("(\w+)"\)/gm),
 ]
@@ -25,7 +25,8 @@ async function tables(url: string) {
   try {
     const { rows } = await client.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables
-        WHERE table_schema = 'public' AND table_name <> '_prisma_migrations' ORDER BY 1`,
+        WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations'
+        ORDER BY 1`,
     );
     return rows.map((r) => r.table_name);
   } finally {
@@ -89,9 +90,11 @@ describe('migrations on the real Postgres at 127.0.0.1:5432', () => {
     const a = await schemaFingerprint(migrated.url);
     const b = await schemaFingerprint(fromSchema.url);
     expect(a.structure).toEqual(b.structure);
-    // The hand-written CHECK constraints exist only in the migration.
+    // The hand-written CHECK constraints and the analytics views exist only in the migrations.
     expect(a.checks).toContain('messages messages_content_hash_hex');
     expect(b.checks).toEqual([]);
+    expect(a.views).toEqual(['author_stats', 'spec_outcomes', 'sync_health', 'thread_activity']);
+    expect(b.views).toEqual([]);
   });
 
   it('the chain tables leave room for heap-only promotions (fillfactor), and status is not indexed', async () => {

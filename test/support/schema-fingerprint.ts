@@ -2,22 +2,25 @@ import pg from 'pg';
 
 /**
  * A comparable description of a database's public schema: columns (type, nullability, normalised default),
- * indexes, primary/unique/foreign keys and enum types. CHECK constraints and comments are listed separately
- * because the Prisma schema language cannot express them.
+ * indexes, primary/unique/foreign keys and enum types of the tables. CHECK constraints and views (analytics) are
+ * listed separately because the Prisma schema language cannot express them.
  */
 export async function schemaFingerprint(url: string) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const columns = await client.query(`
-      SELECT table_name || '.' || column_name || ' ' || data_type || coalesce('(' || character_maximum_length || ')', '')
+      SELECT c.table_name || '.' || column_name || ' ' || data_type || coalesce('(' || character_maximum_length || ')', '')
              || CASE WHEN is_nullable = 'YES' THEN ' null' ELSE ' not null' END
              || ' default=' || CASE
                   WHEN is_identity = 'YES' OR column_default LIKE 'nextval(%' THEN 'autoincrement'
                   ELSE coalesce(column_default, '') END AS line
-        FROM information_schema.columns
-       WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'
+        FROM information_schema.columns c
+        JOIN information_schema.tables t USING (table_schema, table_name)
+       WHERE table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.table_name <> '_prisma_migrations'
        ORDER BY 1`);
+    const views = await client.query(`
+      SELECT table_name AS line FROM information_schema.views WHERE table_schema = 'public' ORDER BY 1`);
     const indexes = await client.query(`
       SELECT indexdef AS line FROM pg_indexes
        WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY 1`);
@@ -38,6 +41,7 @@ export async function schemaFingerprint(url: string) {
     return {
       structure: { columns: lines(columns), indexes: lines(indexes), keys: lines(keys), enums: lines(enums) },
       checks: lines(checks),
+      views: lines(views),
     };
   } finally {
     await client.end();
