@@ -9,6 +9,7 @@ import type { RpcClient } from '../chain/rpc-client.js';
 import type { Embedder } from '../embed/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { VectorStore } from '../vector/types.js';
+import { type RebuildOptions, type RebuildReport, rebuildIndex } from './rebuild-index.js';
 import { type ReconcileSummary, type RunOptions, reconcileAll, type SyncSummary, syncAll } from './run-all.js';
 
 export interface ConsistencyDeps {
@@ -25,6 +26,7 @@ export interface ConsistencyDeps {
 export interface ConsistencyOperations {
   sync(options?: RunOptions): Promise<SyncSummary>;
   reconcile(options?: RunOptions & { dryRun?: boolean }): Promise<ReconcileSummary>;
+  rebuildIndex(options?: RebuildOptions): Promise<RebuildReport>;
 }
 
 export function consistencyOperations(deps: ConsistencyDeps): ConsistencyOperations {
@@ -39,5 +41,6 @@ export function consistencyOperations(deps: ConsistencyDeps): ConsistencyOperati
     reconcile: (options = {}) =>
       // A dry run writes nothing: it need not wait for a running repair.
       options.dryRun ? reconcileAll(deps, options) : exclusive(() => reconcileAll(deps, options)),
+    rebuildIndex: (options = {}) => exclusive(() => rebuildIndex(deps, options)),
   };
 }
