@@ -43,7 +43,8 @@ export interface StartIndexerOptions {
   /** Wipe the indexed data of another chain and re-index instead of refusing to run. */
   readonly reset?: boolean;
   readonly programId?: string;
-  readonly onCommit?: (info: { applied: number; cursor: bigint | null; seconds: number }) => void;
+  /** After each committed batch; `arrivedAt` is when its oldest update reached the indexer (ms since the epoch). */
+  readonly onCommit?: (info: { applied: number; cursor: bigint | null; seconds: number; arrivedAt: number }) => void;
   /** Where updates come from (default: the Yellowstone endpoint of `settings`); tests and benches pass another. */
   readonly source?: StreamSource;
   /** Backoff of vector payload retries (default 0.5 s doubling to 30 s). */

@@ -35,7 +35,8 @@ export interface SessionOptions {
   /** Gaps found by earlier sessions that this one's replay heals: counted with its first commit, then zeroed. */
   readonly gaps: { pending: number };
   /** Called after every commit (tests, benchmarks). */
-  readonly onCommit?: (info: { applied: number; cursor: bigint | null; seconds: number }) => void;
+  /** `arrivedAt`: when the batch's oldest update reached the indexer (ms since the epoch): arrival → commit. */
+  readonly onCommit?: (info: { applied: number; cursor: bigint | null; seconds: number; arrivedAt: number }) => void;
 }
 
 export async function runStreamSession(o: SessionOptions): Promise<ChoirError> {
@@ -122,6 +123,7 @@ export async function runStreamSession(o: SessionOptions): Promise<ChoirError> {
         await waitForWork(waitMs);
         if (order.ready < o.batchMax && !ended && Date.now() - firstAt < o.batchMs) continue;
       }
+      const arrivedAt = order.oldestAt ?? Date.now();
       const batch = order.take(o.batchMax);
       const gapsHealed = healing;
       const started = performance.now();
@@ -156,7 +158,7 @@ export async function runStreamSession(o: SessionOptions): Promise<ChoirError> {
         finalized: out.finalizedSlot,
       });
       o.status.oldestPendingAt = order.oldestAt;
-      o.onCommit?.({ applied: batch.updates.length, cursor: batch.cursor, seconds });
+      o.onCommit?.({ applied: batch.updates.length, cursor: batch.cursor, seconds, arrivedAt });
       if (paused && (order.size < o.batchMax || order.ready === 0)) {
         paused = false;
         opened.resume();

@@ -6,7 +6,7 @@ import { ChoirError } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
 import { Relayer } from './relayer.js';
 import { devnetRelayerKeypair, parseRelayerKeypair } from './relayer-key.js';
-import { createRpcClient } from './rpc-client.js';
+import { createRpcClient, type RpcClient } from './rpc-client.js';
 
 /** What a devnet airdrop tops the relayer up to: enough for ~200,000 transactions. */
 const DEVNET_AIRDROP = 1_000_000_000_000n;
@@ -17,7 +17,17 @@ export interface RelayerChain {
   readonly devnetDataDir?: string | null;
 }
 
-export async function openRelayer(settings: PipelineSettings, chain: RelayerChain, logger: Logger): Promise<Relayer> {
+export interface OpenRelayerOptions {
+  /** Wraps the RPC client the relayer uses (the stack times every call: choir_dependency_call_seconds). */
+  readonly wrapRpc?: (rpc: RpcClient) => RpcClient;
+}
+
+export async function openRelayer(
+  settings: PipelineSettings,
+  chain: RelayerChain,
+  logger: Logger,
+  options: OpenRelayerOptions = {},
+): Promise<Relayer> {
   const log = logger.child({ component: 'relayer' });
   const devnet = chain.devnetDataDir !== undefined;
   let keypair: Keypair;
@@ -30,7 +40,8 @@ export async function openRelayer(settings: PipelineSettings, chain: RelayerChai
       'RELAYER_KEYPAIR is unset: a real cluster needs a funded fee payer (example: RELAYER_KEYPAIR=/etc/choir/relayer.json)',
     );
   }
-  const relayer = new Relayer({ rpc: createRpcClient(chain.rpcUrl), keypair, logger: log });
+  const rpc = createRpcClient(chain.rpcUrl);
+  const relayer = new Relayer({ rpc: options.wrapRpc?.(rpc) ?? rpc, keypair, logger: log });
   if (devnet) {
     const balance = await relayer.airdropIfBelow(settings.relayerMinBalance * 2n + 1n, DEVNET_AIRDROP);
     log.info({ address: relayer.publicKey.toBase58(), balance: balance.toString() }, 'relayer funded on the devnet');

@@ -10,6 +10,7 @@ import { devnetSection } from './sections/devnet.js';
 import { embedSection } from './sections/embed.js';
 import { indexerSection } from './sections/indexer.js';
 import { loggingSection } from './sections/logging.js';
+import { observabilitySection } from './sections/observability.js';
 import { pipelineSection } from './sections/pipeline.js';
 import { serverSection } from './sections/server.js';
 import { vectorSection } from './sections/vector.js';
@@ -24,6 +25,7 @@ export const sections = [
   vectorSection,
   embedSection,
   pipelineSection,
+  observabilitySection,
   loggingSection,
 ] as const;
 
@@ -37,6 +39,7 @@ export function loadConfig(env: Env = process.env) {
     vector: readSection(vectorSection, env),
     embed: readSection(embedSection, env),
     pipeline: readSection(pipelineSection, env),
+    observability: readSection(observabilitySection, env),
     logging: readSection(loggingSection, env),
   };
 }

@@ -21,9 +21,16 @@ import { redactUrl } from '../db/pool.js';
 import { postgresReadiness } from '../db/readiness.js';
 import { type Devnet, startDevnet } from '../devnet/index.js';
 import { createEmbedder, type Embedder } from '../embed/index.js';
+import { choirMetrics } from '../observability/choir-metrics.js';
+import { registerEventHubMetrics } from '../observability/event-metrics.js';
 import { HealthRegistry } from '../observability/health.js';
+import { registerIndexerMetrics } from '../observability/indexer-metrics.js';
+import { timedEmbedder, timedRpc, timedVectorStore } from '../observability/instrument.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetricsRegistry } from '../observability/metrics.js';
+import { registerPostgresCollector } from '../observability/postgres-collector.js';
+import { countedSubmissions } from '../observability/submission-metrics.js';
+import { embedderReadiness, geyserReadiness, withLagLimits } from '../observability/system-checks.js';
 import { type RunningPipeline, startPipeline } from '../pipeline/start-pipeline.js';
 import { createSubmissions } from '../pipeline/submission-service.js';
 import type { Submissions } from '../pipeline/submissions.js';
@@ -60,6 +67,7 @@ export async function startStack(
   const endpoints: ChainEndpoints = resolveChainEndpoints(config.indexer);
   const health = new HealthRegistry();
   const metrics = createMetricsRegistry();
+  const measures = choirMetrics(metrics);
 
   // A second `choir start` in the same checkout stops here, before it touches anything (see dir-lock.ts).
   for (const [dir, variable] of ownedFolders(config, endpoints)) {
@@ -70,6 +78,7 @@ export async function startStack(
   const db = await openDatabase(config.database, logger);
   lifecycle.onClose('database', () => db.close());
   health.register(postgresReadiness(db.pool));
+  registerPostgresCollector(metrics, db.pool, { logger: logger.child({ component: 'metrics' }) });
   if (db.embedded) logger.info({ url: db.url }, `Postgres: ${db.url}`);
   else logger.info({ url: redactUrl(db.url) }, 'using the configured Postgres');
 
@@ -83,9 +92,13 @@ export async function startStack(
   }
   health.register(rpcReadiness(chain.rpcUrl));
 
-  const embedder = await createEmbedder(config.embed, logger, { maxContentBytes: config.vector.maxContentBytes });
+  // Embedder, vector store and RPC are timed where they are created (src/observability/instrument.ts).
+  const embedder = timedEmbedder(
+    await createEmbedder(config.embed, logger, { maxContentBytes: config.vector.maxContentBytes }),
+    measures,
+  );
   lifecycle.onClose('embedder', () => embedder.close());
-  const vectorStore = await createVectorStore(config.vector, logger, embedder);
+  const vectorStore = timedVectorStore(await createVectorStore(config.vector, logger, embedder), measures);
   lifecycle.onClose('vector-store', () => vectorStore.close());
   // Stops here with QDRANT_INDEX_MISMATCH ("run choir rebuild-index") when the collection was built by another embedder.
   await vectorStore.ensureCollection();
@@ -100,8 +113,10 @@ export async function startStack(
         : { backend: report.backend };
     },
   });
+  health.register(embedderReadiness(embedder));
 
   // The indexer streams from whichever chain was chosen above, and keeps vector payloads in step via the outbox.
+  const indexerMetrics = registerIndexerMetrics(metrics, () => indexer.status());
   const indexer = startIndexer({
     db,
     settings: { ...config.indexer, rpcUrl: chain.rpcUrl, geyserUrl: chain.geyserUrl, geyserXToken: chain.geyserXToken },
@@ -109,9 +124,11 @@ export async function startStack(
     vectorStore,
     metrics,
     reset: options.resetIndex ?? false,
+    onCommit: indexerMetrics.onCommit,
   });
   lifecycle.onClose('indexer', () => indexer.close());
-  health.register(indexer.readiness);
+  health.register(geyserReadiness(() => indexer.status()));
+  health.register(withLagLimits(indexer.readiness, () => indexer.status(), config.observability));
 
   // The write path: the relayer pays for relayed actions; the workers run here because the embedded vector store
   // belongs to this process (with Qdrant, more processes could run them: claims are leased).
@@ -119,6 +136,7 @@ export async function startStack(
     config.pipeline,
     { rpcUrl: chain.rpcUrl, ...(chain.devnet ? { devnetDataDir: config.devnet.dataDir } : {}) },
     logger,
+    { wrapRpc: (rpc) => timedRpc(rpc, measures) },
   );
   health.register(relayerReadiness(relayer, config.pipeline.relayerMinBalance));
   registerRelayerMetrics(metrics, relayer);
@@ -133,18 +151,22 @@ export async function startStack(
   });
   // Closed before the indexer and the stores it writes to (the lifecycle closes in reverse order).
   lifecycle.onClose('pipeline', () => pipeline.close());
-  const submissions = createSubmissions({
-    pool: db.pool,
-    relayer,
-    maxContentBytes: config.vector.maxContentBytes,
-    onEnqueued: (kind) => pipeline.wake(kind),
-  });
+  const submissions = countedSubmissions(
+    createSubmissions({
+      pool: db.pool,
+      relayer,
+      maxContentBytes: config.vector.maxContentBytes,
+      onEnqueued: (kind) => pipeline.wake(kind),
+    }),
+    metrics,
+  );
 
   const http = createHttpServer({ ...config.server, health, metrics, logger: logger.child({ component: 'http' }) });
   startConsistency({ config, db, vectorStore, embedder, relayer, indexer, http, logger, lifecycle });
   // One LISTEN connection per process feeds every subscription (src/api/graphql/subscriptions/event-hub.ts).
   const events = await startEventHub({ url: db.url, sql: db.pool, logger: logger.child({ component: 'events' }) });
   lifecycle.onClose('event-hub', () => events.close());
+  registerEventHubMetrics(metrics, events);
   const graphql = await mountGraphql(http, await buildApiSchema(), {
     health,
     logger: logger.child({ component: 'graphql' }),

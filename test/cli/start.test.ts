@@ -42,7 +42,10 @@ describe.skipIf(skipEmbeddedPostgres('choir start'))('choir start with no config
       ['postgres', true],
       ['chain', true],
       ['vector-store', true],
+      ['embedder', true],
+      ['geyser', true],
       ['indexer', true],
+      ['relayer', true],
     ]);
     const url = proc.output().match(/Postgres +(postgresql:\/\/\S+)/)?.[1];
     expect(url, proc.output()).toBeDefined();
