@@ -1,4 +1,5 @@
 import { type Logger, type LoggerOptions, pino } from 'pino';
+import { flowMixin } from './flow.js';
 
 export type { Logger };
 
@@ -17,6 +18,8 @@ export function createLogger(settings: LoggerSettings = { level: 'info', format:
   const options: LoggerOptions = {
     level: settings.level,
     base: { service: 'choir' },
+    // Lines logged inside a flow (a request, an outbox item) carry its requestId / eventId (flow.ts).
+    mixin: flowMixin,
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: ['*.apiKey', '*.xToken', '*.password', 'config.*.apiKey'], censor: '[redacted]' },
   };
