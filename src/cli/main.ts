@@ -11,8 +11,11 @@ import { devnetCommand } from './commands/devnet.js';
 import { envCommand } from './commands/env.js';
 import { indexerCommand } from './commands/indexer.js';
 import { migrateCommand } from './commands/migrate.js';
+import { rebuildIndexCommand } from './commands/rebuild-index.js';
+import { reconcileCommand } from './commands/reconcile.js';
 import { schemaCommand } from './commands/schema.js';
 import { startCommand } from './commands/start.js';
+import { syncCommand } from './commands/sync.js';
 
 export const commands: readonly Command[] = [
   startCommand,
@@ -23,6 +26,9 @@ export const commands: readonly Command[] = [
   schemaCommand,
   apiKeyCommand,
   analystRoleCommand,
+  syncCommand,
+  reconcileCommand,
+  rebuildIndexCommand,
 ];
 
 function help(): string {

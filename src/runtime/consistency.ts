@@ -1,9 +1,11 @@
 /**
  * The consistency tools inside the running service: the reconcile schedule (RECONCILE_EVERY_S, and after the
- * indexer heals a gap). Kept out of stack.ts so the composition there stays one line.
+ * indexer heals a gap) and the admin routes the CLI asks (src/api/admin). Kept out of stack.ts so the composition
+ * there stays one line.
  */
 import type { RunningIndexer } from '../../indexer/index.js';
 import { CHOIR_PROGRAM_ID } from '../../programs/choir/client/index.js';
+import { mountAdmin } from '../api/admin/routes.js';
 import type { HttpServer } from '../api/http-server.js';
 import type { Relayer } from '../chain/relayer.js';
 import type { Config } from '../config/index.js';
@@ -46,5 +48,6 @@ export function startConsistency(parts: ConsistencyParts): ConsistencyOperations
     logger,
   });
   parts.lifecycle.onClose('reconcile', () => schedule.close());
+  mountAdmin(parts.http.app, operations, logger);
   return operations;
 }

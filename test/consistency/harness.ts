@@ -88,7 +88,8 @@ export async function startService(): Promise<Service> {
       clearInterval(ticker);
       await pipeline.close();
       await indexer.close();
-      await store.close();
+      // A test may have closed the store already, to hand its folder to a CLI process.
+      await store.close().catch(() => undefined);
       await pool.end();
       await db.drop();
       await devnet.close();
