@@ -12,8 +12,8 @@ import {
   messagesByAddress,
   messagesByHash,
 } from '../../src/api/graphql/read/messages.js';
-import type { Sql } from '../../src/api/graphql/read/records.js';
-import { coAuthorsByThread, threadPage } from '../../src/api/graphql/read/threads.js';
+import { type Sql, statementText } from '../../src/api/graphql/read/records.js';
+import { coAuthorsByThread, threadPage, threadsWithRelations } from '../../src/api/graphql/read/threads.js';
 import { votesByMessage } from '../../src/api/graphql/read/votes.js';
 import { useMigratedPool } from '../support/migrated-pool.js';
 import { type SeededThread, seedThreads } from './seed.js';
@@ -35,7 +35,8 @@ describe('EXPLAIN of every list query', () => {
   let threads: SeededThread[];
   const plans: { sql: string; scans: string[] }[] = [];
   const explain: Sql = {
-    async query(text, values) {
+    async query(statement, values) {
+      const text = statementText(statement);
       const { rows } = await db.pool.query(`EXPLAIN (FORMAT JSON) ${text}`, values as unknown[]);
       const plan = (rows[0] as { 'QUERY PLAN': { Plan: PlanNode }[] })['QUERY PLAN'][0]?.Plan as PlanNode;
       plans.push({ sql: text.replace(/\s+/g, ' ').slice(0, 160), scans: seqScans(plan) });
@@ -78,6 +79,15 @@ describe('EXPLAIN of every list query', () => {
       t.messages.map((x) => x.address),
     );
     await coAuthorsByThread(explain, [t.address]);
+    // Thread reads with their relations folded in (look-ahead): one address, many, and a page of threads.
+    const folded = { coAuthors: true, votes: true, messages: { ...base, after: at, kind: 'MESSAGE' } };
+    await threadsWithRelations(explain, [t.address], folded);
+    await threadsWithRelations(
+      explain,
+      threads.slice(0, 20).map((x) => x.address),
+      { ...folded, messages: base },
+    );
+    await threadPage(explain, { first: 20, orderBy: 'NEWEST_FIRST' }, { ...folded, messages: base });
     await eventsAfter(explain, 100n, 50);
     await eventsAfter(explain, 100n, 50, { threadAddress: t.address });
     await eventsAfter(explain, 100n, 50, { types: ['VoteCast'] });

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { Auth } from '../../src/api/graphql/auth/auth.js';
 import type { ApiServices } from '../../src/api/graphql/context.js';
 import { type GraphqlMount, mountGraphql } from '../../src/api/graphql/mount.js';
-import type { Sql } from '../../src/api/graphql/read/records.js';
+import { type Sql, statementText } from '../../src/api/graphql/read/records.js';
 import { buildApiSchema } from '../../src/api/graphql/schema.js';
 import { type EventHub, startEventHub } from '../../src/api/graphql/subscriptions/event-hub.js';
 import { createHttpServer, type HttpServer } from '../../src/api/http-server.js';
@@ -30,9 +30,9 @@ export async function startApi(
 ): Promise<RunningApi> {
   const statements: string[] = [];
   const sql: Sql = {
-    query(text, values) {
-      statements.push(text);
-      return db.pool.query(text, values as unknown[]) as never;
+    query(statement, values) {
+      statements.push(statementText(statement));
+      return db.pool.query(statement as never, values as unknown[]) as never;
     },
   };
   const settings = readSection(apiSection, options.env ?? {});

@@ -99,7 +99,8 @@ export function graphqlHttpHandler(
       for (const [key, value] of result.headers) res.setHeader(key, value);
       res.status(result.status ?? 200);
       if (result.body.kind === 'complete') {
-        res.send(result.body.string);
+        // res.end, not res.send: send hashes every body for an ETag, which no GraphQL POST can use.
+        res.end(result.body.string);
         return;
       }
       for await (const chunk of result.body.asyncIterator) res.write(chunk);

@@ -4,13 +4,14 @@
  * limits. Apollo stops with the HTTP server (drain plugin).
  */
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { ChoirError } from '../../errors/index.js';
 import type { HttpServer } from '../http-server.js';
 import type { ApiContext, ApiServices } from './context.js';
 import { formatError } from './format-error.js';
 import { graphqlHttpHandler } from './http-handler.js';
-import { checkOperationLimits } from './limits/operation-limits.js';
+import { createLimitChecker, type LimitChecker } from './limits/limit-cache.js';
 import { createRateLimits } from './limits/rate-limit.js';
 import { startWsServer } from './ws-server.js';
 
@@ -21,12 +22,12 @@ export interface GraphqlMount {
 /** Fields an anonymous caller may use when anonymous reads are off: signing in, and health. */
 const PUBLIC_FIELDS = new Set(['authChallenge', 'signIn', 'health', 'readiness', '__typename']);
 
-function limitsPlugin(schema: GraphQLSchema, services: ApiServices): ApolloServerPlugin<ApiContext> {
+function limitsPlugin(limits: LimitChecker, services: ApiServices): ApolloServerPlugin<ApiContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operationName, request, contextValue, operation }) {
-          const errors = checkOperationLimits(schema, document, operationName, request.variables, services.settings);
+          const errors = limits.check(document, operationName, request.variables);
           if (errors.length) throw withStatus(errors[0] as GraphQLError, 400);
           if (!contextValue.viewer && !services.settings.anonymousReads) {
             const fields = (operation?.selectionSet.selections ?? []).map((s) =>
@@ -56,11 +57,17 @@ export async function mountGraphql(
   services: ApiServices,
 ): Promise<GraphqlMount> {
   const limits = createRateLimits(services.settings);
+  const operationLimits = createLimitChecker(schema, services.settings);
   const ws = startWsServer(http.server, schema, services, limits);
   const apollo = new ApolloServer<ApiContext>({
     schema,
     formatError,
-    plugins: [limitsPlugin(schema, services)],
+    plugins: [
+      limitsPlugin(operationLimits, services),
+      // Cache-control hints are not used (responses are per caller); its per-field hook made Apollo wrap every
+      // resolver of the schema, which cost more than the rest of a thread page's execution.
+      ApolloServerPluginCacheControlDisabled(),
+    ],
     includeStacktraceInErrorResponses: services.nodeEnv === 'development',
     // Introspection stays on: frontend teams generate their typed client from it as well as from schema/.
     introspection: true,

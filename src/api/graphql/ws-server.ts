@@ -8,7 +8,8 @@
 import type { Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
 import { GraphQLError, type GraphQLSchema, getOperationAST, parse, validate } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+// Renamed: biome reads a `use…` call as a React hook.
+import { useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { ChoirError, toChoirError } from '../../errors/index.js';
 import type { Credential } from './auth/auth.js';
@@ -48,7 +49,7 @@ export function startWsServer(
   const state = (ctx: { extra: object }) => states.get(ctx.extra) as ConnectionState;
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatWsError(e, development));
 
-  const disposable = useServer(
+  const disposable = serveGraphqlWs(
     {
       schema,
       async onConnect(ctx) {

@@ -8,7 +8,8 @@ import { ChoirError } from '../../../errors/index.js';
 import { type MessagePageArgs, messagePagesByThread, messagesByAddress, messagesByHash } from '../read/messages.js';
 import type { Page } from '../read/page.js';
 import type { MessageRecord, Sql, ThreadRecord, VoteRecord } from '../read/records.js';
-import { coAuthorsByThread, threadsByAddress, threadsById } from '../read/threads.js';
+import type { FoldedRelations, ThreadRelations } from '../read/thread-relations.js';
+import { coAuthorsByThread, threadsByAddress, threadsById, threadsWithRelations } from '../read/threads.js';
 import { votesByMessage } from '../read/votes.js';
 
 export interface Loaders {
@@ -21,6 +22,23 @@ export interface Loaders {
   readonly messageByHash: DataLoader<{ threadAddress: string; hash: string }, MessageRecord | null, string>;
   readonly votes: DataLoader<string, VoteRecord[]>;
   readonly threadMessages: DataLoader<{ threadAddress: string; args: MessagePageArgs }, Page<MessageRecord>, string>;
+  /** A thread with the relations its selection needs folded into its statement; primes the relation loaders. */
+  readonly threadWith: DataLoader<{ address: string; relations: ThreadRelations }, ThreadRecord | null, string>;
+  /** Puts relations read along with a thread into the loaders their field resolvers ask. */
+  primeFolded(thread: ThreadRecord, folded: FoldedRelations, relations: ThreadRelations): void;
+  /**
+   * The same folded relations, readable without a promise: a resolver that finds its value here returns it as is,
+   * and graphql-js completes the object synchronously instead of awaiting a resolved promise per field and row.
+   */
+  readonly folded: FoldedIndex;
+  /** The `threadMessages` key of a page (also the `folded.pages` key). */
+  pageKey(threadAddress: string, args: MessagePageArgs): string;
+}
+
+export interface FoldedIndex {
+  readonly coAuthors: Map<string, string[]>;
+  readonly pages: Map<string, Page<MessageRecord>>;
+  readonly votes: Map<string, VoteRecord[]>;
 }
 
 /** SQL that refuses to start once the request's deadline has passed (the per-query timeout). */
@@ -49,20 +67,96 @@ export function createLoaders(db: Sql, signal?: AbortSignal): Loaders {
   const prime = (rows: readonly MessageRecord[]) => {
     for (const m of rows) message.prime(m.address, m);
   };
+  const thread: Loaders['thread'] = new DataLoader(async (addresses) => {
+    const found = byKey(await threadsByAddress(sql, addresses), (t) => t.address);
+    return addresses.map((a) => found.get(a) ?? null);
+  });
+  const coAuthors: Loaders['coAuthors'] = new DataLoader(async (addresses) => {
+    const found = await coAuthorsByThread(sql, addresses);
+    return addresses.map((a) => found.get(a) ?? []);
+  });
+  const votes: Loaders['votes'] = new DataLoader(async (addresses) => {
+    const found = await votesByMessage(sql, addresses);
+    return addresses.map((a) => found.get(a) ?? []);
+  });
+  const pageKey = (threadAddress: string, args: MessagePageArgs) => `${threadAddress}|${JSON.stringify(args)}`;
+  // Keys with the same page arguments (first, after, filters) share one LATERAL statement.
+  const threadMessages: Loaders['threadMessages'] = new DataLoader(
+    async (keys) => {
+      const groups = new Map<string, { args: MessagePageArgs; threads: string[] }>();
+      for (const k of keys) {
+        const id = JSON.stringify(k.args);
+        const g = groups.get(id) ?? { args: k.args, threads: [] };
+        g.threads.push(k.threadAddress);
+        groups.set(id, g);
+      }
+      const pages = new Map<string, Page<MessageRecord>>();
+      await Promise.all(
+        [...groups.values()].map(async (g) => {
+          const byThread = await messagePagesByThread(sql, g.threads, g.args);
+          for (const [threadAddress, page] of byThread) {
+            prime(page.items);
+            pages.set(pageKey(threadAddress, g.args), page);
+          }
+        }),
+      );
+      return keys.map((k) => pages.get(pageKey(k.threadAddress, k.args)) as Page<MessageRecord>);
+    },
+    { cacheKeyFn: (k) => pageKey(k.threadAddress, k.args) },
+  );
+  const index: FoldedIndex = { coAuthors: new Map(), pages: new Map(), votes: new Map() };
+  const primeFolded: Loaders['primeFolded'] = (t, folded, relations) => {
+    thread.prime(t.address, t);
+    if (folded.coAuthors) {
+      coAuthors.prime(t.address, folded.coAuthors);
+      index.coAuthors.set(t.address, folded.coAuthors);
+    }
+    if (folded.messages && relations.messages) {
+      threadMessages.prime({ threadAddress: t.address, args: relations.messages }, folded.messages);
+      index.pages.set(pageKey(t.address, relations.messages), folded.messages);
+      prime(folded.messages.items);
+    }
+    if (folded.votes) {
+      for (const [address, list] of folded.votes) {
+        votes.prime(address, list);
+        index.votes.set(address, list);
+      }
+    }
+  };
   return {
     sql,
-    thread: new DataLoader(async (addresses) => {
-      const found = byKey(await threadsByAddress(sql, addresses), (t) => t.address);
-      return addresses.map((a) => found.get(a) ?? null);
-    }),
+    thread,
+    threadWith: new DataLoader(
+      async (keys) => {
+        // Keys that fold the same relations share one statement.
+        const groups = new Map<string, { relations: ThreadRelations; addresses: string[] }>();
+        for (const k of keys) {
+          const id = JSON.stringify(k.relations);
+          const g = groups.get(id) ?? { relations: k.relations, addresses: [] };
+          g.addresses.push(k.address);
+          groups.set(id, g);
+        }
+        const found = new Map<string, ThreadRecord>();
+        await Promise.all(
+          [...groups.entries()].map(async ([id, g]) => {
+            for (const { thread: t, folded } of await threadsWithRelations(sql, g.addresses, g.relations)) {
+              primeFolded(t, folded, g.relations);
+              found.set(`${t.address}|${id}`, t);
+            }
+          }),
+        );
+        return keys.map((k) => found.get(`${k.address}|${JSON.stringify(k.relations)}`) ?? null);
+      },
+      { cacheKeyFn: (k) => `${k.address}|${JSON.stringify(k.relations)}` },
+    ),
+    primeFolded,
+    folded: index,
+    pageKey,
     threadById: new DataLoader(async (ids) => {
       const found = byKey(await threadsById(sql, ids), (t) => t.threadId);
       return ids.map((id) => found.get(id) ?? null);
     }),
-    coAuthors: new DataLoader(async (addresses) => {
-      const found = await coAuthorsByThread(sql, addresses);
-      return addresses.map((a) => found.get(a) ?? []);
-    }),
+    coAuthors,
     message,
     messageByHash: new DataLoader(
       async (pairs) => {
@@ -73,33 +167,7 @@ export function createLoaders(db: Sql, signal?: AbortSignal): Loaders {
       },
       { cacheKeyFn: (p) => `${p.threadAddress}:${p.hash}` },
     ),
-    votes: new DataLoader(async (addresses) => {
-      const found = await votesByMessage(sql, addresses);
-      return addresses.map((a) => found.get(a) ?? []);
-    }),
-    // Keys with the same page arguments (first, after, filters) share one LATERAL statement.
-    threadMessages: new DataLoader(
-      async (keys) => {
-        const groups = new Map<string, { args: MessagePageArgs; threads: string[] }>();
-        for (const k of keys) {
-          const id = JSON.stringify(k.args);
-          const g = groups.get(id) ?? { args: k.args, threads: [] };
-          g.threads.push(k.threadAddress);
-          groups.set(id, g);
-        }
-        const pages = new Map<string, Page<MessageRecord>>();
-        await Promise.all(
-          [...groups.entries()].map(async ([id, g]) => {
-            const byThread = await messagePagesByThread(sql, g.threads, g.args);
-            for (const [thread, page] of byThread) {
-              prime(page.items);
-              pages.set(`${thread}|${id}`, page);
-            }
-          }),
-        );
-        return keys.map((k) => pages.get(`${k.threadAddress}|${JSON.stringify(k.args)}`) as Page<MessageRecord>);
-      },
-      { cacheKeyFn: (k) => `${k.threadAddress}|${JSON.stringify(k.args)}` },
-    ),
+    votes,
+    threadMessages,
   };
 }

@@ -43,28 +43,43 @@ export async function messagesByHash(
   return rows.map(toMessage);
 }
 
-interface Built {
+export interface Built {
+  /** What the text depends on, for naming a prepared statement: order, then each filter present. */
+  shape: string;
   where: string;
   order: string;
   values: unknown[];
 }
 
-/** WHERE (filters and keyset) and ORDER BY of a page, with its parameters starting at `$${offset + 1}`. */
-function build(args: MessagePageArgs, offset: number): Built {
+/**
+ * WHERE (filters and keyset) and ORDER BY of a page, with its parameters numbered from `$${offset + 1}`. Only the
+ * filters given appear in the text (no `$n IS NULL OR …`), so a prepared statement's generic plan is as good as a
+ * custom one and Postgres stops planning it per execution.
+ */
+export function build(args: MessagePageArgs, offset: number): Built {
   const desc = args.orderBy === 'NEWEST_FIRST';
-  const [at, address] = args.after ? decodeCursor('m', args.after, 2) : [null, null];
-  const p = (i: number) => `$${offset + i}`;
-  const where = [
-    `(${p(1)}::message_status IS NULL OR m.status = ${p(1)})`,
-    `(${p(2)}::message_kind IS NULL OR m.kind = ${p(2)})`,
-    `(${p(3)}::text IS NULL OR m.author = ${p(3)})`,
-    `(${p(4)}::timestamptz IS NULL OR (m.created_at, m.address) ${desc ? '<' : '>'} (${p(4)}::timestamptz, ${p(5)}::text))`,
-  ].join(' AND ');
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  const param = (value: unknown) => {
+    values.push(value);
+    return `$${offset + values.length}`;
+  };
+  if (args.status) conditions.push(`m.status = ${param(args.status)}::message_status`);
+  if (args.kind) conditions.push(`m.kind = ${param(args.kind)}::message_kind`);
+  if (args.author) conditions.push(`m.author = ${param(args.author)}`);
+  if (args.after) {
+    const [at, address] = decodeCursor('m', args.after, 2);
+    conditions.push(
+      `(m.created_at, m.address) ${desc ? '<' : '>'} (${param(at)}::timestamptz, ${param(address)}::text)`,
+    );
+  }
   const dir = desc ? 'DESC' : 'ASC';
+  const shape = `${desc ? 'd' : 'a'}${args.status ? 's' : ''}${args.kind ? 'k' : ''}${args.author ? 'u' : ''}${args.after ? 'c' : ''}`;
   return {
-    where,
+    shape,
+    where: conditions.length ? conditions.join(' AND ') : 'TRUE',
     order: `ORDER BY m.created_at ${dir}, m.address ${dir}`,
-    values: [args.status ?? null, args.kind ?? null, args.author ?? null, at, address],
+    values,
   };
 }
 
@@ -120,13 +135,17 @@ export async function messagePagesByThread(
     else byThread.set(m.threadAddress, [m]);
   }
   const out = new Map<string, Page<MessageRecord>>();
-  for (const address of threadAddresses) {
-    out.set(
-      address,
-      toPage(byThread.get(address) ?? [], args.first, args.after, messageCursor, () =>
-        countMessages(sql, args, address),
-      ),
-    );
-  }
+  for (const address of threadAddresses)
+    out.set(address, threadMessagePage(sql, address, byThread.get(address) ?? [], args));
   return out;
+}
+
+/** One thread's page from its rows, read with LIMIT first + 1 (here or folded into a thread's row). */
+export function threadMessagePage(
+  sql: Sql,
+  threadAddress: string,
+  rows: readonly MessageRecord[],
+  args: MessagePageArgs,
+): Page<MessageRecord> {
+  return toPage(rows, args.first, args.after, messageCursor, () => countMessages(sql, args, threadAddress));
 }

@@ -1,7 +1,8 @@
 /** A forward page of a keyset-ordered list, and the lazily counted total (only paid for when asked). */
 export interface Page<T> {
   readonly items: readonly T[];
-  readonly cursors: readonly string[];
+  /** The cursor of `items[index]`, encoded on demand: pages whose edges are not selected never encode one. */
+  readonly cursorAt: (index: number) => string;
   readonly hasNextPage: boolean;
   readonly hasPreviousPage: boolean;
   readonly count: () => Promise<number>;
@@ -19,7 +20,7 @@ export function toPage<T>(
   let counted: Promise<number> | undefined;
   return {
     items,
-    cursors: items.map(cursorOf),
+    cursorAt: (index) => cursorOf(items[index] as T),
     hasNextPage: rows.length > first,
     hasPreviousPage: after !== null && after !== undefined,
     // Memoised: `totalCount` asked twice (aliases) is counted once.

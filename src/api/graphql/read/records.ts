@@ -8,12 +8,28 @@ import { MESSAGES, THREADS, VOTES } from '../../../../indexer/write/tables.js';
 import { fromRow, selectList } from '../../../db/table.js';
 import type { StoredEvent } from '../../../events/types.js';
 
+/**
+ * A statement: its text, or text with a name, which makes pg prepare it once per connection (Postgres then reuses
+ * the parse and, once it judges it safe, the plan: the hot reads pay neither per request).
+ */
+export type Statement = string | { readonly name: string; readonly text: string };
+
 /** Anything that runs SQL: the pool, or a counting wrapper in tests. */
 export interface Sql {
   query<R extends Record<string, unknown> = Record<string, unknown>>(
-    text: string,
+    statement: Statement,
     values?: unknown[],
   ): Promise<{ rows: R[] }>;
+}
+
+export const statementText = (s: Statement): string => (typeof s === 'string' ? s : s.text);
+
+/**
+ * A named (prepared) statement. `name` must stand for one text only: callers derive it from everything the text
+ * depends on (which relations, which filters, which order), which is cheaper per request than hashing the text.
+ */
+export function prepared(name: string, text: string): Statement {
+  return { name: `choir_${name}`, text };
 }
 
 export type ThreadRecord = Omit<ThreadRow, 'coAuthors' | 'coAuthorSlots'> & { title: string | null; createdAt: string };
@@ -27,6 +43,34 @@ const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', ${ISO})`;
 export const THREAD_COLUMNS = `${selectList(THREADS, 't')}, t.title, ${iso('t.created_at')} AS created_at`;
 export const MESSAGE_COLUMNS = `${selectList(MESSAGES, 'm')}, m.content, ${iso('m.created_at')} AS created_at`;
 export const VOTE_COLUMNS = `${selectList(VOTES, 'v')}, ${iso('v.created_at')} AS created_at`;
+
+/**
+ * A row as a JSON object keyed by the record's own field names, for rows Postgres folds into JSON (a thread page
+ * in one statement): the parsed JSON is the record, with no per-row mapping. int8 values leave as decimal strings,
+ * as pg hands them over in plain rows (a JSON number loses precision past 2^53); times as the same ISO strings.
+ */
+function jsonRecord(
+  def: { columns: readonly { field: string; column: string; type: string; asString?: boolean }[] },
+  alias: string,
+  extra: Record<string, string>,
+): string {
+  const pairs = def.columns.map((c) => {
+    const ref = `${alias}.${c.column}`;
+    const value = c.type === 'int8' || c.asString ? `${ref}::text` : c.type === 'timestamptz' ? iso(ref) : ref;
+    return `'${c.field}', ${value}`;
+  });
+  for (const [field, sql] of Object.entries(extra)) pairs.push(`'${field}', ${sql}`);
+  return `json_build_object(${pairs.join(', ')})`;
+}
+
+export const MESSAGE_JSON = (extra: Record<string, string> = {}) =>
+  jsonRecord(MESSAGES, 'm', {
+    hasContent: 'm.content IS NOT NULL',
+    content: 'm.content',
+    createdAt: iso('m.created_at'),
+    ...extra,
+  });
+export const VOTE_JSON = jsonRecord(VOTES, 'v', { createdAt: iso('v.created_at') });
 
 // biome-ignore lint/suspicious/noExplicitAny: raw rows straight from pg
 type Raw = any;

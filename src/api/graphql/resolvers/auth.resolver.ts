@@ -50,7 +50,7 @@ export class AuthResolver {
     if (!viewer.publicKey) {
       return new ThreadConnection({
         items: [],
-        cursors: [],
+        cursorAt: () => '',
         hasNextPage: false,
         hasPreviousPage: false,
         count: async () => 0,

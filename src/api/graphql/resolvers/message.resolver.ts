@@ -60,7 +60,7 @@ export class MessageResolver {
   }
 
   @FieldResolver(() => [Vote], { description: "Co-authors' votes (specs)." })
-  votes(@Root() message: MessageRecord, @Ctx() ctx: ApiContext): Promise<VoteRecord[]> {
-    return ctx.loaders.votes.load(message.address);
+  votes(@Root() message: MessageRecord, @Ctx() ctx: ApiContext): VoteRecord[] | Promise<VoteRecord[]> {
+    return ctx.loaders.folded.votes.get(message.address) ?? ctx.loaders.votes.load(message.address);
   }
 }

@@ -1,8 +1,13 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import type { ApiSettings } from '../../../config/sections/api.js';
 import type { EventType } from '../../../events/types.js';
 import type { ApiContext } from '../context.js';
+import { threadConnectionRelations, threadFieldRelations } from '../loaders/look-ahead.js';
 import { eventPage } from '../read/events.js';
+import type { MessagePageArgs } from '../read/messages.js';
 import type { ThreadRecord } from '../read/records.js';
+import { hasRelations } from '../read/thread-relations.js';
 import { threadPage } from '../read/threads.js';
 import { EventConnection, MessageConnection, ThreadConnection } from '../types/connections.js';
 import { EventTypeEnum, ListOrder, MessageKind, MessageStatus } from '../types/enums.js';
@@ -14,11 +19,34 @@ import { optionalKey, pageSize, publicKey } from '../validate.js';
 export const listComplexity = ({ args, childComplexity }: { args: { first?: number }; childComplexity: number }) =>
   1 + (args.first ?? 20) * Math.max(1, childComplexity);
 
+/**
+ * The page arguments of `Thread.messages` as the loader keys them: the one rule for the field resolver and for the
+ * look-ahead that folds the page into the thread's statement (equal arguments must make equal keys).
+ */
+export function threadMessageArgs(settings: ApiSettings, raw: Record<string, unknown>): MessagePageArgs {
+  const args = raw as { first?: number; after?: string; status?: string; kind?: string; author?: string };
+  return {
+    first: pageSize(args.first, 20, settings.maxPageSize),
+    after: args.after ?? null,
+    status: args.status ?? null,
+    kind: args.kind ?? null,
+    author: optionalKey('author', args.author),
+    orderBy: (raw.orderBy as ListOrder | undefined) ?? ListOrder.NEWEST_FIRST,
+  };
+}
+
 @Resolver(() => Thread)
 export class ThreadResolver {
   @Query(() => Thread, { nullable: true, description: 'A thread by its address.' })
-  thread(@Arg('address', () => ID) address: string, @Ctx() ctx: ApiContext): Promise<ThreadRecord | null> {
-    return ctx.loaders.thread.load(publicKey('address', address));
+  thread(
+    @Arg('address', () => ID) address: string,
+    @Ctx() ctx: ApiContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ThreadRecord | null> {
+    const key = publicKey('address', address);
+    const relations = threadFieldRelations(info, (raw) => threadMessageArgs(ctx.settings, raw));
+    if (!hasRelations(relations)) return ctx.loaders.thread.load(key);
+    return ctx.loaders.threadWith.load({ address: key, relations });
   }
 
   @Query(() => ThreadConnection, { complexity: listComplexity, description: 'Threads, newest first by default.' })
@@ -30,25 +58,37 @@ export class ThreadResolver {
     coAuthor?: string,
     @Arg('creator', () => String, { nullable: true }) creator?: string,
     @Arg('orderBy', () => ListOrder, { nullable: true }) orderBy?: ListOrder,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<ThreadConnection> {
-    const page = await threadPage(ctx.loaders.sql, {
-      first: pageSize(first, 20, ctx.settings.maxPageSize),
-      after,
-      coAuthor: optionalKey('coAuthor', coAuthor),
-      creator: optionalKey('creator', creator),
-      orderBy: orderBy ?? ListOrder.NEWEST_FIRST,
-    });
-    for (const t of page.items) ctx.loaders.thread.prime(t.address, t);
+    const relations = threadConnectionRelations(info as GraphQLResolveInfo, (raw) =>
+      threadMessageArgs(ctx.settings, raw),
+    );
+    const page = await threadPage(
+      ctx.loaders.sql,
+      {
+        first: pageSize(first, 20, ctx.settings.maxPageSize),
+        after,
+        coAuthor: optionalKey('coAuthor', coAuthor),
+        creator: optionalKey('creator', creator),
+        orderBy: orderBy ?? ListOrder.NEWEST_FIRST,
+      },
+      relations,
+    );
+    for (const t of page.items) {
+      const folded = page.folded.get(t.address);
+      if (folded) ctx.loaders.primeFolded(t, folded, relations);
+      else ctx.loaders.thread.prime(t.address, t);
+    }
     return new ThreadConnection(page);
   }
 
   @FieldResolver(() => [String], { description: 'Co-authors in on-chain order, creator first.' })
-  coAuthors(@Root() thread: ThreadRecord, @Ctx() ctx: ApiContext): Promise<string[]> {
-    return ctx.loaders.coAuthors.load(thread.address);
+  coAuthors(@Root() thread: ThreadRecord, @Ctx() ctx: ApiContext): string[] | Promise<string[]> {
+    return ctx.loaders.folded.coAuthors.get(thread.address) ?? ctx.loaders.coAuthors.load(thread.address);
   }
 
   @FieldResolver(() => MessageConnection, { complexity: listComplexity, description: "The thread's messages." })
-  async messages(
+  messages(
     @Root() thread: ThreadRecord,
     @Ctx() ctx: ApiContext,
     @Arg('first', () => Int, { nullable: true }) first?: number,
@@ -57,16 +97,13 @@ export class ThreadResolver {
     @Arg('kind', () => MessageKind, { nullable: true }) kind?: MessageKind,
     @Arg('author', () => String, { nullable: true }) author?: string,
     @Arg('orderBy', () => ListOrder, { nullable: true }) orderBy?: ListOrder,
-  ): Promise<MessageConnection> {
-    const args = {
-      first: pageSize(first, 20, ctx.settings.maxPageSize),
-      after: after ?? null,
-      status: status ?? null,
-      kind: kind ?? null,
-      author: optionalKey('author', author),
-      orderBy: orderBy ?? ListOrder.NEWEST_FIRST,
-    };
-    return new MessageConnection(await ctx.loaders.threadMessages.load({ threadAddress: thread.address, args }));
+  ): MessageConnection | Promise<MessageConnection> {
+    const args = threadMessageArgs(ctx.settings, { first, after, status, kind, author, orderBy });
+    const folded = ctx.loaders.folded.pages.get(ctx.loaders.pageKey(thread.address, args));
+    if (folded) return new MessageConnection(folded);
+    return ctx.loaders.threadMessages
+      .load({ threadAddress: thread.address, args })
+      .then((page) => new MessageConnection(page));
   }
 
   @FieldResolver(() => EventConnection, {

@@ -34,8 +34,8 @@ export function connectionType<T extends object>(node: ClassType<T>, name: strin
 
     @Field(() => [Edge])
     edges(): Edge[] {
-      const { items, cursors } = this.page;
-      return items.map((n, i) => ({ cursor: cursors[i] as string, node: n as T }));
+      const { items, cursorAt } = this.page;
+      return items.map((n, i) => ({ cursor: cursorAt(i), node: n as T }));
     }
 
     @Field(() => [node], { description: 'The nodes of `edges`, for clients that need no cursors.' })
@@ -45,12 +45,12 @@ export function connectionType<T extends object>(node: ClassType<T>, name: strin
 
     @Field(() => PageInfo)
     pageInfo(): PageInfo {
-      const { cursors, hasNextPage, hasPreviousPage } = this.page;
+      const { items, cursorAt, hasNextPage, hasPreviousPage } = this.page;
       return {
         hasNextPage,
         hasPreviousPage,
-        startCursor: cursors[0] ?? null,
-        endCursor: cursors[cursors.length - 1] ?? null,
+        startCursor: items.length ? cursorAt(0) : null,
+        endCursor: items.length ? cursorAt(items.length - 1) : null,
       };
     }
 

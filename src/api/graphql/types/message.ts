@@ -1,8 +1,12 @@
 import { Field, Int, ObjectType } from 'type-graphql';
+
+// `simpleResolvers`: these types are read by the hundred per page, and their plain fields need no type-graphql
+// wrapper (no middlewares here); graphql-js's default resolver reads the property. Fields renamed in the schema
+// (`name:`) keep the wrapper (`simple: false`), which reads the class property instead.
 import { ChainMessageStatus, Commitment, MessageKind, MessageStatus } from './enums.js';
 import { BigIntScalar, DateTimeScalar } from './scalars.js';
 
-@ObjectType({ description: "A co-author's vote on a spec." })
+@ObjectType({ simpleResolvers: true, description: "A co-author's vote on a spec." })
 export class Vote {
   @Field(() => String)
   messageAddress!: string;
@@ -12,7 +16,7 @@ export class Vote {
   approve!: boolean;
   @Field(() => BigIntScalar)
   slot!: string;
-  @Field(() => String, { name: 'signature', nullable: true })
+  @Field(() => String, { name: 'signature', simple: false, nullable: true })
   txSignature!: string | null;
   @Field(() => Commitment)
   commitment!: Commitment;
@@ -21,11 +25,18 @@ export class Vote {
 }
 
 /** A message or spec. `thread` and `votes` are field resolvers in message.resolver.ts. */
-@ObjectType({ description: 'A message or spec, identified by its record address (the Message PDA).' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A message or spec, identified by its record address (the Message PDA).',
+})
 export class Message {
   @Field(() => String, { description: 'The Message PDA ["message", thread, sha256(content)], base58.' })
   address!: string;
-  @Field(() => String, { name: 'hash', description: 'sha256 of the content, 64 hex chars (unique within its thread).' })
+  @Field(() => String, {
+    name: 'hash',
+    simple: false,
+    description: 'sha256 of the content, 64 hex chars (unique within its thread).',
+  })
   contentHash!: string;
   @Field(() => String)
   threadAddress!: string;
@@ -54,7 +65,7 @@ export class Message {
   denials!: number;
   @Field(() => BigIntScalar, { nullable: true, description: 'Slot of the last change the chain showed.' })
   slot!: string | null;
-  @Field(() => String, { name: 'signature', nullable: true })
+  @Field(() => String, { name: 'signature', simple: false, nullable: true })
   txSignature!: string | null;
   @Field(() => Commitment, { nullable: true })
   commitment!: Commitment | null;

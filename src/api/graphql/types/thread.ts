@@ -1,4 +1,8 @@
 import { Field, Int, ObjectType } from 'type-graphql';
+
+// `simpleResolvers`: these types are read by the hundred per page, and their plain fields need no type-graphql
+// wrapper (no middlewares here); graphql-js's default resolver reads the property. Fields renamed in the schema
+// (`name:`) keep the wrapper (`simple: false`), which reads the class property instead.
 import { Commitment } from './enums.js';
 import { BigIntScalar, DateTimeScalar } from './scalars.js';
 
@@ -6,7 +10,7 @@ import { BigIntScalar, DateTimeScalar } from './scalars.js';
  * A Choir thread: its on-chain account as last indexed, plus off-chain metadata. Relations (`coAuthors`,
  * `messages`, `events`) are field resolvers in thread.resolver.ts.
  */
-@ObjectType({ description: 'A Choir thread (the Thread PDA), as indexed from the chain.' })
+@ObjectType({ simpleResolvers: true, description: 'A Choir thread (the Thread PDA), as indexed from the chain.' })
 export class Thread {
   @Field(() => String, { description: 'The Thread PDA, base58: the thread id of the API.' })
   address!: string;
@@ -20,7 +24,7 @@ export class Thread {
   messageCount!: string;
   @Field(() => Int)
   specCount!: string;
-  @Field(() => BigIntScalar, { name: 'balance', description: 'Lamports held by the thread account.' })
+  @Field(() => BigIntScalar, { name: 'balance', simple: false, description: 'Lamports held by the thread account.' })
   lamports!: string;
   @Field(() => BigIntScalar)
   minStake!: string;
@@ -30,7 +34,12 @@ export class Thread {
   contentRoot!: string;
   @Field(() => BigIntScalar, { description: 'Slot of the last change applied.' })
   slot!: string;
-  @Field(() => String, { name: 'signature', nullable: true, description: 'Transaction of the last change applied.' })
+  @Field(() => String, {
+    name: 'signature',
+    simple: false,
+    nullable: true,
+    description: 'Transaction of the last change applied.',
+  })
   txSignature!: string | null;
   @Field(() => Commitment)
   commitment!: Commitment;

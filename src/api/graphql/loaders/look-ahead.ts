@@ -1,0 +1,83 @@
+/**
+ * Look-ahead: which of a thread's relations an operation selects below the field being resolved, read from the
+ * parsed selection (fragments expanded) with the arguments the nested field resolvers will receive. The thread
+ * reads fold exactly those into their one statement and prime the loaders, so the nested resolvers find their
+ * data cached. What cannot be foreseen (arguments that fail to coerce, a second `messages` page under another
+ * alias) is simply not folded: its resolver takes the loader path and reports any error itself.
+ */
+import {
+  type FieldNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  getArgumentValues,
+  Kind,
+  print,
+  type SelectionSetNode,
+} from 'graphql';
+import type { MessagePageArgs } from '../read/messages.js';
+import { NO_RELATIONS, type ThreadRelations } from '../read/thread-relations.js';
+
+/** Turns a `Thread.messages` field's coerced arguments into the loader's page arguments (the resolver's own rule). */
+export type MessageArgsRule = (raw: Record<string, unknown>) => MessagePageArgs;
+
+/** The fields of a selection set, named fragments and inline fragments flattened in. */
+function fields(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, out: FieldNode[] = [], depth = 0) {
+  if (!set || depth > 20) return out;
+  for (const s of set.selections) {
+    if (s.kind === Kind.FIELD) out.push(s);
+    else if (s.kind === Kind.INLINE_FRAGMENT) fields(s.selectionSet, info, out, depth + 1);
+    else fields(info.fragments[s.name.value]?.selectionSet, info, out, depth + 1);
+  }
+  return out;
+}
+
+const named = (list: FieldNode[], name: string) => list.filter((f) => f.name.value === name);
+
+/** Selection sets of the nodes of a connection selection (`nodes { … }` and `edges { node { … } }`). */
+function nodeSets(connection: FieldNode[], info: GraphQLResolveInfo): SelectionSetNode[] {
+  const sets: SelectionSetNode[] = [];
+  for (const c of connection) {
+    const inner = fields(c.selectionSet, info);
+    for (const n of named(inner, 'nodes')) if (n.selectionSet) sets.push(n.selectionSet);
+    for (const e of named(inner, 'edges')) {
+      for (const n of named(fields(e.selectionSet, info), 'node')) if (n.selectionSet) sets.push(n.selectionSet);
+    }
+  }
+  return sets;
+}
+
+/** The relations selected on the Thread values of `sets` (selection sets of type Thread). */
+function threadRelations(sets: SelectionSetNode[], info: GraphQLResolveInfo, rule: MessageArgsRule): ThreadRelations {
+  const selected = sets.flatMap((s) => fields(s, info));
+  if (selected.length === 0) return NO_RELATIONS;
+  const coAuthors = named(selected, 'coAuthors').length > 0;
+  const messageFields = named(selected, 'messages');
+  const first = messageFields[0];
+  if (!first) return { coAuthors, messages: null, votes: false };
+  const threadType = info.schema.getType('Thread') as GraphQLObjectType;
+  let messages: MessagePageArgs | null;
+  try {
+    const field = threadType.getFields().messages as GraphQLField<unknown, unknown>;
+    messages = rule(getArgumentValues(field, first, info.variableValues));
+  } catch {
+    messages = null;
+  }
+  const sameArgs = messageFields.filter((f) => f === first || sameArguments(f, first));
+  const votes = nodeSets(sameArgs, info).some((s) => named(fields(s, info), 'votes').length > 0);
+  return { coAuthors, messages, votes: messages !== null && votes };
+}
+
+const sameArguments = (a: FieldNode, b: FieldNode) =>
+  (a.arguments ?? []).map(print).join() === (b.arguments ?? []).map(print).join();
+
+/** Relations selected under a field of type Thread (`thread(address)`). */
+export function threadFieldRelations(info: GraphQLResolveInfo, rule: MessageArgsRule): ThreadRelations {
+  const sets = info.fieldNodes.flatMap((f) => (f.selectionSet ? [f.selectionSet] : []));
+  return threadRelations(sets, info, rule);
+}
+
+/** Relations selected on the nodes of a field of type ThreadConnection (`threads`). */
+export function threadConnectionRelations(info: GraphQLResolveInfo, rule: MessageArgsRule): ThreadRelations {
+  return threadRelations(nodeSets([...info.fieldNodes], info), info, rule);
+}
