@@ -145,7 +145,26 @@ export class StatusTracker {
         if (s.state === 'failed') throw new Error(`indexer failed: ${s.lastError ?? 'unknown error'}`);
         if (s.role === 'leader' && s.state !== 'streaming') throw new Error(`indexer is ${s.state}`);
         if (s.role === 'leader' && s.lagSlots > maxLagSlots) throw new Error(`indexer lags ${s.lagSlots} slots`);
-        return { ...s };
+        // Labelled for /readyz: which slot each number is, beside the chain's own (the `chain` check).
+        return {
+          stream: s.stream,
+          role: s.role,
+          state: s.state,
+          slots: {
+            highestSeenOnStream: s.chainSlot,
+            appliedProcessed: s.lastProcessedSlot,
+            appliedConfirmed: s.confirmedSlot,
+            appliedFinalized: s.finalizedSlot,
+            resumeCursor: s.cursorSlot,
+          },
+          lagSlots: s.lagSlots,
+          lagSeconds: s.lagSeconds,
+          updatesApplied: s.updatesApplied,
+          reconnects: s.reconnects,
+          gapsHealed: s.gapsHealed,
+          decodeFailures: s.decodeFailures,
+          lastError: s.lastError,
+        };
       },
     };
   }

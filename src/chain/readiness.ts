@@ -1,24 +1,39 @@
 import type { ReadinessCheck } from '../observability/health.js';
 
-/** A Solana JSON-RPC endpoint is ready when `getHealth` answers "ok" (the slot is reported for the /readyz page). */
+const COMMITMENTS = ['processed', 'confirmed', 'finalized'] as const;
+
+/**
+ * A Solana JSON-RPC endpoint is ready when `getHealth` answers "ok". The report labels the chain's slot at each
+ * commitment (a young devnet's finalized slot is 0 while its processed slot is 26: both are right) — one batch
+ * request, so the check stays cheap.
+ */
 export function rpcReadiness(rpcUrl: string, timeoutMs = 2_000): ReadinessCheck {
-  const call = async (method: string) => {
-    const res = await fetch(rpcUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const body = (await res.json()) as { result?: unknown; error?: { message?: string } };
-    if (body.error) throw new Error(`${method}: ${body.error.message ?? 'error'}`);
-    return body.result;
-  };
+  const batch = [
+    { jsonrpc: '2.0', id: 0, method: 'getHealth' },
+    ...COMMITMENTS.map((commitment, i) => ({ jsonrpc: '2.0', id: i + 1, method: 'getSlot', params: [{ commitment }] })),
+  ];
   return {
     name: 'chain',
     async check() {
-      const health = await call('getHealth');
-      if (health !== 'ok') throw new Error(`getHealth answered ${JSON.stringify(health)}`);
-      return { slot: (await call('getSlot')) as number };
+      const res = await fetch(rpcUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(batch),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const answers = (await res.json()) as { id: number; result?: unknown; error?: { message?: string } }[];
+      if (!Array.isArray(answers)) throw new Error(`${rpcUrl} did not answer the batch: HTTP ${res.status}`);
+      const byId = new Map(answers.map((a) => [a.id, a]));
+      const health = byId.get(0);
+      if (health?.error) throw new Error(`getHealth: ${health.error.message ?? 'error'}`);
+      if (health?.result !== 'ok') throw new Error(`getHealth answered ${JSON.stringify(health?.result)}`);
+      const slot = (i: number) => (typeof byId.get(i + 1)?.result === 'number' ? byId.get(i + 1)?.result : null);
+      return {
+        rpcUrl,
+        processedSlot: slot(0),
+        confirmedSlot: slot(1),
+        finalizedSlot: slot(2),
+      };
     },
   };
 }

@@ -3,7 +3,6 @@
  * 0 success, 1 failure, 2 bad usage or configuration (the message says what to fix).
  */
 import 'reflect-metadata';
-import { ChoirError, toChoirError } from '../errors/index.js';
 import { type Command, commandHelp, parseCommandArgs, wantsHelp } from './command.js';
 import { analystRoleCommand } from './commands/analyst-role.js';
 import { apiKeyCommand } from './commands/api-key.js';
@@ -16,6 +15,8 @@ import { reconcileCommand } from './commands/reconcile.js';
 import { schemaCommand } from './commands/schema.js';
 import { startCommand } from './commands/start.js';
 import { syncCommand } from './commands/sync.js';
+import { commandsTable } from './commands-table.js';
+import { failureReport } from './failure-report.js';
 
 export const commands: readonly Command[] = [
   startCommand,
@@ -39,6 +40,10 @@ function help(): string {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest[0] === '--markdown') {
+    process.stdout.write(`${commandsTable(commands)}\n`);
+    return 0;
+  }
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(help());
     return name ? 0 : 2;
@@ -55,14 +60,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(parseCommandArgs(command, rest));
   } catch (err) {
-    const error = toChoirError(err);
-    process.stderr.write(`choir ${name}: ${error.code}: ${error.message}\n`);
-    if (error.code === 'INTERNAL' && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
-    return isUsageError(error) ? 2 : 1;
+    const report = failureReport(name, err, process.env);
+    process.stderr.write(report.text);
+    return report.exitCode;
   }
-}
-
-/** Exit code 2: what the user must change before running again (arguments, settings, another choir running here). */
-function isUsageError(error: ChoirError) {
-  return error.code === 'CONFIG_INVALID' || error.code === 'BAD_USER_INPUT' || error.code === 'ALREADY_RUNNING';
 }

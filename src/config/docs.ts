@@ -25,20 +25,35 @@ export function describeEnvironment(
   sections: readonly AnySection[],
   env: Readonly<Record<string, string | undefined>>,
 ): string[] {
-  const lines: string[] = [];
+  return environmentSettings(sections, env).map(
+    (s) => `${s.name}=${s.secret && s.set ? '(set, hidden)' : (s.value ?? '(unset)')}${s.set ? '' : '  # default'}`,
+  );
+}
+
+export interface EnvironmentSetting {
+  readonly name: string;
+  readonly section: string;
+  /** The value in effect; null when unset with no default, or when it is a secret. */
+  readonly value: string | null;
+  /** Given in the environment (false: the default applies). */
+  readonly set: boolean;
+  readonly secret: boolean;
+}
+
+/** Every setting with the value in effect (secrets never included): what `choir env --json` prints. */
+export function environmentSettings(
+  sections: readonly AnySection[],
+  env: Readonly<Record<string, string | undefined>>,
+): EnvironmentSetting[] {
+  const settings: EnvironmentSetting[] = [];
   for (const section of sections) {
     for (const [name, spec] of Object.entries(section.variables)) {
       const given = env[name];
       const set = given !== undefined && given !== '';
-      const value = set
-        ? spec.secret
-          ? '(set, hidden)'
-          : given
-        : spec.default === undefined
-          ? '(unset)'
-          : spec.default;
-      lines.push(`${name}=${value}${set ? '' : '  # default'}`);
+      const secret = spec.secret === true;
+      const value = secret ? null : set ? (given as string) : (spec.default ?? null);
+      settings.push({ name, section: section.name, value, set, secret });
     }
   }
-  return lines;
+  return settings;
 }

@@ -11,6 +11,7 @@ import { startEmbeddedServer } from './embedded-server.js';
 import { PrismaClient } from './generated/client.js';
 import { applyMigrations, migrationState } from './migrations.js';
 import { createPool, redactUrl } from './pool.js';
+import { assertReachable } from './reachable.js';
 
 export interface Database {
   readonly url: string;
@@ -29,6 +30,7 @@ export async function openDatabase(
   const embedded = settings.url === undefined;
   const server = embedded ? await startEmbeddedServer({ ...settings.embedded, logger: log }) : undefined;
   const url = server?.url ?? (settings.url as string);
+  if (!server) await assertReachable(url);
   if (server)
     log.info({ url: server.url, dataDir: settings.embedded.dataDir }, `embedded postgres ready: ${server.url}`);
 

@@ -9,3 +9,4 @@ export {
 export { type CodeSpec, type ErrorCode, ErrorCodes } from './codes.js';
 export { backoffDelay, defaultRetryPolicy, type RetryPolicy, sleep, withRetry } from './retry.js';
 export { Categories, type Category, Domain, Recovery } from './taxonomy.js';
+export { type Endpoint, type NetworkFailure, naming, networkFailure, unreachable } from './unreachable.js';

@@ -23,7 +23,7 @@ import { type Devnet, startDevnet } from '../devnet/index.js';
 import { createEmbedder, type Embedder } from '../embed/index.js';
 import { choirMetrics } from '../observability/choir-metrics.js';
 import { registerEventHubMetrics } from '../observability/event-metrics.js';
-import { HealthRegistry } from '../observability/health.js';
+import { HealthRegistry, SERVICE_HEALTH } from '../observability/health.js';
 import { registerIndexerMetrics } from '../observability/indexer-metrics.js';
 import { timedEmbedder, timedRpc, timedVectorStore } from '../observability/instrument.js';
 import type { Logger } from '../observability/logger.js';
@@ -41,7 +41,7 @@ import type { Lifecycle } from './lifecycle.js';
 
 export interface Stack {
   db: Database;
-  chain: { rpcUrl: string; geyserUrl: string; geyserXToken: string | undefined; devnet?: Devnet };
+  chain: { rpcUrl: string; wsUrl?: string; geyserUrl: string; geyserXToken: string | undefined; devnet?: Devnet };
   embedder: Embedder;
   vectorStore: VectorStore;
   indexer: RunningIndexer;
@@ -65,7 +65,7 @@ export async function startStack(
   options: StackOptions = {},
 ): Promise<Stack> {
   const endpoints: ChainEndpoints = resolveChainEndpoints(config.indexer);
-  const health = new HealthRegistry();
+  const health = new HealthRegistry(SERVICE_HEALTH);
   const metrics = createMetricsRegistry();
   const measures = choirMetrics(metrics);
 
@@ -86,7 +86,13 @@ export async function startStack(
   if (endpoints.mode === 'devnet') {
     const devnet = await startDevnet(config.devnet, logger);
     lifecycle.onClose('devnet', () => devnet.close());
-    chain = { rpcUrl: devnet.rpcUrl, geyserUrl: devnet.geyserUrl, geyserXToken: config.devnet.xToken, devnet };
+    chain = {
+      rpcUrl: devnet.rpcUrl,
+      wsUrl: devnet.wsUrl,
+      geyserUrl: devnet.geyserUrl,
+      geyserXToken: config.devnet.xToken,
+      devnet,
+    };
   } else {
     chain = { rpcUrl: endpoints.rpcUrl, geyserUrl: endpoints.geyserUrl, geyserXToken: endpoints.geyserXToken };
   }

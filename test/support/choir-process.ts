@@ -5,7 +5,10 @@ const root = join(import.meta.dirname, '..', '..');
 
 export interface ChoirProcess {
   child: ChildProcess;
+  /** stdout and stderr interleaved as they arrived. */
   output(): string;
+  /** stdout alone: a command's results, without log lines. */
+  stdout(): string;
   /** Resolves with the exit code (or the signal name) once the process ends. */
   exited: Promise<number | string>;
 }
@@ -28,8 +31,10 @@ export function spawnNode(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let stdout = '';
   child.stdout?.on('data', (c) => {
     output += c;
+    stdout += c;
   });
   child.stderr?.on('data', (c) => {
     output += c;
@@ -37,7 +42,7 @@ export function spawnNode(
   const exited = new Promise<number | string>((resolve) =>
     child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
-  return { child, output: () => output, exited };
+  return { child, output: () => output, stdout: () => stdout, exited };
 }
 
 /** Runs `node bin/choir.js <args>` the way `npm start` does, with exactly the given environment additions. */

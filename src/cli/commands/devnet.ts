@@ -1,5 +1,5 @@
 import { loadConfig } from '../../config/index.js';
-import { ChoirError } from '../../errors/index.js';
+import { ChoirError, naming } from '../../errors/index.js';
 import { createLogger } from '../../observability/logger.js';
 import { Lifecycle } from '../../runtime/lifecycle.js';
 import type { Command, ParsedArgs } from '../command.js';
@@ -75,11 +75,22 @@ async function seed(args: ParsedArgs): Promise<number> {
     specsPerThread: count(args, 'specs', 100),
   };
   const { seedDevnet } = await import('../../devnet/index.js');
-  const result = await seedDevnet({
-    rpcUrl,
-    logger,
-    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
-  });
+  const endpoint = {
+    code: 'SOLANA_RPC_UNAVAILABLE',
+    service: 'the devnet JSON-RPC',
+    url: rpcUrl,
+    fix:
+      typeof args.values.rpc === 'string'
+        ? 'check the URL given with --rpc, or start the chain it names'
+        : 'start the chain (`npm start` or `choir devnet`), or pass --rpc URL (DEVNET_RPC_PORT sets the default port)',
+  } as const;
+  const result = await naming(endpoint, () =>
+    seedDevnet({
+      rpcUrl,
+      logger,
+      ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+    }),
+  );
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   return 0;
 }

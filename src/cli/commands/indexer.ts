@@ -29,6 +29,14 @@ export const indexerCommand: Command = {
             geyserUrl: `${devnetHost}:${config.devnet.geyserPort}`,
             geyserXToken: config.devnet.xToken,
           };
+    // Said at once, naming the URL: otherwise the indexer would only log retries of "fetch failed".
+    const fix =
+      endpoints.mode === 'remote'
+        ? 'check the URL and the provider, or unset SOLANA_RPC_URL and GEYSER_URL to index the local devnet'
+        : 'start the local chain first (`choir devnet`, or `npm start`, which runs everything), or set SOLANA_RPC_URL and GEYSER_URL';
+    const { probeRpc, probeTcp } = await import('../../chain/probe.js');
+    await probeRpc({ code: 'SOLANA_RPC_UNAVAILABLE', service: 'the JSON-RPC', url: chain.rpcUrl, fix });
+    await probeTcp({ code: 'SOLANA_STREAM_FAILED', service: 'the Geyser gRPC server', url: chain.geyserUrl, fix });
     const db = await openDatabase(config.database, logger);
     lifecycle.onClose('database', () => db.close());
     // Vector payload updates: a Qdrant store can be shared by many processes; the embedded store belongs to the

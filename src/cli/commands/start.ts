@@ -2,6 +2,7 @@ import { loadConfig } from '../../config/index.js';
 import { createLogger } from '../../observability/logger.js';
 import { Lifecycle } from '../../runtime/lifecycle.js';
 import type { Command } from '../command.js';
+import { startBanner } from '../start-banner.js';
 
 export const startCommand: Command = {
   name: 'start',
@@ -29,14 +30,15 @@ export const startCommand: Command = {
         process.exit(1);
       });
       // Printed plainly so a person can copy them; the embedded server's password is a local-only default.
-      const lines = [
-        `API        ${stack.http.url()}/graphql  (health: /healthz /readyz /metrics)`,
-        `Postgres   ${stack.db.embedded ? stack.db.url : '(DATABASE_URL)'}`,
-        `Solana RPC ${stack.chain.rpcUrl}${stack.chain.devnet ? '  (local devnet)' : ''}`,
-        `Geyser     ${stack.chain.geyserUrl}`,
-        `Vectors    ${stack.vectorStore.backend} (${stack.embedder.kind} embedder, ${stack.embedder.dimension} dims)`,
-      ];
-      process.stderr.write(`choir is up:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+      process.stderr.write(
+        startBanner({
+          apiUrl: stack.http.url(),
+          host: config.server.host,
+          postgres: { embedded: stack.db.embedded, url: stack.db.url },
+          chain: { ...stack.chain, devnet: stack.chain.devnet !== undefined },
+          vectors: `${stack.vectorStore.backend} (${stack.embedder.kind} embedder, ${stack.embedder.dimension} dims)`,
+        }),
+      );
     } catch (err) {
       await lifecycle.close();
       throw err;

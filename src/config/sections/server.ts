@@ -9,7 +9,12 @@ export const serverSection = defineSection(
       example: '4000',
       description: 'HTTP port of the API (`/graphql`, `/healthz`, `/readyz`, `/metrics`).',
     }),
-    HOST: v.string({ default: '0.0.0.0', example: '127.0.0.1', description: 'Interface the API listens on.' }),
+    HOST: v.string({
+      default: '127.0.0.1',
+      example: '0.0.0.0',
+      description:
+        'Interface the API listens on. The default serves this machine only: the API answers anonymous reads and `choir start` prints the embedded database password. Set `0.0.0.0` in a container or to serve other machines.',
+    }),
     SHUTDOWN_TIMEOUT_MS: v.int({
       default: '10000',
       min: 0,

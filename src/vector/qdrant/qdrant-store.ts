@@ -1,5 +1,5 @@
 import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
-import { ChoirError } from '../../errors/index.js';
+import { ChoirError, unreachable } from '../../errors/index.js';
 import type { Logger } from '../../observability/logger.js';
 import { indexMismatch, physicalNameFor } from '../collection-names.js';
 import { normaliseFilter } from '../filter.js';
@@ -88,8 +88,19 @@ export class QdrantVectorStore implements VectorStore {
     this.dimension = options.dimension;
   }
 
-  private call<T>(operation: string, kind: OperationKind, fn: (client: QdrantClient) => Promise<T>): Promise<T> {
-    return callQdrant(operation, kind, this.options.retry, this.logger, () => fn(this.client));
+  private async call<T>(operation: string, kind: OperationKind, fn: (client: QdrantClient) => Promise<T>): Promise<T> {
+    try {
+      return await callQdrant(operation, kind, this.options.retry, this.logger, () => fn(this.client));
+    } catch (err) {
+      // After the retries: "fetch failed" becomes which Qdrant did not answer and what to do.
+      const endpoint = {
+        code: 'QDRANT_UNAVAILABLE',
+        service: 'Qdrant (QDRANT_URL)',
+        url: this.options.url,
+        fix: `${operation} failed; start it, or unset QDRANT_URL to use the embedded vector store`,
+      } as const;
+      throw unreachable(err, endpoint) ?? err;
+    }
   }
 
   private async aliasTarget(): Promise<string | undefined> {
@@ -132,8 +143,11 @@ export class QdrantVectorStore implements VectorStore {
       if (!exists.exists) {
         this.logger.info({ collection: physicalName, dimension: this.dimension }, 'creating Qdrant collection');
         await ignoringConflict(
+          // Through the generated API: the 1.18 client's `createCollection` wrapper drops `metadata` (1.19 passes it,
+          // but declares Node ≥ 22). The body is the same either way.
           this.call('create collection', 'write', (c) =>
-            c.createCollection(physicalName, {
+            c.api().createCollection({
+              collection_name: physicalName,
               vectors: { size: this.dimension, distance: 'Cosine' },
               metadata: { [MODEL_KEY]: this.options.model },
             }),
