@@ -7,6 +7,8 @@ export default defineConfig({
   },
   test: {
     include: ['**/*.test.ts'],
+    // A Postgres for the run: TEST_PG_URL, the machine's at 127.0.0.1:5432, or an embedded one started here.
+    globalSetup: ['test/support/global-setup.ts'],
     exclude: ['**/node_modules/**', '.choir/**', 'bench/peers/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -5,6 +5,7 @@ import type { Devnet } from '../../src/devnet/index.js';
 import { testDevnet } from '../devnet/support.js';
 import { runChoir } from '../support/choir-process.js';
 import { freePort } from '../support/ports.js';
+import { adminUrl } from '../support/postgres.js';
 
 /** Runs `choir <args>` and returns its exit code and output once it ends. */
 async function choir(args: string[], env: Record<string, string>) {
@@ -70,7 +71,7 @@ describe('choir commands with what they talk to down', () => {
       QDRANT_RETRY_ATTEMPTS: '1',
       SOLANA_RPC_URL: `http://127.0.0.1:${rpc}`,
       GEYSER_URL: `http://127.0.0.1:${geyser}`,
-      DATABASE_URL: process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+      DATABASE_URL: adminUrl,
       DATABASE_AUTO_MIGRATE: 'false',
     });
     expect(run.code, run.output).toBe(1);
