@@ -42,6 +42,7 @@ function state(texts: string[], cursorSlot = 100n) {
   const account = {
     coAuthors: [AUTHOR, OTHER],
     contentRoot: root,
+    messageCount: BigInt(texts.length),
     createdSlot: 5n,
     updatedSlot: 10n,
   } as unknown as ThreadAccount;
@@ -127,9 +128,30 @@ describe('compare', () => {
     expect(kinds(s)).toEqual([['root_mismatch', THREAD]]);
   });
 
+  it('leaves out of the root a record posted after the Thread account was read', () => {
+    const s = state(['a', 'b']);
+    s.chain.messages.set('M2', message('c', 2));
+    s.points.set('M2', {
+      ...(s.points.get('M0') as PointPayload),
+      message_address: 'M2',
+      content_hash: sha256Hex('c'),
+      content: 'c',
+    });
+    s.rows.set('M2', {
+      ...(s.rows.get('M0') as MessageRowState),
+      address: 'M2',
+      content_hash: sha256Hex('c'),
+      content: 'c',
+    });
+    expect(compare(s).differences).toEqual([]);
+    s.chain.account.messageCount = 3n;
+    expect(kinds(s)).toEqual([['root_mismatch', THREAD]]);
+  });
+
   it('counts changes the indexer has not applied as in flight, not as differences', () => {
     const s = state(['a', 'b'], 100n);
     s.chain.messages.set('M9', message('late', 2, 101n));
+    s.chain.account.messageCount = 3n;
     s.points.set('M9', {
       ...(s.points.get('M0') as PointPayload),
       message_address: 'M9',

@@ -105,7 +105,13 @@ export function compare(state: ThreadState): Comparison {
 
   // The root folds published messages and approved specs in the order they entered the thread. Messages carry
   // that order (index); approved specs do not, so with any approved spec the root cannot be recomputed here.
-  const included = [...messages.values()].filter((m) => m.status === 'Published' || m.status === 'Approved');
+  // The records are read after the Thread account: ones posted in between (index past its message count) are not in
+  // the root it holds yet.
+  const included = [...messages.values()].filter(
+    (m) =>
+      m.status === 'Approved' ||
+      (m.status === 'Published' && !(m.messageKind === 'message' && m.index >= account.messageCount)),
+  );
   const rootChecked = included.every((m) => m.messageKind === 'message');
   if (rootChecked) {
     let root: Uint8Array = new Uint8Array(32);

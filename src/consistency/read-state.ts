@@ -68,6 +68,7 @@ export interface ThreadState {
 
 type RpcAccount = { pubkey: string; account: { data: [string, string] } };
 
+/** The Thread account first, then its records: a record posted in between is newer than the root read (compare.ts). */
 async function readChain(rpc: RpcClient, programId: string, thread: string): Promise<ChainThread> {
   const info = await rpc.call<{ value: { data: [string, string]; lamports: number } | null }>('getAccountInfo', [
     thread,
