@@ -9,6 +9,7 @@ import { Auth } from '../api/graphql/auth/auth.js';
 import { mountGraphql } from '../api/graphql/mount.js';
 import { buildApiSchema } from '../api/graphql/schema.js';
 import { startEventHub } from '../api/graphql/subscriptions/event-hub.js';
+import { syncStatusService } from '../api/graphql/sync-status.js';
 import { createHttpServer, type HttpServer } from '../api/http-server.js';
 import { type ChainEndpoints, resolveChainEndpoints } from '../chain/endpoints.js';
 import { openRelayer } from '../chain/open-relayer.js';
@@ -184,6 +185,12 @@ export async function startStack(
     embedder,
     indexerStatus: () => indexer.status(),
     submissions,
+    syncStatus: syncStatusService({
+      pool: db.pool,
+      store: vectorStore,
+      rpc: relayer.rpc,
+      stream: config.indexer.stream,
+    }),
     nodeEnv: process.env.NODE_ENV,
   });
   await http.listen();

@@ -189,7 +189,7 @@ describe('the API end to end on devnet, indexer, vector store and pipeline', () 
   it('submits messages and streams their events in order; a resumed subscription misses none and repeats none', async () => {
     const first = follow(ws(), threadA, null);
     const batch1 = ['first light over the harbour', 'second bell at the quay', 'third tide turning'];
-    const accepted1 = [];
+    const accepted1: string[] = [];
     for (const text of batch1) {
       const r = await submit(alice, threadA, text);
       expect(r.errors).toBeUndefined();
@@ -214,7 +214,7 @@ describe('the API end to end on devnet, indexer, vector store and pipeline', () 
     first.stop();
     const lastSeen = first.seen[first.seen.length - 1] as SeenEvent;
     const seenBefore = first.seen.map((e) => e.sequence);
-    const accepted2 = [];
+    const accepted2: string[] = [];
     for (const text of ['fourth gull on the mast', 'fifth lamp lit']) {
       const r = await submit(alice, threadA, text);
       expect(r.errors).toBeUndefined();
@@ -271,6 +271,34 @@ describe('the API end to end on devnet, indexer, vector store and pipeline', () 
     expect(hits.every((h) => h.message.thread.address === threadA)).toBe(true);
     expect(hits.find((h) => h.message.address === a)?.onChainVerified).toBe(true);
   }, 120_000);
+
+  it('syncStatus compares a thread across chain, vector store and Postgres; an unknown thread is NOT_FOUND', async () => {
+    const SYNC = `query ($t: ID!) { syncStatus(threadAddress: $t) {
+      threadAddress consistent chainMessages points rows inFlight differences { kind address detail } timings { totalMs } } }`;
+    type Sync = {
+      syncStatus: {
+        consistent: boolean;
+        chainMessages: number;
+        points: number;
+        rows: number;
+        inFlight: number;
+        differences: unknown[];
+        timings: { totalMs: number };
+      };
+    };
+    const report = await until('thread A in sync (nothing in flight)', async () => {
+      const r = await gql<Sync>(url, SYNC, { t: threadA });
+      expect(r.errors).toBeUndefined();
+      return r.data?.syncStatus.inFlight === 0 ? r.data.syncStatus : undefined;
+    });
+    expect(report.consistent).toBe(true);
+    expect(report.differences).toEqual([]);
+    expect(report.chainMessages).toBeGreaterThanOrEqual(6);
+    expect(report.points).toBe(report.chainMessages);
+    expect(report.rows).toBe(report.chainMessages);
+    const missing = await gql(url, SYNC, { t: Keypair.generate().publicKey.toBase58() });
+    expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  }, 60_000);
 
   it('rejects forged signatures and a signature made for other content, before any work', async () => {
     const count = async () => (await logOf(threadA)).length;

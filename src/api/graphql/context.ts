@@ -9,6 +9,7 @@ import type { Auth, Credential } from './auth/auth.js';
 import type { Loaders } from './loaders/loaders.js';
 import type { Sql } from './read/records.js';
 import type { EventHub } from './subscriptions/event-hub.js';
+import type { SyncStatusService } from './sync-status.js';
 
 /**
  * What the API needs from the rest of the process, built once. Optional parts are absent in deployments (and
@@ -25,6 +26,8 @@ export interface ApiServices {
   readonly embedder?: Embedder;
   readonly indexerStatus?: () => IndexerStatus;
   readonly submissions?: Submissions;
+  /** Compares one thread across chain, vector store and Postgres (`syncStatus`). */
+  readonly syncStatus?: SyncStatusService;
   /** Whether the chain is a local devnet (reported by `health`). */
   readonly nodeEnv?: string;
 }

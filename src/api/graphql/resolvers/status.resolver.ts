@@ -2,12 +2,14 @@ import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import type { EventType } from '../../../events/types.js';
 import type { ApiContext } from '../context.js';
 import { eventPage } from '../read/events.js';
+import { requireService } from '../services.js';
 import { EventConnection } from '../types/connections.js';
 import { EventTypeEnum } from '../types/enums.js';
 import { toEventView } from '../types/events.js';
 import { IndexerStatus } from '../types/indexer-status.js';
 import { Readiness } from '../types/readiness.js';
-import { optionalKey, pageSize } from '../validate.js';
+import { SyncStatus } from '../types/sync-status.js';
+import { optionalKey, pageSize, publicKey } from '../validate.js';
 import { listComplexity } from './thread.resolver.js';
 
 /** The operational view: health (as /readyz), the indexer's position, and the event log. */
@@ -21,6 +23,16 @@ export class StatusResolver {
   @Query(() => Readiness, { deprecationReason: 'use health', description: 'Same as health.' })
   readiness(@Ctx() ctx: ApiContext): Promise<Readiness> {
     return readiness(ctx);
+  }
+
+  @Query(() => SyncStatus, {
+    // It reads the thread's records from the chain and its points from the vector store: priced like a big page.
+    complexity: 1_000,
+    description:
+      'Compares a thread across the chain, the vector store and Postgres now (as `choir sync --thread`); NOT_FOUND when the chain has no such thread.',
+  })
+  syncStatus(@Arg('threadAddress', () => ID) threadAddress: string, @Ctx() ctx: ApiContext): Promise<SyncStatus> {
+    return requireService(ctx, 'syncStatus')(publicKey('threadAddress', threadAddress));
   }
 
   @Query(() => IndexerStatus, { nullable: true, description: "This process's indexer; null when it runs none." })
