@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { type Command, commandHelp, parseCommandArgs, wantsHelp } from './command.js';
 import { analystRoleCommand } from './commands/analyst-role.js';
 import { apiKeyCommand } from './commands/api-key.js';
+import { backfillCommand } from './commands/backfill.js';
 import { devnetCommand } from './commands/devnet.js';
 import { envCommand } from './commands/env.js';
 import { indexerCommand } from './commands/indexer.js';
@@ -14,6 +15,7 @@ import { rebuildIndexCommand } from './commands/rebuild-index.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { schemaCommand } from './commands/schema.js';
 import { startCommand } from './commands/start.js';
+import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
 import { commandsTable } from './commands-table.js';
 import { failureReport } from './failure-report.js';
@@ -21,12 +23,14 @@ import { failureReport } from './failure-report.js';
 export const commands: readonly Command[] = [
   startCommand,
   indexerCommand,
+  backfillCommand,
   migrateCommand,
   devnetCommand,
   envCommand,
   schemaCommand,
   apiKeyCommand,
   analystRoleCommand,
+  statusCommand,
   syncCommand,
   reconcileCommand,
   rebuildIndexCommand,

@@ -32,6 +32,7 @@ import { createMetricsRegistry } from '../observability/metrics.js';
 import { registerPostgresCollector } from '../observability/postgres-collector.js';
 import { countedSubmissions } from '../observability/submission-metrics.js';
 import { embedderReadiness, geyserReadiness, withLagLimits } from '../observability/system-checks.js';
+import { registerVectorStoreMetrics } from '../observability/vector-metrics.js';
 import { type RunningPipeline, startPipeline } from '../pipeline/start-pipeline.js';
 import { createSubmissions } from '../pipeline/submission-service.js';
 import type { Submissions } from '../pipeline/submissions.js';
@@ -121,6 +122,7 @@ export async function startStack(
     },
   });
   health.register(embedderReadiness(embedder));
+  registerVectorStoreMetrics(metrics, vectorStore);
 
   // The indexer streams from whichever chain was chosen above, and keeps vector payloads in step via the outbox.
   const indexerMetrics = registerIndexerMetrics(metrics, () => indexer.status());

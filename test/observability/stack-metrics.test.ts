@@ -1,6 +1,7 @@
 /**
  * The whole stack in this process (test Postgres, a devnet on free ports, the in-memory vector store): /metrics
- * exposes every metric docs/grafana-dashboard.json queries, and /readyz reports each system by name.
+ * exposes every metric docs/grafana-dashboard.json queries, /readyz reports each system by name, and `choir status`
+ * (another process) reads both while it runs.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { Lifecycle } from '../../src/runtime/lifecycle.js';
 import { type Stack, startStack } from '../../src/runtime/stack.js';
+import { runChoir } from '../support/choir-process.js';
 import { freePort } from '../support/ports.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
 
@@ -73,7 +75,7 @@ describe('the started stack exposes what the dashboard and /readyz promise', () 
     const url = `${stack.http.url()}/readyz`;
     let report: { ready: boolean; dependencies: { name: string; ready: boolean; error?: string }[] } | undefined;
     for (let i = 0; i < 150; i++) {
-      report = await (await fetch(url)).json();
+      report = (await (await fetch(url)).json()) as typeof report;
       if (report?.ready) break;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -88,4 +90,43 @@ describe('the started stack exposes what the dashboard and /readyz promise', () 
     ]);
     expect(report?.ready, JSON.stringify(report)).toBe(true);
   }, 60_000);
+
+  it('choir status reads the running service and its database; --capacity plans one node', async () => {
+    const env = { DATABASE_URL: db.url };
+    const status = runChoir(['status', '--json', '--capacity', '--url', stack.http.url(), '--cores', '2'], env);
+    expect(await status.exited, status.output()).toBe(0);
+    const report = JSON.parse(
+      status
+        .output()
+        .split('\n')
+        .find((l) => l.startsWith('{')) as string,
+    );
+    expect(report.service).toMatchObject({ reachable: true, readiness: { ready: true } });
+    expect(report.database.migrations.pending).toEqual([]);
+    expect(report.database.sync.map((r: { part: string; name: string }) => `${r.part}:${r.name}`)).toContain(
+      'indexer:choir',
+    );
+    expect(report.capacity.ceilings.updatesPerSecond).toBe(10_000); // 2 cores / 200 µs per update
+    expect(report.capacity.resources.map((r: { resource: string }) => r.resource)).toEqual([
+      'cpu',
+      'memory',
+      'disk',
+      'fanout',
+    ]);
+    expect(report.capacity.load.subscriptions).toBe(0);
+
+    const text = runChoir(['status', '--capacity', '--url', stack.http.url()], env);
+    expect(await text.exited).toBe(0);
+    expect(text.output()).toMatch(/service +http:\/\/127\.0\.0\.1:\d+: ready/);
+    expect(text.output()).toContain('capacity of one node');
+  }, 60_000);
+
+  it('choir status says when no service answers, and exits 1', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const down = runChoir(['status', '--url', closed], { DATABASE_URL: db.url });
+    expect(await down.exited).toBe(1);
+    expect(down.output()).toContain(`${closed}: not answering (ECONNREFUSED)`);
+    // The database is still read.
+    expect(down.output()).toContain('indexer  stream choir');
+  }, 30_000);
 });

@@ -3,13 +3,25 @@ import { createLogger } from '../../observability/logger.js';
 import { Lifecycle } from '../../runtime/lifecycle.js';
 import type { Command } from '../command.js';
 import { startBanner } from '../start-banner.js';
+import { parseRole, runRole } from '../start-role.js';
 
 export const startCommand: Command = {
   name: 'start',
   summary: 'Run the service until SIGINT/SIGTERM (embedded Postgres, devnet and vector store unless configured)',
-  usage: 'choir start [--reset-index]',
-  options: { 'reset-index': { type: 'boolean', default: false } },
+  usage: 'choir start [--role all|api|indexer|worker] [--reset-index]',
+  description: [
+    '  --role all      everything in this process (default): embedded Postgres and devnet unless configured',
+    '  --role api      the GraphQL API only (run several behind a load balancer; search needs QDRANT_URL)',
+    '  --role indexer  the Geyser indexer only (run two: one leads, the other stands by)',
+    '  --role worker   the submission workers and the relayer only',
+    'A role process serves /healthz, /readyz and /metrics on PORT and never runs the devnet: it uses',
+    'SOLANA_RPC_URL/GEYSER_URL, or the local devnet of `choir devnet` (docs/scaling.md).',
+    '  --reset-index   the indexed data belongs to another chain: wipe it and re-index',
+  ],
+  options: { 'reset-index': { type: 'boolean', default: false }, role: { type: 'string' } },
   async run(args) {
+    const role = parseRole(args.values.role);
+    if (role !== 'all') return runRole(role, { resetIndex: args.values['reset-index'] === true });
     const config = loadConfig();
     const logger = createLogger(config.logging);
     const lifecycle = new Lifecycle(logger);

@@ -1,0 +1,97 @@
+/**
+ * `choir start --role api`: the stateless GraphQL API (queries, mutations into the outbox, subscriptions from its
+ * own LISTEN hub). Any number run behind a load balancer against one Postgres; the workers and the indexer run
+ * elsewhere. Search needs a shared vector store (QDRANT_URL); without one it answers from Postgres, degraded.
+ */
+import { Auth } from '../../api/graphql/auth/auth.js';
+import { mountGraphql } from '../../api/graphql/mount.js';
+import { buildApiSchema } from '../../api/graphql/schema.js';
+import { startEventHub } from '../../api/graphql/subscriptions/event-hub.js';
+import { openRelayer } from '../../chain/open-relayer.js';
+import { rpcReadiness } from '../../chain/readiness.js';
+import type { Relayer } from '../../chain/relayer.js';
+import type { Config } from '../../config/index.js';
+import { openDatabase } from '../../db/database.js';
+import { createEmbedder } from '../../embed/index.js';
+import { registerEventHubMetrics } from '../../observability/event-metrics.js';
+import { timedEmbedder, timedRpc, timedVectorStore } from '../../observability/instrument.js';
+import type { Logger } from '../../observability/logger.js';
+import { countedSubmissions } from '../../observability/submission-metrics.js';
+import { createSubmissions } from '../../pipeline/submission-service.js';
+import { createVectorStore } from '../../vector/index.js';
+import type { Lifecycle } from '../lifecycle.js';
+import { roleChain } from './chain.js';
+import { observe } from './observe.js';
+import type { RunningRole } from './types.js';
+import { unavailableVectorStore } from './unavailable-store.js';
+
+export async function startApiRole(config: Config, logger: Logger, lifecycle: Lifecycle): Promise<RunningRole> {
+  const chain = roleChain(config);
+  const db = await openDatabase(config.database, logger);
+  lifecycle.onClose('database', () => db.close());
+  const { health, metrics, measures, http } = observe(config, db, logger, 'api');
+  health.register(rpcReadiness(chain.rpcUrl));
+
+  const embedder = timedEmbedder(
+    await createEmbedder(config.embed, logger, { maxContentBytes: config.vector.maxContentBytes }),
+    measures,
+  );
+  lifecycle.onClose('embedder', () => embedder.close());
+  const vectorStore = config.vector.qdrant
+    ? timedVectorStore(await createVectorStore(config.vector, logger, embedder), measures)
+    : unavailableVectorStore(embedder.dimension, config.vector.collection);
+  lifecycle.onClose('vector-store', () => vectorStore.close());
+  if (config.vector.qdrant) {
+    health.register({
+      name: 'vector-store',
+      async check() {
+        const report = await vectorStore.health();
+        if (!report.ok) throw new Error(report.detail);
+        return { backend: report.backend };
+      },
+    });
+  } else {
+    logger.warn('no QDRANT_URL: search on this API process answers from Postgres (degraded)');
+  }
+
+  // Only for user-paid transactions (prepare/send); relayed actions are the workers' job. Without a chain now, the
+  // API still serves reads, subscriptions and relayed mutations (they go through the outbox).
+  let relayer: Relayer | undefined;
+  if (config.pipeline.relayerKeypair || chain.devnetDataDir) {
+    try {
+      relayer = await openRelayer(
+        config.pipeline,
+        { rpcUrl: chain.rpcUrl, ...(chain.devnetDataDir ? { devnetDataDir: chain.devnetDataDir } : {}) },
+        logger,
+        { wrapRpc: (rpc) => timedRpc(rpc, measures) },
+      );
+    } catch (err) {
+      logger.warn({ err }, 'no relayer: prepareTransaction and sendTransaction are unavailable on this API process');
+    }
+  }
+  // No wake-up across processes: the workers poll the outbox (PIPELINE idle delay).
+  const submissions = countedSubmissions(
+    createSubmissions({ pool: db.pool, relayer, maxContentBytes: config.vector.maxContentBytes }),
+    metrics,
+  );
+
+  const events = await startEventHub({ url: db.url, sql: db.pool, logger: logger.child({ component: 'events' }) });
+  lifecycle.onClose('event-hub', () => events.close());
+  registerEventHubMetrics(metrics, events);
+  const graphql = await mountGraphql(http, await buildApiSchema(), {
+    health,
+    logger: logger.child({ component: 'graphql' }),
+    settings: config.api,
+    db: db.pool,
+    auth: new Auth(db.pool, config.api),
+    events,
+    vectorStore,
+    embedder,
+    submissions,
+    nodeEnv: process.env.NODE_ENV,
+  });
+  await http.listen();
+  lifecycle.onClose('http', () => http.close());
+  lifecycle.onClose('graphql', () => graphql.close());
+  return { role: 'api', url: http.url(), db, health, metrics, stopped: new Promise(() => {}) };
+}
