@@ -1,7 +1,9 @@
 // Canonical messages signed off-chain for relayed calls (see README.md "Relayed calls") and content hashing.
-import { createHash } from 'node:crypto';
+// Browser-safe on purpose (no node:* module, no Buffer): the client SDK and the web page build the same bytes the
+// program and the API check, from this one definition.
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2';
 import type { PublicKey } from '@solana/web3.js';
-import { CHOIR_PROGRAM_ID } from './program-id.js';
+import { CHOIR_PROGRAM_ID } from './program-address.js';
 
 export const THREAD_DOMAIN = 'CHOIR_THREAD_V2';
 /** Length of the create_thread canonical message. */
@@ -10,15 +12,27 @@ export const MESSAGE_DOMAIN = 'CHOIR_MSG_V1';
 export const VOTE_DOMAIN = 'CHOIR_VOTE_V1';
 
 export function sha256(...parts: Uint8Array[]): Uint8Array {
-  const h = createHash('sha256');
+  const h = nobleSha256.create();
   for (const p of parts) h.update(p);
-  return new Uint8Array(h.digest());
+  return h.digest();
 }
 
 /** The on-chain content hash: sha256 of the UTF-8 content. */
 export function contentHash(content: string): Uint8Array {
-  return sha256(Buffer.from(content, 'utf8'));
+  return sha256(new TextEncoder().encode(content));
 }
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+const ascii = (text: string) => new TextEncoder().encode(text);
 
 function exact32(name: string, value: Uint8Array): Uint8Array {
   if (value.length !== 32) throw new RangeError(`${name} must be 32 bytes, got ${value.length}`);
@@ -39,15 +53,15 @@ export interface ThreadTerms {
 
 function u64le(name: string, value: bigint): Uint8Array {
   if (value < 0n || value > 0xffff_ffff_ffff_ffffn) throw new RangeError(`${name} must fit in a u64, got ${value}`);
-  const out = Buffer.alloc(8);
-  out.writeBigUInt64LE(value);
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, value, true);
   return out;
 }
 
 function i64le(name: string, value: bigint): Uint8Array {
   if (value < -(1n << 63n) || value >= 1n << 63n) throw new RangeError(`${name} must fit in an i64, got ${value}`);
-  const out = Buffer.alloc(8);
-  out.writeBigInt64LE(value);
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigInt64(0, value, true);
   return out;
 }
 
@@ -58,8 +72,8 @@ function i64le(name: string, value: bigint): Uint8Array {
  */
 export function threadCanonicalMessage(terms: ThreadTerms): Uint8Array {
   const keys = sha256(...terms.coAuthors.map((k) => k.toBytes()));
-  return Buffer.concat([
-    Buffer.from(THREAD_DOMAIN),
+  return concat([
+    ascii(THREAD_DOMAIN),
     (terms.programId ?? CHOIR_PROGRAM_ID).toBytes(),
     exact32('threadId', terms.threadId),
     keys,
@@ -70,12 +84,12 @@ export function threadCanonicalMessage(terms: ThreadTerms): Uint8Array {
 
 /** "CHOIR_MSG_V1" || thread address || content_hash. 76 bytes. */
 export function messageCanonicalMessage(thread: PublicKey, hash: Uint8Array): Uint8Array {
-  return Buffer.concat([Buffer.from(MESSAGE_DOMAIN), thread.toBytes(), exact32('contentHash', hash)]);
+  return concat([ascii(MESSAGE_DOMAIN), thread.toBytes(), exact32('contentHash', hash)]);
 }
 
 /** "CHOIR_VOTE_V1" || message address || approve (1 byte). 46 bytes. */
 export function voteCanonicalMessage(message: PublicKey, approve: boolean): Uint8Array {
-  return Buffer.concat([Buffer.from(VOTE_DOMAIN), message.toBytes(), Uint8Array.of(approve ? 1 : 0)]);
+  return concat([ascii(VOTE_DOMAIN), message.toBytes(), Uint8Array.of(approve ? 1 : 0)]);
 }
 
 /** Content root after appending `hash`: sha256(root || hash). The root of an empty thread is 32 zero bytes. */

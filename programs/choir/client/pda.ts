@@ -1,13 +1,14 @@
-// Program-derived addresses of Choir accounts.
+// Program-derived addresses of Choir accounts. Browser-safe (no Buffer, no node:*): the client SDK derives message
+// addresses with it.
 import { PublicKey } from '@solana/web3.js';
-import { CHOIR_PROGRAM_ID } from './program-id.js';
+import { CHOIR_PROGRAM_ID } from './program-address.js';
 
-const THREAD_SEED = Buffer.from('thread');
-const MESSAGE_SEED = Buffer.from('message');
+const THREAD_SEED = new TextEncoder().encode('thread');
+const MESSAGE_SEED = new TextEncoder().encode('message');
 
-function bytes32(name: string, value: Uint8Array): Buffer {
+function bytes32(name: string, value: Uint8Array): Uint8Array {
   if (value.length !== 32) throw new RangeError(`${name} must be 32 bytes, got ${value.length}`);
-  return Buffer.from(value);
+  return value;
 }
 
 /** ["thread", thread_id] → [address, bump]. */
@@ -22,7 +23,7 @@ export function findMessageAddress(
   programId: PublicKey = CHOIR_PROGRAM_ID,
 ): [PublicKey, number] {
   return PublicKey.findProgramAddressSync(
-    [MESSAGE_SEED, thread.toBuffer(), bytes32('contentHash', contentHash)],
+    [MESSAGE_SEED, thread.toBytes(), bytes32('contentHash', contentHash)],
     programId,
   );
 }

@@ -3,15 +3,16 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Keypair, PublicKey } from '@solana/web3.js';
+import { Keypair } from '@solana/web3.js';
+import { CHOIR_PROGRAM_ID } from './program-address.js';
+
+export { CHOIR_PROGRAM_ID };
 
 const PROGRAM_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const CHOIR_PROGRAM_KEYPAIR_PATH = join(PROGRAM_DIR, 'program-keypair.json');
 /** The committed build of the program (rebuilt by `npm run program:build`). */
 export const CHOIR_PROGRAM_SO_PATH = join(PROGRAM_DIR, 'build', 'choir.so');
-
-export const CHOIR_PROGRAM_ID = new PublicKey('3tDCtR2Tk9W8xvpwBCxLWcVHZeXx8n56F58H2F8emvbk');
 
 /** The dev-only keypair whose public key is CHOIR_PROGRAM_ID (needed to deploy at that address). */
 export function loadChoirProgramKeypair(): Keypair {

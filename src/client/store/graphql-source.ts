@@ -1,0 +1,62 @@
+/** The thread store's reads over the API: typed operations from operations/store.graphql. */
+import {
+  StoreMessageDocument,
+  StoreThreadEventCountDocument,
+  StoreThreadEventsDocument,
+  StoreThreadHeaderDocument,
+  StoreThreadSnapshotDocument,
+  type StoreThreadSnapshotQuery,
+} from '../generated/graphql.js';
+import type { HttpTransport } from '../http.js';
+import type { WsTransport } from '../ws.js';
+import type { ThreadSnapshot, ThreadSource } from './source.js';
+import type { ServerMessage } from './types.js';
+
+/** Messages per snapshot page: the API's default largest page (API_MAX_PAGE_SIZE). */
+const PAGE = 100;
+
+export function graphqlThreadSource(http: HttpTransport, ws: WsTransport): ThreadSource {
+  return {
+    async eventCount(thread) {
+      const { events } = await http.request(StoreThreadEventCountDocument, { address: thread });
+      return events.totalCount;
+    },
+    async snapshot(thread) {
+      const messages: ServerMessage[] = [];
+      let after: string | null = null;
+      let header: ThreadSnapshot['thread'] | null = null;
+      for (;;) {
+        const data: StoreThreadSnapshotQuery = await http.request(StoreThreadSnapshotDocument, {
+          address: thread,
+          first: PAGE,
+          after,
+        });
+        if (!data.thread) return null;
+        const { messages: page, ...fields } = data.thread;
+        header ??= fields;
+        messages.push(...page.nodes);
+        if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
+        after = page.pageInfo.endCursor;
+      }
+      return { thread: header, messages };
+    },
+    async header(thread) {
+      return (await http.request(StoreThreadHeaderDocument, { address: thread })).thread;
+    },
+    async message(address) {
+      return (await http.request(StoreMessageDocument, { address })).message;
+    },
+    events(thread, after, handlers) {
+      const stopState = ws.onState((state) => handlers.disconnected?.(state !== 'connected'));
+      const stop = ws.subscribe(StoreThreadEventsDocument, () => ({ threadAddress: thread, after: after() }), {
+        next: (data) => handlers.next(data.threadEvents),
+        error: (err) => handlers.error(err),
+        complete: () => handlers.complete(),
+      });
+      return () => {
+        stopState();
+        stop();
+      };
+    },
+  };
+}
