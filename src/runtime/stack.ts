@@ -37,6 +37,7 @@ import { type RunningPipeline, startPipeline } from '../pipeline/start-pipeline.
 import { createSubmissions } from '../pipeline/submission-service.js';
 import type { Submissions } from '../pipeline/submissions.js';
 import { createVectorStore, IN_MEMORY, type VectorStore } from '../vector/index.js';
+import { mountWeb } from '../web/mount.js';
 import { startConsistency } from './consistency.js';
 import { lockDir } from './dir-lock.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -171,6 +172,8 @@ export async function startStack(
   );
 
   const http = createHttpServer({ ...config.server, health, metrics, logger: logger.child({ component: 'http' }) });
+  // The web page at / and GraphiQL at GET /graphql for browsers, ahead of the GraphQL handler (src/web/mount.ts).
+  await mountWeb(http.app, { logger: logger.child({ component: 'web' }) });
   startConsistency({ config, db, vectorStore, embedder, relayer, indexer, http, logger, lifecycle });
   // One LISTEN connection per process feeds every subscription (src/api/graphql/subscriptions/event-hub.ts).
   const events = await startEventHub({ url: db.url, sql: db.pool, logger: logger.child({ component: 'events' }) });

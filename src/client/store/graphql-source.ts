@@ -47,7 +47,12 @@ export function graphqlThreadSource(http: HttpTransport, ws: WsTransport): Threa
       return (await http.request(StoreMessageDocument, { address })).message;
     },
     events(thread, after, handlers) {
-      const stopState = ws.onState((state) => handlers.disconnected?.(state !== 'connected'));
+      // Only a drop after the first connection counts: the first 'connecting' is not a disconnect.
+      let connectedOnce = ws.state() === 'connected';
+      const stopState = ws.onState((state) => {
+        if (state === 'connected') connectedOnce = true;
+        if (connectedOnce && state !== 'connecting') handlers.disconnected?.(state !== 'connected');
+      });
       const stop = ws.subscribe(StoreThreadEventsDocument, () => ({ threadAddress: thread, after: after() }), {
         next: (data) => handlers.next(data.threadEvents),
         error: (err) => handlers.error(err),

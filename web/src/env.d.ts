@@ -1,0 +1,5 @@
+// Files esbuild loads as text (src/web/build.ts).
+declare module '*.graphql' {
+  const text: string;
+  export default text;
+}
