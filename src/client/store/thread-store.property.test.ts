@@ -7,9 +7,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FakeThreadServer } from '../../../test/support/fake-thread-server.js';
+import { comparableState as normal } from '../../../test/support/thread-state.js';
 import { uiError } from '../errors.js';
 import { ThreadStore } from './thread-store.js';
-import type { MessageEntry, ServerMessage, ThreadView } from './types.js';
+import type { ThreadView } from './types.js';
 
 const ADDRESSES = ['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7'];
 const PEOPLE = ['creator', 'alice', 'bob', 'carol'];
@@ -38,33 +39,6 @@ const command = fc.oneof(
 type Command = typeof command extends fc.Arbitrary<infer T> ? T : never;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Statuses only the pipeline's silent steps reach (STORED; RECORDED before the chain shows the message) carry no
- * event, so a store sees them only through a read: compared as the PENDING they follow from.
- */
-function visibleStatus(m: { status: string; chainStatus: string | null }) {
-  return m.status === 'STORED' || (m.status === 'RECORDED' && m.chainStatus === null) ? 'PENDING' : m.status;
-}
-
-function normalMessage(m: ServerMessage | MessageEntry, silent = false) {
-  const votes = Array.isArray(m.votes)
-    ? (m.votes as ServerMessage['votes']).map((v) => [v.voter, v.approve] as const)
-    : Object.entries(m.votes as Record<string, boolean>);
-  const { reason: _r, local: _l, ...fields } = { reason: null, local: undefined, ...m } as MessageEntry;
-  const status = silent ? visibleStatus(m) : m.status;
-  return { ...fields, status, votes: [...votes].sort(([a], [b]) => (a < b ? -1 : 1)) };
-}
-
-function normal(view: { thread: unknown; messages: readonly (ServerMessage | MessageEntry)[] }, silent = false) {
-  return {
-    thread: view.thread,
-    messages: view.messages
-      .filter((m) => (m as MessageEntry).local !== 'rejected')
-      .map((m) => normalMessage(m, silent))
-      .sort((a, b) => (a.address < b.address ? -1 : 1)),
-  };
-}
 
 export async function run(seed: number, commands: Command[]) {
   const server = new FakeThreadServer('T', seed);
