@@ -70,6 +70,8 @@ const stack = await startStack(
     DEVNET_GEYSER_PORT: '0',
     DEVNET_FINALITY_DEPTH: '4',
     VECTOR_DATA_DIR: 'memory://',
+    // Everything in this process: the config object given here, not the environment, is what it runs with.
+    ISOLATE_PARTS: 'false',
   }),
   silentLogger,
   lifecycle,

@@ -49,6 +49,8 @@ describe('the started stack exposes what the dashboard and /readyz promise', () 
       DEVNET_WS_PORT: '0',
       DEVNET_GEYSER_PORT: '0',
       VECTOR_DATA_DIR: 'memory://',
+      // Everything in this process: the config object given here, not the environment, is what it runs with.
+      ISOLATE_PARTS: 'false',
       LOG_LEVEL: 'silent',
     });
     stack = await startStack(config, silentLogger, lifecycle);
