@@ -21,6 +21,14 @@ setInterval(() => {
   api.statements.length = 0;
 }, 1_000).unref();
 process.stdout.write(`LISTENING ${api.url}\n`);
+// SIGUSR2: print this process's memory after full GCs (run with --expose-gc), for per-subscription figures.
+process.on('SIGUSR2', () => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+  const { rss, heapUsed, external } = process.memoryUsage();
+  process.stdout.write(`MEMORY ${JSON.stringify({ rss, heapUsed, external, gc: gc !== undefined })}\n`);
+});
 process.on('SIGTERM', async () => {
   await api.close();
   await pool.end();

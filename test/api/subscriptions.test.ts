@@ -182,6 +182,32 @@ describe('subscriptions: replay then live over graphql-ws', () => {
     await client.dispose();
   });
 
+  it('answers an oversized subscribe with PAYLOAD_TOO_LARGE for that operation and keeps the connection', async () => {
+    const client = createClient({ url: b.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const good: Seen[] = [];
+    let closed: unknown = null;
+    client.on('closed', (e) => {
+      closed = e;
+    });
+    client.subscribe<{ threadEvents: Seen }>(
+      { query: SUB, variables: { t: thread, after: null } },
+      { next: (r) => r.data && good.push(r.data.threadEvents), error: () => {}, complete: () => {} },
+    );
+    // 1.2 MB of variables: over API_MAX_BODY_BYTES (1 MB), under the frame cap that would close the socket.
+    const refused = await new Promise<{ extensions?: { code?: string } }[]>((resolve) => {
+      client.subscribe(
+        { query: SUB, variables: { t: thread, after: null, padding: 'x'.repeat(1_200_000) } },
+        { next: () => {}, error: (e) => resolve(e as never), complete: () => {} },
+      );
+    });
+    expect(refused[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
+    const before = good.length;
+    await commit([published(3000)]);
+    await until('the connection still delivers', () => good.length > before);
+    expect(closed).toBeNull();
+    await client.dispose();
+  });
+
   it('refuses a connection with a bad credential (4403)', async () => {
     const client = createClient({
       url: a.wsUrl,

@@ -58,7 +58,7 @@ export async function mountGraphql(
 ): Promise<GraphqlMount> {
   const limits = createRateLimits(services.settings);
   const operationLimits = createLimitChecker(schema, services.settings);
-  const ws = startWsServer(http.server, schema, services, limits);
+  const ws = startWsServer(http.server, schema, services, limits, operationLimits);
   const apollo = new ApolloServer<ApiContext>({
     schema,
     formatError,

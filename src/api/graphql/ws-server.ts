@@ -6,16 +6,18 @@
  * graphql-ws does not go through Apollo's formatError.
  */
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ExecutionArgs } from 'graphql';
-import { GraphQLError, type GraphQLSchema, getOperationAST, parse, validate } from 'graphql';
+import { GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
 // Renamed: biome reads a `use…` call as a React hook.
 import { useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { ChoirError, toChoirError } from '../../errors/index.js';
 import type { Credential } from './auth/auth.js';
 import type { ApiServices } from './context.js';
+import { createDocumentCache } from './documents.js';
 import { formatWsError } from './format-error.js';
-import { checkOperationLimits } from './limits/operation-limits.js';
+import type { LimitChecker } from './limits/limit-cache.js';
 import { charge, type RateLimits } from './limits/rate-limit.js';
 import { authenticate, buildContext } from './request-context.js';
 
@@ -41,10 +43,17 @@ export function startWsServer(
   schema: GraphQLSchema,
   services: ApiServices,
   limits: RateLimits,
+  operationLimits: LimitChecker,
 ): { close(): Promise<void> } {
   const { settings } = services;
   const development = services.nodeEnv === 'development';
-  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: settings.maxBodyBytes });
+  // Messages up to API_MAX_BODY_BYTES run; a `subscribe` above it (up to 4× that, or 64 KB more) is answered with
+  // PAYLOAD_TOO_LARGE for its id while the connection stays open; only a frame past that hard cap (memory
+  // protection) closes the socket with 1009, since ws must refuse it before reading it.
+  const hardCap = Math.max(settings.maxBodyBytes * 4, settings.maxBodyBytes + 65_536);
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: hardCap });
+  wss.on('connection', batchSends);
+  const documents = createDocumentCache(schema);
   const states = new WeakMap<object, ConnectionState>();
   const state = (ctx: { extra: object }) => states.get(ctx.extra) as ConnectionState;
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatWsError(e, development));
@@ -72,19 +81,27 @@ export function startWsServer(
       },
       onSubscribe(ctx, id, payload) {
         const s = state(ctx);
-        let document: ReturnType<typeof parse>;
-        try {
-          document = parse(payload.query);
-        } catch (err) {
-          return [requestError((err as Error).message, 'GRAPHQL_PARSE_FAILED')];
+        const size =
+          Buffer.byteLength(payload.query) +
+          (payload.variables ? Buffer.byteLength(JSON.stringify(payload.variables)) : 0);
+        if (size > settings.maxBodyBytes) {
+          return [
+            choirError(
+              new ChoirError('PAYLOAD_TOO_LARGE', `the operation is ${size} bytes; at most ${settings.maxBodyBytes}`),
+            ),
+          ];
         }
-        const invalid = validate(schema, document);
-        if (invalid.length) {
-          return invalid.map((e) => requestError(e.message, 'GRAPHQL_VALIDATION_FAILED'));
+        // Parsed and validated once per text: subscribers of one query share its document.
+        const parsed = documents.get(payload.query);
+        if ('parseError' in parsed) return [requestError(parsed.parseError.message, 'GRAPHQL_PARSE_FAILED')];
+        const { document } = parsed;
+        (payload as { query: string }).query = parsed.query;
+        if (parsed.errors.length) {
+          return parsed.errors.map((e) => requestError(e.message, 'GRAPHQL_VALIDATION_FAILED'));
         }
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [requestError('no operation to run', 'GRAPHQL_VALIDATION_FAILED')];
-        const tooMuch = checkOperationLimits(schema, document, payload.operationName, payload.variables, settings);
+        const tooMuch = operationLimits.check(document, payload.operationName, payload.variables);
         if (tooMuch.length) return tooMuch;
         if (s.active.size >= settings.maxSubscriptionsPerConnection) {
           return [
@@ -136,4 +153,30 @@ export function startWsServer(
       await disposable.dispose();
     },
   };
+}
+
+/**
+ * Coalesces what one fan-out sends on a connection into one socket write: the hub hands a connection holding 100
+ * subscriptions 100 messages within one drain of the microtask queue, and ws would otherwise write (a syscall) per
+ * frame. The socket is corked at the first send and uncorked on the next tick, which Node runs once the microtask
+ * queue is drained: still in the same turn, so a lone message (a replay, which awaits each write) is not delayed
+ * to a later turn. ws's own per-frame cork nests inside.
+ * `_socket` is ws's underlying net.Socket (not in its typings, present in every ws version).
+ */
+function batchSends(ws: WebSocket) {
+  const socket = (ws as unknown as { _socket?: Socket })._socket;
+  if (!socket) return;
+  const send = ws.send.bind(ws);
+  let corked = false;
+  ws.send = ((...args: Parameters<WebSocket['send']>) => {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        corked = false;
+        socket.uncork();
+      });
+    }
+    return (send as (...a: unknown[]) => void)(...args);
+  }) as WebSocket['send'];
 }

@@ -36,9 +36,9 @@ export interface Loaders {
 }
 
 export interface FoldedIndex {
-  readonly coAuthors: Map<string, string[]>;
-  readonly pages: Map<string, Page<MessageRecord>>;
-  readonly votes: Map<string, VoteRecord[]>;
+  readonly coAuthors: ReadonlyMap<string, string[]>;
+  readonly pages: ReadonlyMap<string, Page<MessageRecord>>;
+  readonly votes: ReadonlyMap<string, VoteRecord[]>;
 }
 
 /** SQL that refuses to start once the request's deadline has passed (the per-query timeout). */
@@ -58,116 +58,183 @@ function byKey<T, K>(items: readonly T[], key: (t: T) => K) {
   return map;
 }
 
+/** A value built on first use: most operations touch one or two of a request's loaders, subscriptions none. */
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
+
+const NOTHING_FOLDED: FoldedIndex = { coAuthors: new Map(), pages: new Map(), votes: new Map() };
+
+/**
+ * A request's loaders. Each DataLoader (and the folded index) is built when first used: a thread page uses two of
+ * them, and 10,000 idle subscriptions would otherwise hold 10,000 sets of empty caches.
+ */
 export function createLoaders(db: Sql, signal?: AbortSignal): Loaders {
   const sql = guardedSql(db, signal);
-  const message: Loaders['message'] = new DataLoader(async (addresses) => {
-    const found = byKey(await messagesByAddress(sql, addresses), (m) => m.address);
-    return addresses.map((a) => found.get(a) ?? null);
-  });
+  const message = lazy<Loaders['message']>(
+    () =>
+      new DataLoader(async (addresses) => {
+        const found = byKey(await messagesByAddress(sql, addresses), (m) => m.address);
+        return addresses.map((a) => found.get(a) ?? null);
+      }),
+  );
   const prime = (rows: readonly MessageRecord[]) => {
-    for (const m of rows) message.prime(m.address, m);
+    const loader = message();
+    for (const m of rows) loader.prime(m.address, m);
   };
-  const thread: Loaders['thread'] = new DataLoader(async (addresses) => {
-    const found = byKey(await threadsByAddress(sql, addresses), (t) => t.address);
-    return addresses.map((a) => found.get(a) ?? null);
-  });
-  const coAuthors: Loaders['coAuthors'] = new DataLoader(async (addresses) => {
-    const found = await coAuthorsByThread(sql, addresses);
-    return addresses.map((a) => found.get(a) ?? []);
-  });
-  const votes: Loaders['votes'] = new DataLoader(async (addresses) => {
-    const found = await votesByMessage(sql, addresses);
-    return addresses.map((a) => found.get(a) ?? []);
-  });
+  const thread = lazy<Loaders['thread']>(
+    () =>
+      new DataLoader(async (addresses) => {
+        const found = byKey(await threadsByAddress(sql, addresses), (t) => t.address);
+        return addresses.map((a) => found.get(a) ?? null);
+      }),
+  );
+  const coAuthors = lazy<Loaders['coAuthors']>(
+    () =>
+      new DataLoader(async (addresses) => {
+        const found = await coAuthorsByThread(sql, addresses);
+        return addresses.map((a) => found.get(a) ?? []);
+      }),
+  );
+  const votes = lazy<Loaders['votes']>(
+    () =>
+      new DataLoader(async (addresses) => {
+        const found = await votesByMessage(sql, addresses);
+        return addresses.map((a) => found.get(a) ?? []);
+      }),
+  );
   const pageKey = (threadAddress: string, args: MessagePageArgs) => `${threadAddress}|${JSON.stringify(args)}`;
   // Keys with the same page arguments (first, after, filters) share one LATERAL statement.
-  const threadMessages: Loaders['threadMessages'] = new DataLoader(
-    async (keys) => {
-      const groups = new Map<string, { args: MessagePageArgs; threads: string[] }>();
-      for (const k of keys) {
-        const id = JSON.stringify(k.args);
-        const g = groups.get(id) ?? { args: k.args, threads: [] };
-        g.threads.push(k.threadAddress);
-        groups.set(id, g);
-      }
-      const pages = new Map<string, Page<MessageRecord>>();
-      await Promise.all(
-        [...groups.values()].map(async (g) => {
-          const byThread = await messagePagesByThread(sql, g.threads, g.args);
-          for (const [threadAddress, page] of byThread) {
-            prime(page.items);
-            pages.set(pageKey(threadAddress, g.args), page);
+  const threadMessages = lazy<Loaders['threadMessages']>(
+    () =>
+      new DataLoader(
+        async (keys) => {
+          const groups = new Map<string, { args: MessagePageArgs; threads: string[] }>();
+          for (const k of keys) {
+            const id = JSON.stringify(k.args);
+            const g = groups.get(id) ?? { args: k.args, threads: [] };
+            g.threads.push(k.threadAddress);
+            groups.set(id, g);
           }
-        }),
-      );
-      return keys.map((k) => pages.get(pageKey(k.threadAddress, k.args)) as Page<MessageRecord>);
-    },
-    { cacheKeyFn: (k) => pageKey(k.threadAddress, k.args) },
+          const pages = new Map<string, Page<MessageRecord>>();
+          await Promise.all(
+            [...groups.values()].map(async (g) => {
+              const byThread = await messagePagesByThread(sql, g.threads, g.args);
+              for (const [threadAddress, page] of byThread) {
+                prime(page.items);
+                pages.set(pageKey(threadAddress, g.args), page);
+              }
+            }),
+          );
+          return keys.map((k) => pages.get(pageKey(k.threadAddress, k.args)) as Page<MessageRecord>);
+        },
+        { cacheKeyFn: (k) => pageKey(k.threadAddress, k.args) },
+      ),
   );
-  const index: FoldedIndex = { coAuthors: new Map(), pages: new Map(), votes: new Map() };
+  let index: {
+    coAuthors: Map<string, string[]>;
+    pages: Map<string, Page<MessageRecord>>;
+    votes: Map<string, VoteRecord[]>;
+  } | null = null;
   const primeFolded: Loaders['primeFolded'] = (t, folded, relations) => {
-    thread.prime(t.address, t);
+    index ??= { coAuthors: new Map(), pages: new Map(), votes: new Map() };
+    thread().prime(t.address, t);
     if (folded.coAuthors) {
-      coAuthors.prime(t.address, folded.coAuthors);
+      coAuthors().prime(t.address, folded.coAuthors);
       index.coAuthors.set(t.address, folded.coAuthors);
     }
     if (folded.messages && relations.messages) {
-      threadMessages.prime({ threadAddress: t.address, args: relations.messages }, folded.messages);
+      threadMessages().prime({ threadAddress: t.address, args: relations.messages }, folded.messages);
       index.pages.set(pageKey(t.address, relations.messages), folded.messages);
       prime(folded.messages.items);
     }
     if (folded.votes) {
+      const loader = votes();
       for (const [address, list] of folded.votes) {
-        votes.prime(address, list);
+        loader.prime(address, list);
         index.votes.set(address, list);
       }
     }
   };
+  const threadWith = lazy<Loaders['threadWith']>(
+    () =>
+      new DataLoader(
+        async (keys) => {
+          // Keys that fold the same relations share one statement.
+          const groups = new Map<string, { relations: ThreadRelations; addresses: string[] }>();
+          for (const k of keys) {
+            const id = JSON.stringify(k.relations);
+            const g = groups.get(id) ?? { relations: k.relations, addresses: [] };
+            g.addresses.push(k.address);
+            groups.set(id, g);
+          }
+          const found = new Map<string, ThreadRecord>();
+          await Promise.all(
+            [...groups.entries()].map(async ([id, g]) => {
+              for (const { thread: t, folded } of await threadsWithRelations(sql, g.addresses, g.relations)) {
+                primeFolded(t, folded, g.relations);
+                found.set(`${t.address}|${id}`, t);
+              }
+            }),
+          );
+          return keys.map((k) => found.get(`${k.address}|${JSON.stringify(k.relations)}`) ?? null);
+        },
+        { cacheKeyFn: (k) => `${k.address}|${JSON.stringify(k.relations)}` },
+      ),
+  );
+  const threadById = lazy<Loaders['threadById']>(
+    () =>
+      new DataLoader(async (ids) => {
+        const found = byKey(await threadsById(sql, ids), (t) => t.threadId);
+        return ids.map((id) => found.get(id) ?? null);
+      }),
+  );
+  const messageByHash = lazy<Loaders['messageByHash']>(
+    () =>
+      new DataLoader(
+        async (pairs) => {
+          const rows = await messagesByHash(sql, pairs);
+          prime(rows);
+          const found = byKey(rows, (m) => `${m.threadAddress}:${m.contentHash}`);
+          return pairs.map((p) => found.get(`${p.threadAddress}:${p.hash}`) ?? null);
+        },
+        { cacheKeyFn: (p) => `${p.threadAddress}:${p.hash}` },
+      ),
+  );
   return {
     sql,
-    thread,
-    threadWith: new DataLoader(
-      async (keys) => {
-        // Keys that fold the same relations share one statement.
-        const groups = new Map<string, { relations: ThreadRelations; addresses: string[] }>();
-        for (const k of keys) {
-          const id = JSON.stringify(k.relations);
-          const g = groups.get(id) ?? { relations: k.relations, addresses: [] };
-          g.addresses.push(k.address);
-          groups.set(id, g);
-        }
-        const found = new Map<string, ThreadRecord>();
-        await Promise.all(
-          [...groups.entries()].map(async ([id, g]) => {
-            for (const { thread: t, folded } of await threadsWithRelations(sql, g.addresses, g.relations)) {
-              primeFolded(t, folded, g.relations);
-              found.set(`${t.address}|${id}`, t);
-            }
-          }),
-        );
-        return keys.map((k) => found.get(`${k.address}|${JSON.stringify(k.relations)}`) ?? null);
-      },
-      { cacheKeyFn: (k) => `${k.address}|${JSON.stringify(k.relations)}` },
-    ),
+    get thread() {
+      return thread();
+    },
+    get threadWith() {
+      return threadWith();
+    },
     primeFolded,
-    folded: index,
+    get folded() {
+      return index ?? NOTHING_FOLDED;
+    },
     pageKey,
-    threadById: new DataLoader(async (ids) => {
-      const found = byKey(await threadsById(sql, ids), (t) => t.threadId);
-      return ids.map((id) => found.get(id) ?? null);
-    }),
-    coAuthors,
-    message,
-    messageByHash: new DataLoader(
-      async (pairs) => {
-        const rows = await messagesByHash(sql, pairs);
-        prime(rows);
-        const found = byKey(rows, (m) => `${m.threadAddress}:${m.contentHash}`);
-        return pairs.map((p) => found.get(`${p.threadAddress}:${p.hash}`) ?? null);
-      },
-      { cacheKeyFn: (p) => `${p.threadAddress}:${p.hash}` },
-    ),
-    votes,
-    threadMessages,
+    get threadById() {
+      return threadById();
+    },
+    get coAuthors() {
+      return coAuthors();
+    },
+    get message() {
+      return message();
+    },
+    get messageByHash() {
+      return messageByHash();
+    },
+    get votes() {
+      return votes();
+    },
+    get threadMessages() {
+      return threadMessages();
+    },
   };
 }

@@ -15,7 +15,7 @@ import { noDatabase, requireService } from '../services.js';
 import { Channel } from '../subscriptions/channel.js';
 import { replayThenLive, type StreamFilter } from '../subscriptions/replay-then-live.js';
 import { EventTypeEnum } from '../types/enums.js';
-import { type EventView, ThreadEvent, toEventView } from '../types/events.js';
+import { type EventView, sharedEventView, ThreadEvent } from '../types/events.js';
 import { Message } from '../types/message.js';
 import { Notification, NotificationKind } from '../types/notification.js';
 import { optionalKey, publicKey } from '../validate.js';
@@ -73,7 +73,7 @@ export class SubscriptionResolver {
     @Arg('threadAddress', () => ID) _threadAddress: string,
     @Arg('after', () => String, { nullable: true }) _after?: string,
   ): EventView {
-    return toEventView(event);
+    return sharedEventView(event);
   }
 
   @Subscription(() => ThreadEvent, {
@@ -95,7 +95,7 @@ export class SubscriptionResolver {
     @Arg('types', () => [EventTypeEnum], { nullable: true }) _types?: EventType[],
     @Arg('threadAddress', () => ID, { nullable: true }) _threadAddress?: string,
   ): EventView {
-    return toEventView(event);
+    return sharedEventView(event);
   }
 
   @Subscription(() => Message, {
@@ -120,7 +120,7 @@ export class SubscriptionResolver {
     @Root() event: EventRecord,
     @Arg('after', () => String, { nullable: true }) _after?: string,
   ): Notification {
-    const view = toEventView(event);
+    const view = sharedEventView(event);
     return { kind: NOTIFY[event.type] as NotificationKind, cursor: view.cursor as string, event: view as never };
   }
 }

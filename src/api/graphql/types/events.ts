@@ -161,6 +161,22 @@ export const EVENT_OBJECT_TYPES = [
   Recovered,
 ] as const;
 
+/**
+ * Views of events delivered live: the hub hands one record to every subscriber, and 10,000 subscribers of a thread
+ * then share one view instead of building 10,000 (keyed by the record, so a view lives as long as its record).
+ */
+const shared = new WeakMap<EventRecord, EventView>();
+
+/** `toEventView`, shared by every subscriber that receives the same record. */
+export function sharedEventView(e: EventRecord): EventView {
+  let view = shared.get(e);
+  if (!view) {
+    view = toEventView(e);
+    shared.set(e, view);
+  }
+  return view;
+}
+
 /** The object an event type reads: payload fields first, then the log's own fields (which win on a clash). */
 export function toEventView(e: EventRecord): EventView {
   const p = e.payload as Record<string, unknown>;

@@ -1,0 +1,362 @@
+// `npm run bench -- subscriptions`: graphql-ws subscriptions on one API process (bench/support/api-server.ts, its
+// own process), loaded by forked client workers (bench/support/ws-subscribers.ts; the clients need more CPU than
+// the server, and the machine has 2 cores, so the figures include the clients' queueing).
+//   1. 10,000 subscriptions to one thread's events; one event committed to the log reaches all of them: fan-out
+//      latency from COMMIT to each client's receipt (p50/p99 over BENCH_FANOUT_ROUNDS events), and the API
+//      process's memory per subscription (RSS and V8 heap after GC, before vs. after subscribing).
+//   2. The devnet and the indexer run here: a message recorded on chain (the devnet executed and committed its
+//      transaction) reaches 1,000 subscribers as MessagePublished: chain commit → delivery p50/p99.
+// Goals (issue 13): fan-out p99 < 500 ms, < 10 KB per subscription, chain commit → 1,000 subscribers p99 < 50 ms.
+// Last line: RESULT {json} with goals [{ name, target, value, pass }].
+import { type ChildProcess, fork } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Keypair, Transaction, type TransactionInstruction } from '@solana/web3.js';
+import pg from 'pg';
+import {
+  createThreadInstruction,
+  findMessageAddress,
+  findThreadAddress,
+  submitMessageInstruction,
+} from '../programs/choir/client/index.js';
+import { startDevnet } from '../src/devnet/index.js';
+import { transferTransaction } from '../src/devnet/ledger/system-tx.js';
+import { decodeTransaction } from '../src/devnet/ledger/wire.js';
+import { appendEvents } from '../src/events/append-events.js';
+import type { NewEvent } from '../src/events/types.js';
+import { silentLogger } from '../src/observability/logger.js';
+import { testSettings } from '../test/devnet/support.js';
+import { launch } from '../test/indexer/harness.js';
+import { createMigratedDatabase } from '../test/support/postgres.js';
+import { startChild } from './support/child.js';
+
+const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 10_000);
+const CHAIN_SUBSCRIBERS = Number(process.env.BENCH_CHAIN_SUBSCRIBERS ?? 1_000);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
+const PER_CONNECTION = Number(process.env.BENCH_PER_CONNECTION ?? 100);
+const FANOUT_ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 5);
+const CHAIN_ROUNDS = Number(process.env.BENCH_CHAIN_ROUNDS ?? 20);
+
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const quantile = (sorted: number[], q: number) =>
+  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number) : Number.NaN;
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** A forked worker and a request/reply call over its IPC channel. */
+interface Worker {
+  child: ChildProcess;
+  call<T>(command: Record<string, unknown>): Promise<T>;
+}
+
+async function startWorker(runTs: string, file: string): Promise<Worker> {
+  const child = fork(runTs, [file], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let next = 1;
+  const pending = new Map<number, (m: unknown) => void>();
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.on('message', (m: { id?: number; ready?: boolean }) => {
+      if (m.ready) resolve();
+      if (m.id !== undefined) {
+        pending.get(m.id)?.(m);
+        pending.delete(m.id);
+      }
+    });
+  });
+  return {
+    child,
+    call<T>(command: Record<string, unknown>) {
+      const id = next++;
+      return new Promise<T>((resolve) => {
+        pending.set(id, resolve as (m: unknown) => void);
+        child.send({ ...command, id });
+      });
+    },
+  };
+}
+
+/** Spreads `total` subscriptions over the workers, `perConnection` per connection. */
+async function subscribeAll(
+  workers: Worker[],
+  url: string,
+  total: number,
+  perConnection: number,
+  query: string,
+  variables: Record<string, unknown>,
+) {
+  const connections = Math.ceil(total / perConnection);
+  const replies = await Promise.all(
+    workers.map((w, i) => {
+      const mine = Math.floor(connections / workers.length) + (i < connections % workers.length ? 1 : 0);
+      return w.call<{ subscribed: number; errors: number }>({
+        cmd: 'subscribe',
+        url,
+        connections: mine,
+        perConnection,
+        query,
+        variables,
+      });
+    }),
+  );
+  return replies.reduce((n, r) => n + r.subscribed, 0);
+}
+
+/** Waits until `expected` receipts of `key` are in (or 10 s), and returns their latencies from `t0`. */
+async function deliveries(workers: Worker[], key: string, expected: number, t0: number) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const replies = await Promise.all(workers.map((w) => w.call<{ times: number[] }>({ cmd: 'collect', key })));
+    const times = replies.flatMap((r) => r.times);
+    if (times.length >= expected || Date.now() > deadline) return times.map((t) => t - t0);
+  }
+}
+
+const db = await createMigratedDatabase();
+const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
+const devnet = await startDevnet(testSettings({ finalityDepth: 2 }), silentLogger, { inMemory: true });
+const indexer = launch(devnet, { url: db.url, pool });
+const clock = setInterval(() => devnet.tick(), 100);
+const api = await startChild(
+  process.execPath,
+  // BENCH_API_NODE_ARGS: extra node flags for the API process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+  [
+    '--expose-gc',
+    ...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    runTs,
+    fileURLToPath(new URL('./support/api-server.ts', import.meta.url)),
+  ],
+  /LISTENING (\S+)/,
+  { env: { DATABASE_URL: db.url, NODE_ENV: 'production' } },
+);
+let apiOutput = '';
+api.child.stdout?.on('data', (c: Buffer) => {
+  apiOutput += c.toString();
+});
+/** The API process's memory after two full GCs (its SIGUSR2 handler prints it). */
+async function apiMemory(): Promise<{ rss: number; heapUsed: number; external: number }> {
+  const before = apiOutput.length;
+  api.child.kill('SIGUSR2');
+  for (;;) {
+    const line = apiOutput.slice(before).match(/MEMORY (\{.*\})/);
+    if (line) return JSON.parse(line[1] as string);
+    await sleep(20);
+  }
+}
+
+const workers = await Promise.all(
+  Array.from({ length: WORKERS }, () =>
+    startWorker(runTs, fileURLToPath(new URL('./support/ws-subscribers.ts', import.meta.url))),
+  ),
+);
+const wsUrl = (api.match[1] as string).replace(/^http/, 'ws');
+const loadBefore = loadavg()[0] as number;
+
+async function commitEvent(thread: string, n: number): Promise<{ sequence: string; t0: number }> {
+  const event: NewEvent = {
+    threadAddress: thread,
+    type: 'Recovered',
+    payload: { reason: 'bench', detail: `fan-out ${n}` },
+  } as NewEvent;
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const [appended] = await appendEvents(client, [event]);
+    await client.query('COMMIT');
+    return { sequence: String(appended?.sequence), t0: now() };
+  } finally {
+    client.release();
+  }
+}
+
+try {
+  // --- 1. fan-out to 10,000 subscriptions of one thread ---
+  const fanThread = Keypair.generate().publicKey.toBase58();
+  await commitEvent(fanThread, 0); // the marker each subscription replays first: proof its live listener is up
+  const memoryBefore = await apiMemory();
+  const subscribedAt = Date.now();
+  const subscribed = await subscribeAll(
+    workers,
+    wsUrl,
+    SUBSCRIPTIONS,
+    PER_CONNECTION,
+    'subscription ($t: ID!) { threadEvents(threadAddress: $t) { sequence } }',
+    { t: fanThread },
+  );
+  const subscribeMs = Date.now() - subscribedAt;
+  // Let the subscribe burst's garbage go (V8's memory reducer returns freed pages to the OS after a quiet while),
+  // so RSS shows what the subscriptions hold rather than the burst's high-water mark.
+  await sleep(5_000);
+  const memoryAfter = await apiMemory();
+  const rssPerSub = (memoryAfter.rss - memoryBefore.rss) / subscribed;
+  const heapPerSub =
+    (memoryAfter.heapUsed + memoryAfter.external - memoryBefore.heapUsed - memoryBefore.external) / subscribed;
+  console.log(
+    `${subscribed} subscriptions in ${subscribeMs} ms; API memory per subscription: RSS ${(rssPerSub / 1024).toFixed(2)} KB, ` +
+      `heap+external ${(heapPerSub / 1024).toFixed(2)} KB (RSS ${(memoryBefore.rss / 2 ** 20).toFixed(0)} → ${(memoryAfter.rss / 2 ** 20).toFixed(0)} MB)`,
+  );
+  const fanout: number[] = [];
+  let fanoutMissing = 0;
+  for (let r = 1; r <= FANOUT_ROUNDS; r++) {
+    await sleep(500);
+    const { sequence, t0 } = await commitEvent(fanThread, r);
+    const latencies = await deliveries(workers, sequence, subscribed, t0);
+    fanoutMissing += subscribed - latencies.length;
+    const sorted = [...latencies].sort((a, b) => a - b);
+    console.log(
+      `fan-out ${r}: ${latencies.length}/${subscribed} delivered, p50 ${quantile(sorted, 0.5).toFixed(1)} ms, ` +
+        `p99 ${quantile(sorted, 0.99).toFixed(1)} ms, last ${(sorted[sorted.length - 1] ?? Number.NaN).toFixed(1)} ms`,
+    );
+    fanout.push(...latencies);
+  }
+  await Promise.all(workers.map((w) => w.call({ cmd: 'close' })));
+
+  // --- 2. chain commit → delivery to 1,000 subscribers ---
+  const payer = Keypair.generate();
+  const blockhash = () => devnet.ledger.chain.latestBlockhash('processed').blockhash;
+  devnet.ledger.send(
+    decodeTransaction(transferTransaction(devnet.ledger.faucet, payer.publicKey.toBase58(), 10n ** 12n, blockhash())),
+  );
+  const send = (ix: TransactionInstruction) => {
+    const tx = new Transaction({ feePayer: payer.publicKey, recentBlockhash: blockhash() }).add(ix);
+    tx.sign(payer);
+    const out = devnet.ledger.send(decodeTransaction(tx.serialize()));
+    if (!out.landed || out.record.err !== null) throw new Error('transaction failed');
+  };
+  const threadId = randomBytes(32);
+  send(
+    createThreadInstruction({
+      payer: payer.publicKey,
+      creator: payer.publicKey,
+      threadId,
+      coAuthors: [payer.publicKey],
+      minStake: 0n,
+    }),
+  );
+  const chainThread = findThreadAddress(threadId)[0];
+  for (;;) {
+    const { rows } = await pool.query('SELECT 1 FROM events WHERE thread_address = $1', [chainThread.toBase58()]);
+    if (rows.length) break;
+    await sleep(50);
+  }
+  const chainSubscribed = await subscribeAll(
+    workers,
+    wsUrl,
+    CHAIN_SUBSCRIBERS,
+    Math.min(PER_CONNECTION, 25),
+    `subscription ($t: ID!) { threadEvents(threadAddress: $t) { sequence ... on MessagePublished { messageAddress } } }`,
+    { t: chainThread.toBase58() },
+  );
+  // Where the time goes: a LISTEN of our own sees each commit's NOTIFY (chain → Postgres), the rest is the API.
+  const listener = new pg.Client({ connectionString: db.url });
+  await listener.connect();
+  const notified: { sequence: bigint; at: number }[] = [];
+  listener.on('notification', (n) => notified.push({ sequence: BigInt(n.payload ?? '0'), at: now() }));
+  await listener.query('LISTEN choir_events');
+  const chain: number[] = [];
+  const toPostgres: number[] = [];
+  const fromPostgres: number[] = [];
+  let chainMissing = 0;
+  for (let r = 1; r <= CHAIN_ROUNDS; r++) {
+    await sleep(150);
+    const text = `bench message ${r} ${randomBytes(4).toString('hex')}`;
+    const contentHash = createHash('sha256').update(text).digest();
+    const message = findMessageAddress(chainThread, contentHash)[0].toBase58();
+    send(
+      submitMessageInstruction({ payer: payer.publicKey, author: payer.publicKey, thread: chainThread, contentHash }),
+    );
+    const t0 = now(); // the devnet executed the transaction and committed it to its ledger
+    const latencies = await deliveries(workers, message, chainSubscribed, t0);
+    chainMissing += chainSubscribed - latencies.length;
+    chain.push(...latencies);
+    const { rows } = await pool.query(
+      `SELECT sequence FROM events WHERE type = 'MessagePublished' AND payload->>'messageAddress' = $1`,
+      [message],
+    );
+    const sequence = BigInt(rows[0]?.sequence ?? -1);
+    const commit = notified.find((n) => n.sequence >= sequence);
+    if (commit) {
+      toPostgres.push(commit.at - t0);
+      for (const l of latencies) fromPostgres.push(l - (commit.at - t0));
+    }
+  }
+  await listener.end();
+  const p = (xs: number[], q: number) =>
+    quantile(
+      [...xs].sort((a, b) => a - b),
+      q,
+    );
+  console.log(
+    `  of which chain → Postgres commit (the indexer): p50 ${p(toPostgres, 0.5).toFixed(1)} ms, p99 ${p(toPostgres, 0.99).toFixed(1)} ms; ` +
+      `Postgres commit → delivery (the API): p50 ${p(fromPostgres, 0.5).toFixed(1)} ms, p99 ${p(fromPostgres, 0.99).toFixed(1)} ms`,
+  );
+  const chainSorted = [...chain].sort((a, b) => a - b);
+  console.log(
+    `chain commit → ${chainSubscribed} subscribers, ${CHAIN_ROUNDS} messages: p50 ${quantile(chainSorted, 0.5).toFixed(1)} ms, ` +
+      `p99 ${quantile(chainSorted, 0.99).toFixed(1)} ms, missing ${chainMissing}`,
+  );
+  await Promise.all(workers.map((w) => w.call({ cmd: 'close' })));
+
+  const fanSorted = [...fanout].sort((a, b) => a - b);
+  const loadAfter = loadavg()[0] as number;
+  const figures = {
+    subscriptions: subscribed,
+    subscribeMs,
+    fanout: {
+      rounds: FANOUT_ROUNDS,
+      p50Ms: round1(quantile(fanSorted, 0.5)),
+      p99Ms: round1(quantile(fanSorted, 0.99)),
+      maxMs: round1(fanSorted[fanSorted.length - 1] ?? Number.NaN),
+      missing: fanoutMissing,
+    },
+    memoryPerSubscription: { rssBytes: Math.round(rssPerSub), heapBytes: Math.round(heapPerSub) },
+    chainToDelivery: {
+      subscribers: chainSubscribed,
+      messages: CHAIN_ROUNDS,
+      p50Ms: round1(quantile(chainSorted, 0.5)),
+      p99Ms: round1(quantile(chainSorted, 0.99)),
+      missing: chainMissing,
+      chainToPostgres: { p50Ms: round1(p(toPostgres, 0.5)), p99Ms: round1(p(toPostgres, 0.99)) },
+      postgresToDelivery: { p50Ms: round1(p(fromPostgres, 0.5)), p99Ms: round1(p(fromPostgres, 0.99)) },
+    },
+    loadAverage: { before: loadBefore, after: loadAfter },
+  };
+  console.log(
+    `load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} (2 cores; clients and server share them)`,
+  );
+  console.log(
+    `RESULT ${JSON.stringify({
+      bench: 'subscriptions',
+      ...figures,
+      goals: [
+        {
+          name: `fan-out of one event to ${subscribed} subscriptions, p99 (ms)`,
+          target: '< 500',
+          value: figures.fanout.p99Ms,
+          pass: figures.fanout.p99Ms < 500 && fanoutMissing === 0,
+        },
+        {
+          name: 'API memory per subscription, RSS delta (KB)',
+          target: '< 10',
+          value: round1(rssPerSub / 1024),
+          pass: rssPerSub < 10 * 1024,
+        },
+        {
+          name: `chain commit → delivery to ${chainSubscribed} subscribers, p99 (ms)`,
+          target: '< 50',
+          value: figures.chainToDelivery.p99Ms,
+          pass: figures.chainToDelivery.p99Ms < 50 && chainMissing === 0,
+        },
+      ],
+    })}`,
+  );
+} finally {
+  clearInterval(clock);
+  for (const w of workers) w.child.kill();
+  await api.stop();
+  await indexer.close();
+  await devnet.close();
+  await pool.end();
+  await db.drop();
+}
