@@ -9,17 +9,16 @@
 import { createPrivateKey, sign } from 'node:crypto';
 import { type Keypair, PublicKey, Transaction, type TransactionInstruction } from '@solana/web3.js';
 import bs58 from 'bs58';
-import { ChoirError, isRetryable } from '../errors/index.js';
+import { ChoirError, isRetryable, toChoirError } from '../errors/index.js';
 import { backoffDelay, sleep } from '../errors/retry.js';
 import type { Logger } from '../observability/logger.js';
 import { type RpcClient, RpcFailure } from './rpc-client.js';
 import { transactionFailed } from './transaction-error.js';
+import { transactionSize } from './transaction-size.js';
 
 /** Solana's packet limit for a serialized transaction. */
 export const MAX_TRANSACTION_BYTES = 1232;
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-/** A blockhash-shaped placeholder for size estimates (every byte is counted, its value does not matter). */
-const SIZE_PROBE_BLOCKHASH = new PublicKey(new Uint8Array(32).fill(7)).toBase58();
 
 export interface RelayerOptions {
   readonly rpc: RpcClient;
@@ -42,6 +41,37 @@ export interface RelayerStats {
   instructions: number;
   retries: number;
   failures: number;
+}
+
+/** How one transaction of a batch ended. */
+export type SendOutcome =
+  | { readonly ok: true; readonly signature: string }
+  | { readonly ok: false; readonly error: ChoirError };
+
+interface Signed {
+  readonly wire: string;
+  readonly signature: string;
+  readonly lastValidBlockHeight: number;
+}
+
+interface BatchSlot {
+  readonly instructions: readonly TransactionInstruction[];
+  readonly programs: readonly string[];
+  signed?: Signed;
+  sentAt?: number;
+  /** The last transient failure, reported if the attempts run out. */
+  transient?: unknown;
+  outcome?: SendOutcome;
+}
+
+/** Sends in flight at once, and signatures per status poll (the RPC's limit is 256). */
+const SUBMIT_CONCURRENCY = 32;
+const STATUS_PAGE = 256;
+
+function expired(signature: string | undefined, why = 'expired unconfirmed'): ChoirError {
+  return new ChoirError('SOLANA_TRANSACTION_EXPIRED', `transaction ${signature ?? '(unsigned)'} ${why}`, {
+    details: { signature },
+  });
 }
 
 interface SignatureStatus {
@@ -81,19 +111,11 @@ export class Relayer {
 
   /** Serialized size of a transaction holding `instructions`, paid and signed by the relayer. */
   transactionSize(instructions: readonly TransactionInstruction[]): number {
-    const tx = new Transaction({ feePayer: this.publicKey, recentBlockhash: SIZE_PROBE_BLOCKHASH }).add(
-      ...instructions,
-    );
-    return 1 + 64 + tx.serializeMessage().length;
+    return transactionSize(this.publicKey, instructions);
   }
 
   fits(instructions: readonly TransactionInstruction[]): boolean {
-    try {
-      return this.transactionSize(instructions) <= MAX_TRANSACTION_BYTES;
-    } catch {
-      // web3.js throws when the message itself overflows (e.g. more than 256 accounts).
-      return false;
-    }
+    return this.transactionSize(instructions) <= MAX_TRANSACTION_BYTES;
   }
 
   async balance(): Promise<bigint> {
@@ -109,7 +131,7 @@ export class Relayer {
     const balance = await this.balance();
     if (balance >= floor) return balance;
     const signature = await this.o.rpc.call<string>('requestAirdrop', [this.publicKey.toBase58(), Number(amount)]);
-    await this.confirm(signature, Date.now() + this.o.confirmTimeoutMs, null);
+    await this.confirm(signature, Date.now() + this.o.confirmTimeoutMs);
     return this.balance();
   }
 
@@ -119,45 +141,167 @@ export class Relayer {
    * attempts, or the mapped program error (details.instructionIndex names the failing instruction).
    */
   async send(instructions: readonly TransactionInstruction[]): Promise<string> {
-    let signed: { wire: string; signature: string; lastValidBlockHeight: number } | undefined;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if (!signed) signed = await this.sign(instructions);
-        const { wire, signature, lastValidBlockHeight } = signed;
-        const programs = instructions.map((ix) => ix.programId.toBase58());
-        await this.submit(wire, programs);
-        const deadline = Date.now() + this.o.confirmTimeoutMs;
-        const status = await this.confirm(signature, deadline, { wire, lastValidBlockHeight });
-        if (status.err !== null) throw transactionFailed(status.err, signature, programs);
-        this.stats.transactions += 1;
-        this.stats.instructions += instructions.length;
-        return signature;
-      } catch (err) {
-        if (err instanceof ChoirError && err.code === 'SOLANA_TRANSACTION_EXPIRED') signed = undefined;
-        if (!isRetryable(err) || attempt >= this.o.attempts) {
-          this.stats.failures += 1;
-          throw err;
-        }
-        this.stats.retries += 1;
-        const delay = backoffDelay(attempt, this.o);
-        this.o.logger.debug({ err, attempt, delay }, 'relayer: transient failure, retrying');
-        await sleep(delay);
-      }
-    }
+    const [outcome] = await this.sendBatch([instructions]);
+    if (!outcome?.ok) throw outcome?.error;
+    return outcome.signature;
   }
 
-  private async sign(instructions: readonly TransactionInstruction[]) {
+  /**
+   * Sends many transactions at once and waits for each: one blockhash for all that need signing, the sends in
+   * parallel, and their statuses polled together (one `getSignatureStatuses` per 256 signatures), so a batch costs
+   * a few round trips beyond its sends instead of a poll loop per transaction. Each transaction keeps the rules of
+   * `send` (same signature re-sent until its blockhash expires, then signed again; transient failures retried with
+   * backoff; a chain rejection final). Outcomes are in input order; a failure is a ChoirError, never thrown here.
+   */
+  async sendBatch(transactions: readonly (readonly TransactionInstruction[])[]): Promise<SendOutcome[]> {
+    const slots: BatchSlot[] = transactions.map((instructions) => ({
+      instructions,
+      programs: instructions.map((ix) => ix.programId.toBase58()),
+    }));
+    for (let attempt = 1; ; attempt++) {
+      const open = slots.filter((x) => x.outcome === undefined);
+      if (open.length === 0) break;
+      try {
+        await this.signAll(open.filter((x) => x.signed === undefined));
+        await this.submitAll(open);
+        await this.confirmAll(open.filter((x) => x.outcome === undefined && x.signed !== undefined));
+      } catch (err) {
+        // A failure of the batch's shared calls (the blockhash, a status poll): every open slot retries.
+        for (const x of open) if (x.outcome === undefined) x.transient = err;
+      }
+      const left = slots.filter((x) => x.outcome === undefined);
+      if (left.length === 0) break;
+      if (attempt >= this.o.attempts) {
+        for (const x of left) {
+          x.outcome = { ok: false, error: toChoirError(x.transient ?? expired(x.signed?.signature)) };
+        }
+        break;
+      }
+      this.stats.retries += left.length;
+      const delay = backoffDelay(attempt, this.o);
+      this.o.logger.debug({ open: left.length, attempt, delay }, 'relayer: transient failures, retrying');
+      await sleep(delay);
+    }
+    return slots.map((x) => {
+      const outcome = x.outcome as SendOutcome;
+      if (outcome.ok) {
+        this.stats.transactions += 1;
+        this.stats.instructions += x.instructions.length;
+      } else this.stats.failures += 1;
+      return outcome;
+    });
+  }
+
+  private async signAll(slots: readonly BatchSlot[]): Promise<void> {
+    if (slots.length === 0) return;
     const { value } = await this.o.rpc.call<{ value: { blockhash: string; lastValidBlockHeight: number } }>(
       'getLatestBlockhash',
       [{ commitment: 'processed' }],
     );
-    const tx = new Transaction({ feePayer: this.publicKey, recentBlockhash: value.blockhash }).add(...instructions);
-    const message = tx.serializeMessage();
+    for (const x of slots) x.signed = this.signWith(x.instructions, value);
+  }
+
+  /** Sends every open slot's signed copy; a rejection settles the slot, an expiry or outage leaves it for a retry. */
+  private async submitAll(slots: readonly BatchSlot[]): Promise<void> {
+    const sendable = slots.filter((x) => x.signed !== undefined);
+    for (let i = 0; i < sendable.length; i += SUBMIT_CONCURRENCY) {
+      await Promise.all(
+        sendable.slice(i, i + SUBMIT_CONCURRENCY).map(async (x) => {
+          try {
+            await this.submit((x.signed as Signed).wire, x.programs);
+            x.sentAt = Date.now();
+          } catch (err) {
+            if (err instanceof ChoirError && err.code === 'SOLANA_TRANSACTION_EXPIRED') x.signed = undefined;
+            if (isRetryable(err)) x.transient = err;
+            else x.outcome = { ok: false, error: toChoirError(err) };
+          }
+        }),
+      );
+    }
+  }
+
+  /**
+   * Polls the statuses of the sent slots until each is processed, its blockhash expired or the confirmation
+   * deadline passed; meanwhile re-sends the same bytes of the unconfirmed ones (a dropped packet is not a lost
+   * action).
+   */
+  private async confirmAll(slots: readonly BatchSlot[]): Promise<void> {
+    let waiting = slots.filter((x) => x.sentAt !== undefined);
+    const deadline = Date.now() + this.o.confirmTimeoutMs;
+    let lastSend = Date.now();
+    for (let poll = 0; waiting.length > 0; poll++) {
+      for (let i = 0; i < waiting.length; i += STATUS_PAGE) {
+        const page = waiting.slice(i, i + STATUS_PAGE);
+        const { value } = await this.o.rpc.call<{ value: (SignatureStatus | null)[] }>('getSignatureStatuses', [
+          page.map((x) => (x.signed as Signed).signature),
+          { searchTransactionHistory: false },
+        ]);
+        page.forEach((x, j) => {
+          const status = value[j];
+          if (!status?.confirmationStatus) return;
+          const signature = (x.signed as Signed).signature;
+          x.outcome =
+            status.err === null
+              ? { ok: true, signature }
+              : { ok: false, error: transactionFailed(status.err, signature, x.programs) };
+        });
+      }
+      waiting = waiting.filter((x) => x.outcome === undefined);
+      if (waiting.length === 0) return;
+      if (poll % 10 === 9) {
+        const height = await this.o.rpc.call<number>('getBlockHeight', [{ commitment: 'processed' }]);
+        for (const x of waiting) {
+          if (height > (x.signed as Signed).lastValidBlockHeight) {
+            x.transient = expired(x.signed?.signature);
+            x.signed = undefined;
+          }
+        }
+        waiting = waiting.filter((x) => x.signed !== undefined);
+      }
+      if (Date.now() > deadline) {
+        for (const x of waiting) x.transient = expired(x.signed?.signature, 'not confirmed in time');
+        return;
+      }
+      if (Date.now() - lastSend >= this.o.resendMs) {
+        lastSend = Date.now();
+        // Re-sends: their outcome comes from the status.
+        await Promise.all(waiting.map((x) => this.submit((x.signed as Signed).wire, []).catch(() => undefined)));
+      }
+      await sleep(this.o.pollMs);
+    }
+  }
+
+  /** Polls one signature (the faucet's airdrop) until it is processed. */
+  private async confirm(signature: string, deadline: number): Promise<SignatureStatus> {
+    for (;;) {
+      const { value } = await this.o.rpc.call<{ value: (SignatureStatus | null)[] }>('getSignatureStatuses', [
+        [signature],
+        { searchTransactionHistory: false },
+      ]);
+      const status = value[0];
+      if (status?.confirmationStatus) return status;
+      if (Date.now() > deadline) throw expired(signature, 'not confirmed in time');
+      await sleep(this.o.pollMs);
+    }
+  }
+
+  private signWith(
+    instructions: readonly TransactionInstruction[],
+    blockhash: { blockhash: string; lastValidBlockHeight: number },
+  ): Signed {
+    const tx = new Transaction({ feePayer: this.publicKey, recentBlockhash: blockhash.blockhash }).add(...instructions);
+    // Compiled once: web3.js's addSignature + serialize would compile the message twice more (every key through
+    // base58 each time), which was most of the relayer's CPU per transaction. The relayer is the only signer of a
+    // relayed transaction (users sign through the Ed25519 instruction), so the wire is [1, signature, message].
+    const message = tx.compileMessage();
+    if (message.header.numRequiredSignatures !== 1) {
+      throw new ChoirError('INTERNAL', "a relayed transaction must need no signature but the relayer's");
+    }
+    const bytes = message.serialize();
     // node:crypto signs ~20× faster than web3.js's sign + serialize (which re-verifies every signature).
-    const signature = sign(null, message, this.privateKey);
-    tx.addSignature(this.publicKey, signature);
-    const wire = tx.serialize({ requireAllSignatures: true, verifySignatures: false }).toString('base64');
-    return { wire, signature: bs58.encode(signature), lastValidBlockHeight: value.lastValidBlockHeight };
+    const signature = sign(null, bytes, this.privateKey);
+    const wire = Buffer.concat([Uint8Array.of(1), signature, bytes]).toString('base64');
+    return { wire, signature: bs58.encode(signature), lastValidBlockHeight: blockhash.lastValidBlockHeight };
   }
 
   /** sendTransaction with preflight; "already processed" means an earlier copy landed, which is what we want. */
@@ -179,44 +323,6 @@ export class Relayer {
         details: { rpcCode: err.error.code },
         cause: err,
       });
-    }
-  }
-
-  /**
-   * Polls the signature until it is processed; meanwhile re-sends the same bytes (a dropped packet is not a lost
-   * action). Expired once the block height passes the blockhash's last valid height.
-   */
-  private async confirm(
-    signature: string,
-    deadline: number,
-    resend: { wire: string; lastValidBlockHeight: number } | null,
-  ): Promise<SignatureStatus> {
-    let lastSend = Date.now();
-    for (let poll = 0; ; poll++) {
-      const { value } = await this.o.rpc.call<{ value: (SignatureStatus | null)[] }>('getSignatureStatuses', [
-        [signature],
-        { searchTransactionHistory: false },
-      ]);
-      const status = value[0];
-      if (status?.confirmationStatus) return status;
-      if (resend && poll % 10 === 9) {
-        const height = await this.o.rpc.call<number>('getBlockHeight', [{ commitment: 'processed' }]);
-        if (height > resend.lastValidBlockHeight) {
-          throw new ChoirError('SOLANA_TRANSACTION_EXPIRED', `transaction ${signature} expired unconfirmed`, {
-            details: { signature },
-          });
-        }
-      }
-      if (Date.now() > deadline) {
-        throw new ChoirError('SOLANA_TRANSACTION_EXPIRED', `transaction ${signature} not confirmed in time`, {
-          details: { signature },
-        });
-      }
-      if (resend && Date.now() - lastSend >= this.o.resendMs) {
-        lastSend = Date.now();
-        await this.submit(resend.wire, []).catch(() => undefined); // a re-send: its outcome comes from the status
-      }
-      await sleep(this.o.pollMs);
     }
   }
 }

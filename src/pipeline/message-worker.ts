@@ -47,8 +47,6 @@ export interface MessageWorkerDeps {
   readonly relayer: Relayer;
   readonly logger: Logger;
   readonly programId?: PublicKey;
-  /** Transactions in flight at once. */
-  readonly concurrency?: number;
   readonly stats?: PipelineStats;
 }
 
@@ -200,35 +198,33 @@ export async function handleMessageBatch(
     const transactions = pack(packables, (ixs) => deps.relayer.fits(ixs));
     const retry: Row[] = [];
     const recorded: string[] = [];
-    const concurrency = deps.concurrency ?? 4;
-    for (let i = 0; i < transactions.length; i += concurrency) {
-      await Promise.all(
-        transactions.slice(i, i + concurrency).map(async (tx) => {
-          try {
-            await deps.relayer.send(tx.flatMap((p) => p.instructions));
-            recorded.push(...tx.map((p) => p.item.address));
-            if (deps.stats) deps.stats.transactions += 1;
-          } catch (err) {
-            const index = failedInstructionIndex(err);
-            if (isRetryable(err) || !(err instanceof ChoirError) || index === undefined) {
-              transient = err;
-              return;
-            }
-            // Blame the one item whose pair holds the failing instruction; re-send the others without it.
-            const culprit = tx[Math.floor(index / 2)]?.item;
-            for (const p of tx) if (p.item !== culprit) retry.push(p.item);
-            if (!culprit) return;
-            const code = err.details.programErrorCode;
-            if (code === ProgramError.DuplicateContentHash || code === ProgramError.AccountAlreadyInitialized) {
-              // The record exists: ours from an earlier attempt, or the same content posted meanwhile.
-              retry.push(culprit);
-              return;
-            }
-            rollbacks.push(rollbackItem(culprit, err));
-          }
-        }),
-      );
-    }
+    // All of the round's transactions at once: sent in parallel, their statuses polled together.
+    const outcomes = await deps.relayer.sendBatch(transactions.map((tx) => tx.flatMap((p) => p.instructions)));
+    outcomes.forEach((outcome, t) => {
+      const tx = transactions[t] as Packable<Row>[];
+      if (outcome.ok) {
+        recorded.push(...tx.map((p) => p.item.address));
+        if (deps.stats) deps.stats.transactions += 1;
+        return;
+      }
+      const err = outcome.error;
+      const index = failedInstructionIndex(err);
+      if (isRetryable(err) || index === undefined) {
+        transient = err;
+        return;
+      }
+      // Blame the one item whose pair holds the failing instruction; re-send the others without it.
+      const culprit = tx[Math.floor(index / 2)]?.item;
+      for (const p of tx) if (p.item !== culprit) retry.push(p.item);
+      if (!culprit) return;
+      const code = err.details.programErrorCode;
+      if (code === ProgramError.DuplicateContentHash || code === ProgramError.AccountAlreadyInitialized) {
+        // The record exists: ours from an earlier attempt, or the same content posted meanwhile.
+        retry.push(culprit);
+        return;
+      }
+      rollbacks.push(rollbackItem(culprit, err));
+    });
     await setStatus(deps.pool, recorded, 'RECORDED', ['PENDING', 'STORED']);
     if (deps.stats) deps.stats.recorded += recorded.length;
     if (retry.length === 0) break;

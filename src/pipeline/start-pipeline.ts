@@ -29,6 +29,8 @@ export interface PipelineOptions {
   readonly resendEveryMs?: number;
   /** A RECORDED row the indexer has not placed in a slot after this long is checked against the chain again. */
   readonly resendGraceS?: number;
+  /** Concurrent loops draining submissions (default 3): one batch's chain step overlaps the next one's storing. */
+  readonly messageWorkers?: number;
   /** Outbox lease: a worker killed mid-batch loses its items to others after this. */
   readonly leaseMs?: number;
 }
@@ -45,28 +47,38 @@ export function startPipeline(o: PipelineOptions): RunningPipeline {
   const stats = newPipelineStats();
   // An outage may last: keep retrying with capped backoff rather than dead-lettering accepted submissions.
   const retry = { maxAttempts: 100_000, baseDelayMs: 100, maxDelayMs: o.retryMaxMs ?? 5_000 };
-  const messages: OutboxWorker = startOutboxWorker<MessageSubmitWork>({
-    pool: o.pool,
-    kind: MESSAGE_SUBMIT_KIND,
-    logger,
-    batchSize: o.batch ?? 256,
-    idleMs: o.idleMs ?? 100,
-    leaseMs: o.leaseMs ?? 60_000,
-    retry,
-    handle: (items) =>
-      handleMessageBatch(
-        {
-          pool: o.pool,
-          store: o.store,
-          embedder: o.embedder,
-          relayer: o.relayer,
-          logger,
-          programId: o.programId,
-          stats,
-        },
-        items,
-      ),
-  });
+  // Several loops over the same kind: while one batch waits on the chain, the next is embedded and stored. Claims
+  // skip locked items, so no two loops take the same submission.
+  const messageLoops: OutboxWorker[] = Array.from({ length: Math.max(1, o.messageWorkers ?? 3) }, () =>
+    startOutboxWorker<MessageSubmitWork>({
+      pool: o.pool,
+      kind: MESSAGE_SUBMIT_KIND,
+      logger,
+      batchSize: o.batch ?? 256,
+      idleMs: o.idleMs ?? 100,
+      leaseMs: o.leaseMs ?? 60_000,
+      retry,
+      handle: (items) =>
+        handleMessageBatch(
+          {
+            pool: o.pool,
+            store: o.store,
+            embedder: o.embedder,
+            relayer: o.relayer,
+            logger,
+            programId: o.programId,
+            stats,
+          },
+          items,
+        ),
+    }),
+  );
+  const messages = {
+    wake: () => {
+      for (const loop of messageLoops) loop.wake();
+    },
+    stop: () => Promise.all(messageLoops.map((loop) => loop.stop())),
+  };
   const relays: OutboxWorker = startOutboxWorker<ChainRelayWork>({
     pool: o.pool,
     kind: CHAIN_RELAY_KIND,
@@ -75,7 +87,16 @@ export function startPipeline(o: PipelineOptions): RunningPipeline {
     idleMs: o.idleMs ?? 100,
     leaseMs: o.leaseMs ?? 60_000,
     retry,
-    handle: (items) => handleRelayBatch({ pool: o.pool, relayer: o.relayer, logger, programId: o.programId }, items),
+    handle: (items) =>
+      handleRelayBatch(
+        {
+          pool: o.pool,
+          relayer: o.relayer,
+          logger,
+          programId: o.programId,
+        },
+        items,
+      ),
   });
   const resendEveryMs = o.resendEveryMs ?? 5_000;
   const timer =

@@ -78,7 +78,7 @@ describe('kill -9 of the write path', () => {
   });
 
   it('ends every accepted submission CONFIRMED or ROLLED_BACK, none lost, none recorded twice', {
-    timeout: 150_000,
+    timeout: 240_000,
   }, async () => {
     const chain = new ChainDriver(devnet);
     chain.fund(chain.payer.publicKey, 1_000_000_000_000n);

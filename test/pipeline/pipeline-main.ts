@@ -93,11 +93,11 @@ const relayer = new Relayer({
   maxDelayMs: 100,
   pollMs: 20,
 });
-const send = relayer.send.bind(relayer);
-relayer.send = async (instructions) => {
-  const signature = await send(instructions);
-  step('send');
-  return signature;
+const sendBatch = relayer.sendBatch.bind(relayer);
+relayer.sendBatch = async (transactions) => {
+  const outcomes = await sendBatch(transactions);
+  if (outcomes.some((o) => o.ok)) step('send');
+  return outcomes;
 };
 
 const indexer = startIndexer({
