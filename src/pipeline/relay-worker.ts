@@ -1,7 +1,9 @@
 /**
  * Drives `chain.relay` items: relayed thread creations and votes. Both are idempotent against the chain: a thread
  * whose account exists is not created again, and "already voted" by this voter counts as done. A thread's title
- * is the backend's; it is written once the indexer has the thread's row (until then the item waits and retries).
+ * is the backend's; it is written once the indexer has the thread's row, and the thread's own vector point
+ * (`registerThread`: its title, searchable) once the chain has confirmed it — until then the item waits and
+ * retries. A chain rejection is final and gets a `MessageRolledBack` event (rejection.ts).
  */
 import { PublicKey } from '@solana/web3.js';
 import bs58 from 'bs58';
@@ -17,17 +19,59 @@ import {
   voteInstruction,
 } from '../../programs/choir/client/index.js';
 import type { Relayer } from '../chain/relayer.js';
+import type { Embedder } from '../embed/types.js';
 import { ChoirError, isRetryable } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
+import { registerThread } from '../vector/register-thread.js';
+import type { VectorStore } from '../vector/types.js';
 import { accountsExist } from './chain-accounts.js';
 import type { ChainRelayWork } from './kinds.js';
-import type { ClaimedItem } from './outbox/index.js';
+import { type ClaimedItem, NOT_YET } from './outbox/index.js';
+import { recordRejection } from './rejection.js';
 
 export interface RelayWorkerDeps {
   readonly pool: pg.Pool;
   readonly relayer: Relayer;
   readonly logger: Logger;
   readonly programId?: PublicKey;
+  /** Where the thread's own point goes once the chain confirms it; absent: no thread point. */
+  readonly vectors?: { readonly store: VectorStore; readonly embedder: Embedder };
+}
+
+/** The item waits for the indexer or the chain: retried with backoff, logged quietly (not a failure). */
+function notYet(message: string, threadAddress: string): ChoirError {
+  return new ChoirError('SOLANA_RPC_UNAVAILABLE', message, { details: { threadAddress, [NOT_YET]: true } });
+}
+
+/** Registers the thread's point once its creation is confirmed (an unconfirmed one may still be dropped). */
+async function registerConfirmed(deps: RelayWorkerDeps, w: Extract<ChainRelayWork, { action: 'createThread' }>) {
+  if (!deps.vectors) return;
+  const { rows } = await deps.pool.query<{
+    creator: string;
+    title: string | null;
+    commitment: string;
+    slot: string;
+    created_at: Date;
+    co_authors: string[] | null;
+  }>(
+    `SELECT t.creator, t.title, t.commitment::text, t.slot::text, t.created_at,
+            (SELECT array_agg(c.pubkey ORDER BY c.position) FROM thread_co_authors c WHERE c.thread_address = t.address)
+              AS co_authors
+       FROM threads t WHERE t.address = $1`,
+    [w.address],
+  );
+  const t = rows[0];
+  if (!t) throw notYet(`thread ${w.address} is on chain but not indexed yet`, w.address);
+  if (t.commitment === 'PROCESSED') throw notYet(`thread ${w.address} is not confirmed yet`, w.address);
+  await registerThread(deps.vectors.store, deps.vectors.embedder, {
+    threadId: w.address,
+    creator: t.creator,
+    coAuthors: t.co_authors ?? [],
+    ...(t.title ? { title: t.title } : {}),
+    status: t.commitment,
+    slot: Number(t.slot),
+    createdAt: t.created_at.getTime(),
+  });
 }
 
 async function relayThread(deps: RelayWorkerDeps, w: Extract<ChainRelayWork, { action: 'createThread' }>) {
@@ -46,19 +90,17 @@ async function relayThread(deps: RelayWorkerDeps, w: Extract<ChainRelayWork, { a
     const ix = createThreadInstruction({ ...terms, payer: deps.relayer.publicKey, creator, relayed: true });
     await deps.relayer.send(relayed(ix, creator, threadCanonicalMessage(terms), bs58.decode(w.signature)));
   }
-  if (w.title === null) return;
-  const { rowCount } = await deps.pool.query(
-    'UPDATE threads SET title = $2, updated_at = now() WHERE address = $1 AND title IS DISTINCT FROM $2',
-    [w.address, w.title],
-  );
-  if (rowCount === 0) {
-    const { rowCount: known } = await deps.pool.query('SELECT 1 FROM threads WHERE address = $1', [w.address]);
-    if (known === 0) {
-      throw new ChoirError('SOLANA_RPC_UNAVAILABLE', `thread ${w.address} is on chain but not indexed yet`, {
-        details: { threadAddress: w.address },
-      });
+  if (w.title !== null) {
+    const { rowCount } = await deps.pool.query(
+      'UPDATE threads SET title = $2, updated_at = now() WHERE address = $1 AND title IS DISTINCT FROM $2',
+      [w.address, w.title],
+    );
+    if (rowCount === 0) {
+      const { rowCount: known } = await deps.pool.query('SELECT 1 FROM threads WHERE address = $1', [w.address]);
+      if (known === 0) throw notYet(`thread ${w.address} is on chain but not indexed yet`, w.address);
     }
   }
+  await registerConfirmed(deps, w);
 }
 
 async function relayVote(deps: RelayWorkerDeps, w: Extract<ChainRelayWork, { action: 'vote' }>) {
@@ -91,8 +133,8 @@ async function relayVote(deps: RelayWorkerDeps, w: Extract<ChainRelayWork, { act
 }
 
 /**
- * Handles each item on its own (they are rare and unrelated). A chain rejection is final: the item completes with
- * the reason kept in the outbox row (`last_error`); transient failures fail the batch for a retry with backoff.
+ * Handles each item on its own (they are rare and unrelated). A chain rejection is final: the item completes and a
+ * MessageRolledBack event carries the reason; transient failures fail the batch for a retry with backoff.
  */
 export async function handleRelayBatch(deps: RelayWorkerDeps, items: readonly ClaimedItem<ChainRelayWork>[]) {
   let transient: unknown;
@@ -106,10 +148,7 @@ export async function handleRelayBatch(deps: RelayWorkerDeps, items: readonly Cl
         continue;
       }
       deps.logger.warn({ err, key: item.key }, 'relayed action rejected by the chain');
-      await deps.pool.query('UPDATE outbox SET last_error = $2 WHERE id = $1', [
-        item.id.toString(),
-        `${err.code}: ${err.message}`.slice(0, 2000),
-      ]);
+      await recordRejection(deps.pool, item, err);
     }
   }
   if (transient !== undefined) throw transient;

@@ -94,6 +94,7 @@ export function startPipeline(o: PipelineOptions): RunningPipeline {
           relayer: o.relayer,
           logger,
           programId: o.programId,
+          vectors: { store: o.store, embedder: o.embedder },
         },
         items,
       ),

@@ -5,6 +5,7 @@
 import { ChoirError } from '../../src/errors/index.js';
 import { messagePointId } from '../../src/vector/point-id.js';
 import type {
+  CollectionInfo,
   PayloadPatch,
   PointPayload,
   PointSelector,
@@ -15,7 +16,9 @@ import type {
   VectorStore,
 } from '../../src/vector/types.js';
 
-export class FlakyStore implements Pick<VectorStore, 'upsert' | 'deletePoints' | 'setPayload' | 'scroll' | 'count'> {
+export class FlakyStore
+  implements Pick<VectorStore, 'ensureCollection' | 'upsert' | 'deletePoints' | 'setPayload' | 'scroll' | 'count'>
+{
   readonly points = new Map<string, PointPayload>();
   down = false;
   upserts = 0;
@@ -27,6 +30,19 @@ export class FlakyStore implements Pick<VectorStore, 'upsert' | 'deletePoints' |
   private select(target: PointSelector): string[] {
     if ('messageAddresses' in target) return target.messageAddresses.map(messagePointId);
     return [...this.points.entries()].filter(([, p]) => matches(p, target.filter)).map(([id]) => id);
+  }
+
+  /** The one collection always exists here (registerThread calls this first). */
+  async ensureCollection(): Promise<CollectionInfo> {
+    this.check();
+    return {
+      name: 'messages',
+      physicalName: 'messages_1',
+      dimension: 0,
+      model: undefined,
+      points: this.points.size,
+      legacyPoints: 0,
+    };
   }
 
   async upsert(points: readonly VectorPoint[]) {

@@ -9,4 +9,4 @@ export {
   type OutboxEntry,
   outboxCounts,
 } from './outbox.js';
-export { type OutboxWorker, type OutboxWorkerOptions, startOutboxWorker } from './worker.js';
+export { NOT_YET, type OutboxWorker, type OutboxWorkerOptions, startOutboxWorker } from './worker.js';

@@ -9,6 +9,12 @@ import { sleep } from '../../errors/retry.js';
 import type { Logger } from '../../observability/logger.js';
 import { type ClaimedItem, claim, complete, type FailOptions, fail } from './outbox.js';
 
+/**
+ * Set `details[NOT_YET]` on an error a handler throws to wait for something expected (another part catching up):
+ * the batch is retried with backoff like any failure, but logged at debug level, not as a warning.
+ */
+export const NOT_YET = 'notYet';
+
 export interface OutboxWorkerOptions<P> {
   readonly pool: pg.Pool;
   readonly kind: string;
@@ -50,7 +56,9 @@ export function startOutboxWorker<P>(o: OutboxWorkerOptions<P>): OutboxWorker {
       await complete(o.pool, items);
       o.onBatch?.({ done: items.length, failed: 0 });
     } catch (err) {
-      log.warn({ err, items: items.length }, 'outbox batch failed; will retry with backoff');
+      const waiting = (err as { details?: Record<string, unknown> }).details?.[NOT_YET] === true;
+      if (waiting) log.debug({ err, items: items.length }, 'outbox batch waits; will retry with backoff');
+      else log.warn({ err, items: items.length }, 'outbox batch failed; will retry with backoff');
       await fail(o.pool, items, (err as Error).message ?? String(err), retry);
       o.onBatch?.({ done: 0, failed: items.length });
     }
