@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor, eventCursor } from '../../src/api/graphql/read/cursor.js';
-import { eventPage, eventsAfter } from '../../src/api/graphql/read/events.js';
+import { eventPage, eventPagesByThread, eventsAfter } from '../../src/api/graphql/read/events.js';
 import {
   messagePage,
   messagePagesByThread,
@@ -96,6 +96,11 @@ describe('EXPLAIN of every list query', () => {
       types: ['MessagePublished'],
     });
     await eventPage(explain, { first: 20, after: eventCursor(40n), threadAddress: t.address });
+    await eventPagesByThread(
+      explain,
+      threads.slice(0, 30).map((x) => x.address),
+      { first: 20, after: eventCursor(40n), types: ['VoteCast'] },
+    );
     (await eventPage(explain, { first: 20, threadAddress: t.address })).count();
     await new Promise((r) => setTimeout(r, 50));
 

@@ -4,6 +4,7 @@ import type { Page } from '../../src/api/graphql/read/page.js';
 import type { MessageRecord, Sql, Statement } from '../../src/api/graphql/read/records.js';
 import { threadsWithRelations } from '../../src/api/graphql/read/threads.js';
 import { votesByMessage } from '../../src/api/graphql/read/votes.js';
+import { appendEvents } from '../../src/events/append-events.js';
 import { useMigratedPool } from '../support/migrated-pool.js';
 import { gql, type RunningApi, startApi } from './harness.js';
 import { type SeededThread, seedThreads } from './seed.js';
@@ -70,6 +71,59 @@ describe('GraphQL queries over Postgres', () => {
     expect(res.data?.thread.messages.nodes.map((m) => m.address)).toEqual(
       [...t.messages].reverse().map((m) => m.address),
     );
+  });
+
+  it("threads' events pages cost one statement for the whole page of threads, each thread its own events", async () => {
+    const some = threads.slice(20, 23);
+    const c = await db.pool.connect();
+    try {
+      await c.query('BEGIN');
+      await appendEvents(
+        c,
+        some.flatMap((t, i) =>
+          Array.from({ length: 3 + i }, (_, n) => ({
+            threadAddress: t.address,
+            type: 'Recovered' as const,
+            payload: { reason: 'test', detail: `${i}.${n}` },
+          })),
+        ),
+      );
+      await c.query('COMMIT');
+    } finally {
+      c.release();
+    }
+    const query = `query ($first: Int!) { threads(first: $first, orderBy: OLDEST_FIRST) {
+      nodes { address events(first: 4) { nodes { sequence threadAddress } pageInfo { hasNextPage } } } } }`;
+    type Res = {
+      threads: {
+        nodes: {
+          address: string;
+          events: { nodes: { sequence: string; threadAddress: string }[]; pageInfo: { hasNextPage: boolean } };
+        }[];
+      };
+    };
+    api.statements.length = 0;
+    await gql(api.url, query, { first: 5 });
+    const few = api.statements.length;
+    api.statements.length = 0;
+    const res = await gql<Res>(api.url, query, { first: 30 });
+    expect(res.errors).toBeUndefined();
+    expect(api.statements.length).toBe(few);
+    expect(api.statements.length).toBe(2);
+    const byAddress = new Map(res.data?.threads.nodes.map((n) => [n.address, n.events]));
+    // Each thread's page equals what the top-level `events(threadAddress)` query (no loader) answers.
+    for (const t of [...some, threads[0] as SeededThread]) {
+      const alone = await gql<{ events: { nodes: { sequence: string }[]; pageInfo: { hasNextPage: boolean } } }>(
+        api.url,
+        'query ($t: ID!) { events(threadAddress: $t, first: 4) { nodes { sequence } pageInfo { hasNextPage } } }',
+        { t: t.address },
+      );
+      const events = byAddress.get(t.address);
+      expect(events?.nodes.map((e) => e.sequence)).toEqual(alone.data?.events.nodes.map((e) => e.sequence));
+      expect(events?.pageInfo.hasNextPage).toBe(alone.data?.events.pageInfo.hasNextPage);
+      expect(events?.nodes.every((e) => e.threadAddress === t.address)).toBe(true);
+    }
+    expect(byAddress.get((some[2] as SeededThread).address)?.pageInfo.hasNextPage).toBe(true);
   });
 
   it('a second messages page under another alias is read through the loaders, not folded', async () => {

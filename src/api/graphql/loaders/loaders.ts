@@ -5,9 +5,10 @@
  */
 import DataLoader from 'dataloader';
 import { ChoirError } from '../../../errors/index.js';
+import { type EventPageArgs, eventPagesByThread } from '../read/events.js';
 import { type MessagePageArgs, messagePagesByThread, messagesByAddress, messagesByHash } from '../read/messages.js';
 import type { Page } from '../read/page.js';
-import type { MessageRecord, Sql, ThreadRecord, VoteRecord } from '../read/records.js';
+import type { EventRecord, MessageRecord, Sql, ThreadRecord, VoteRecord } from '../read/records.js';
 import type { FoldedRelations, ThreadRelations } from '../read/thread-relations.js';
 import { coAuthorsByThread, threadsByAddress, threadsById, threadsWithRelations } from '../read/threads.js';
 import { votesByMessage } from '../read/votes.js';
@@ -22,6 +23,12 @@ export interface Loaders {
   readonly messageByHash: DataLoader<{ threadAddress: string; hash: string }, MessageRecord | null, string>;
   readonly votes: DataLoader<string, VoteRecord[]>;
   readonly threadMessages: DataLoader<{ threadAddress: string; args: MessagePageArgs }, Page<MessageRecord>, string>;
+  /** Thread.events pages: keys with the same page arguments share one LATERAL statement. */
+  readonly threadEvents: DataLoader<
+    { threadAddress: string; args: Omit<EventPageArgs, 'threadAddress'> },
+    Page<EventRecord>,
+    string
+  >;
   /** A thread with the relations its selection needs folded into its statement; primes the relation loaders. */
   readonly threadWith: DataLoader<{ address: string; relations: ThreadRelations }, ThreadRecord | null, string>;
   /** Puts relations read along with a thread into the loaders their field resolvers ask. */
@@ -135,6 +142,30 @@ export function createLoaders(db: Sql, signal?: AbortSignal): Loaders {
         { cacheKeyFn: (k) => pageKey(k.threadAddress, k.args) },
       ),
   );
+  const eventPages = lazy<Loaders['threadEvents']>(
+    () =>
+      new DataLoader(
+        async (keys) => {
+          const groups = new Map<string, { args: Omit<EventPageArgs, 'threadAddress'>; threads: string[] }>();
+          for (const k of keys) {
+            const id = JSON.stringify(k.args);
+            const g = groups.get(id) ?? { args: k.args, threads: [] };
+            g.threads.push(k.threadAddress);
+            groups.set(id, g);
+          }
+          const pages = new Map<string, Page<EventRecord>>();
+          await Promise.all(
+            [...groups.entries()].map(async ([id, g]) => {
+              for (const [thread, page] of await eventPagesByThread(sql, g.threads, g.args)) {
+                pages.set(`${thread}|${id}`, page);
+              }
+            }),
+          );
+          return keys.map((k) => pages.get(`${k.threadAddress}|${JSON.stringify(k.args)}`) as Page<EventRecord>);
+        },
+        { cacheKeyFn: (k) => `${k.threadAddress}|${JSON.stringify(k.args)}` },
+      ),
+  );
   let index: {
     coAuthors: Map<string, string[]>;
     pages: Map<string, Page<MessageRecord>>;
@@ -235,6 +266,9 @@ export function createLoaders(db: Sql, signal?: AbortSignal): Loaders {
     },
     get threadMessages() {
       return threadMessages();
+    },
+    get threadEvents() {
+      return eventPages();
     },
   };
 }

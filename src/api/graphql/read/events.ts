@@ -46,14 +46,55 @@ export async function eventPage(sql: Sql, args: EventPageArgs): Promise<Page<Eve
     args.first,
     args.after,
     (e) => eventCursor(e.sequence),
-    async () => {
-      const { rows: n } = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM events e WHERE ${FILTER}`, [
-        args.threadAddress ?? null,
-        args.types?.length ? args.types : null,
-      ]);
-      return n[0]?.n ?? 0;
-    },
+    () => countEvents(sql, args),
   );
+}
+
+async function countEvents(sql: Sql, args: Pick<EventPageArgs, 'types' | 'threadAddress'>): Promise<number> {
+  const { rows } = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM events e WHERE ${FILTER}`, [
+    args.threadAddress ?? null,
+    args.types?.length ? args.types : null,
+  ]);
+  return rows[0]?.n ?? 0;
+}
+
+/** The same page of each of many threads' events, in one statement (Thread.events over a page of threads). */
+export async function eventPagesByThread(
+  sql: Sql,
+  threadAddresses: readonly string[],
+  args: Omit<EventPageArgs, 'threadAddress'>,
+): Promise<Map<string, Page<EventRecord>>> {
+  const types = args.types?.length ? args.types : null;
+  const { rows } = await sql.query(
+    `SELECT e.* FROM unnest($1::text[]) AS q(thread_address)
+      CROSS JOIN LATERAL (SELECT * FROM events e
+                           WHERE e.thread_address = q.thread_address AND e.sequence > $2
+                             AND ($3::event_type[] IS NULL OR e.type = ANY($3))
+                           ORDER BY e.sequence LIMIT $4) e`,
+    [threadAddresses, eventSequence(args.after).toString(), types, args.first + 1],
+  );
+  const byThread = new Map<string, EventRecord[]>();
+  for (const raw of rows) {
+    const e = toEvent(raw);
+    const list = byThread.get(e.threadAddress);
+    if (list) list.push(e);
+    else byThread.set(e.threadAddress, [e]);
+  }
+  const out = new Map<string, Page<EventRecord>>();
+  for (const address of threadAddresses) {
+    const filter = { ...args, threadAddress: address };
+    out.set(
+      address,
+      toPage(
+        byThread.get(address) ?? [],
+        args.first,
+        args.after,
+        (e) => eventCursor(e.sequence),
+        () => countEvents(sql, filter),
+      ),
+    );
+  }
+  return out;
 }
 
 /** The last sequence in the log (0 when empty). */

@@ -4,7 +4,6 @@ import type { ApiSettings } from '../../../config/sections/api.js';
 import type { EventType } from '../../../events/types.js';
 import type { ApiContext } from '../context.js';
 import { threadConnectionRelations, threadFieldRelations } from '../loaders/look-ahead.js';
-import { eventPage } from '../read/events.js';
 import type { MessagePageArgs } from '../read/messages.js';
 import type { ThreadRecord } from '../read/records.js';
 import { hasRelations } from '../read/thread-relations.js';
@@ -117,11 +116,9 @@ export class ThreadResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('types', () => [EventTypeEnum], { nullable: true }) types?: EventType[],
   ): Promise<EventConnection> {
-    const page = await eventPage(ctx.loaders.sql, {
-      first: pageSize(first, 50, ctx.settings.maxPageSize),
-      after,
-      types,
+    const page = await ctx.loaders.threadEvents.load({
       threadAddress: thread.address,
+      args: { first: pageSize(first, 50, ctx.settings.maxPageSize), after: after ?? null, types: types ?? null },
     });
     return new EventConnection({ ...page, items: page.items.map(toEventView) as never });
   }
