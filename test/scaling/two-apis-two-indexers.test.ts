@@ -5,11 +5,15 @@
  * with SIGKILL mid-stream, the standby takes over within 5 s (default INDEXER_LEADER_POLL_MS), and nothing the
  * chain did is missing from Postgres or from either subscription.
  */
+import { Keypair } from '@solana/web3.js';
+import bs58 from 'bs58';
 import { createClient } from 'graphql-ws';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { eventCursor } from '../../src/api/graphql/read/cursor.js';
+import { createSubmissions } from '../../src/pipeline/submission-service.js';
 import { useTestChain } from '../indexer/devnet-driver.js';
+import { messageRequest } from '../pipeline/harness.js';
 import { type ChoirProcess, runChoir } from '../support/choir-process.js';
 import { useMigratedPool } from '../support/migrated-pool.js';
 import { freePort } from '../support/ports.js';
@@ -56,9 +60,10 @@ describe('two API processes, a leading indexer and a standby, one Postgres', () 
     await Promise.all(processes.map((p) => p.exited));
   });
 
-  async function role(name: 'api' | 'indexer') {
+  async function role(name: 'api' | 'indexer' | 'worker', extra: Record<string, string> = {}) {
     const port = await freePort();
     const proc = runChoir(['start', '--role', name], {
+      ...extra,
       DATABASE_URL: url,
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -124,6 +129,15 @@ describe('two API processes, a leading indexer and a standby, one Postgres', () 
     const leader = indexers[leaders.leader] as (typeof indexers)[number];
     const standby = indexers[leaders.standby] as (typeof indexers)[number];
 
+    // A worker process with its own funded fee payer and store: it relays what the API accepts.
+    const relayer = Keypair.generate();
+    chain.fund(relayer.publicKey);
+    const worker = await role('worker', {
+      RELAYER_KEYPAIR: bs58.encode(relayer.secretKey),
+      VECTOR_DATA_DIR: 'memory://',
+    });
+    await until('worker up', async () => (await readiness(worker.url)) !== undefined, 120_000);
+
     const onA = subscribe(apiA.url);
     const onB = subscribe(apiB.url);
     await new Promise((r) => setTimeout(r, 500));
@@ -175,6 +189,29 @@ describe('two API processes, a leading indexer and a standby, one Postgres', () 
     );
     expect(published.rows[0]).toEqual({ n: MESSAGES, distinct: MESSAGES });
 
+    // The write path across processes: accepted here (as an API process would), relayed by the worker process,
+    // confirmed by the indexer that took over.
+    const submissions = createSubmissions({ pool, maxContentBytes: 65_536 });
+    const accepted = await Promise.all(
+      [0, 1, 2].map((i) =>
+        submissions.submitMessage(messageRequest(chain.payer, thread, `through the worker ${i}`), {
+          requestId: `req_scaling_${i}`,
+        }),
+      ),
+    );
+    await until(
+      'the worker relayed and the indexer confirmed',
+      async () => {
+        devnet.tick();
+        const { rows } = await pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM messages WHERE address = ANY($1) AND status IN ('CONFIRMED', 'FINALIZED')`,
+          [accepted.map((a) => a.address)],
+        );
+        return rows[0]?.n === accepted.length || undefined;
+      },
+      60_000,
+    );
+
     // Nothing lost on either API: each subscription saw the whole log, in order, once.
     const log = await until(`both subscriptions caught up`, async () => {
       const { rows } = await pool.query<{ sequence: string }>(
@@ -194,7 +231,8 @@ describe('two API processes, a leading indexer and a standby, one Postgres', () 
     expect(onB.errors).toEqual([]);
     expect(onA.seen.map((e) => String(e.sequence))).toEqual(sequences);
     expect(onB.seen.map((e) => String(e.sequence))).toEqual(sequences);
-    expect(onA.seen.filter((e) => e.type === 'MessagePublished')).toHaveLength(MESSAGES);
+    expect(onA.seen.filter((e) => e.type === 'MessagePublished')).toHaveLength(MESSAGES + accepted.length);
+    expect(onB.seen.filter((e) => e.type === 'MessageSubmitted')).toHaveLength(accepted.length);
     console.info(
       `standby took over ${takeoverMs} ms after the leader's SIGKILL; ${sequences.length} events on both APIs`,
     );
