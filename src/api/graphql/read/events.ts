@@ -1,6 +1,7 @@
 /** Event log pages in log order (global sequence), optionally one thread's or some types'. */
 import type { EventType } from '../../../events/types.js';
 import { eventCursor, eventSequence } from './cursor.js';
+import { countOrEstimate } from './estimate.js';
 import { type Page, toPage } from './page.js';
 import { type EventRecord, type Sql, toEvent } from './records.js';
 
@@ -46,7 +47,10 @@ export async function eventPage(sql: Sql, args: EventPageArgs): Promise<Page<Eve
     args.first,
     args.after,
     (e) => eventCursor(e.sequence),
-    () => countEvents(sql, args),
+    () =>
+      !args.threadAddress && !args.types?.length
+        ? countOrEstimate(sql, 'events', () => countEvents(sql, args))
+        : countEvents(sql, args),
   );
 }
 

@@ -4,6 +4,7 @@
  * threads with their latest messages costs: one query, not one per thread.
  */
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { countOrEstimate } from './estimate.js';
 import { type Page, toPage } from './page.js';
 import { MESSAGE_COLUMNS, type MessageRecord, type Sql, toMessage } from './records.js';
 
@@ -108,8 +109,11 @@ export async function messagePage(
       ${b.order} LIMIT $2`,
     [threadAddress, args.first + 1, ...b.values],
   );
+  const unfiltered = threadAddress === null && !args.status && !args.kind && !args.author;
   return toPage(rows.map(toMessage), args.first, args.after, messageCursor, () =>
-    countMessages(sql, args, threadAddress),
+    unfiltered
+      ? countOrEstimate(sql, 'messages', () => countMessages(sql, args, null))
+      : countMessages(sql, args, threadAddress),
   );
 }
 

@@ -1,5 +1,6 @@
 /** Thread reads: by address (batched), and keyset pages by creation time. */
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { countOrEstimate } from './estimate.js';
 import { type Page, toPage } from './page.js';
 import { prepared, type Sql, THREAD_COLUMNS, type ThreadRecord, toThread } from './records.js';
 import {
@@ -91,13 +92,17 @@ export async function threadPage(
     for (const raw of rows.slice(0, args.first))
       folded.set(raw.address as string, foldedRelations(sql, raw, relations));
   }
-  const page = toPage(rows.map(toThread), args.first, args.after, threadCursor, async () => {
+  const count = async () => {
     const { rows: n } = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM threads t WHERE ${FILTER}`, [
       args.coAuthor ?? null,
       args.creator ?? null,
     ]);
     return n[0]?.n ?? 0;
-  });
+  };
+  const unfiltered = !args.coAuthor && !args.creator;
+  const page = toPage(rows.map(toThread), args.first, args.after, threadCursor, () =>
+    unfiltered ? countOrEstimate(sql, 'threads', count) : count(),
+  );
   return { ...page, folded };
 }
 

@@ -54,7 +54,11 @@ export function connectionType<T extends object>(node: ClassType<T>, name: strin
       };
     }
 
-    @Field(() => Int, { description: 'Size of the whole filtered list; counted only when asked for.', complexity: 10 })
+    @Field(() => Int, {
+      description:
+        "Size of the whole filtered list; counted only when asked for. Exact, except on an unfiltered list of a whole table (all threads, all messages, the whole event log) above 100,000 rows: there it is Postgres's row estimate, as an exact count would read every row.",
+      complexity: 10,
+    })
     totalCount(): Promise<number> {
       return this.page.count();
     }
