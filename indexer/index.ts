@@ -13,7 +13,7 @@ export { MemorySource, type MemorySourceOptions } from './source/memory-source.j
 export type { SourceRequest, SourceStream, StreamSource } from './source/stream-source.js';
 export { yellowstoneSource } from './source/yellowstone-source.js';
 export { STAGES, type Stage } from './status/stage-timings.js';
-export type { IndexerStatus, Role, StreamState } from './status/status.js';
+export { type IndexerStatus, indexerReadiness, type Role, type StreamState } from './status/status.js';
 export { VECTOR_PAYLOAD_KIND, type VectorPayloadWork } from './write/apply.js';
 export { type Cursor, readCursor } from './write/cursor.js';
 export { resetIndexedData } from './write/reset.js';

@@ -199,6 +199,7 @@ export function startIndexer(o: StartIndexerOptions): RunningIndexer {
           status.lastError = (err as Error).message;
           if (err instanceof ChoirError && FATAL.has(err.code)) {
             status.state = 'failed';
+            status.lastErrorCode = err.code;
             log.error({ err }, 'indexer stopped');
             controller.abort(err);
           } else {

@@ -28,6 +28,8 @@ export interface IndexerStatus {
   readonly reconnects: number;
   readonly updatesApplied: number;
   readonly lastError: string | null;
+  /** The taxonomy code of the error that stopped the indexer (state `failed`), for a supervisor to pass up. */
+  readonly lastErrorCode?: string | null;
 }
 
 const str = (v: bigint | null) => (v === null ? null : v.toString());
@@ -44,6 +46,7 @@ export class StatusTracker {
   reconnects = 0;
   updatesApplied = 0;
   lastError: string | null = null;
+  lastErrorCode: string | null = null;
   /** Arrival time of the oldest update not yet committed (null: caught up). */
   oldestPendingAt: number | null = null;
   readonly failures: Record<SkipReason | 'orphan', number> = {
@@ -133,39 +136,48 @@ export class StatusTracker {
       reconnects: this.reconnects,
       updatesApplied: this.updatesApplied,
       lastError: this.lastError,
+      lastErrorCode: this.lastErrorCode,
     };
   }
 
   /** Ready while leading and streaming, or standing by (a standby is healthy; it just does not write). */
   readiness(maxLagSlots = 150): ReadinessCheck {
-    return {
-      name: 'indexer',
-      check: async () => {
-        const s = this.snapshot();
-        if (s.state === 'failed') throw new Error(`indexer failed: ${s.lastError ?? 'unknown error'}`);
-        if (s.role === 'leader' && s.state !== 'streaming') throw new Error(`indexer is ${s.state}`);
-        if (s.role === 'leader' && s.lagSlots > maxLagSlots) throw new Error(`indexer lags ${s.lagSlots} slots`);
-        // Labelled for /readyz: which slot each number is, beside the chain's own (the `chain` check).
-        return {
-          stream: s.stream,
-          role: s.role,
-          state: s.state,
-          slots: {
-            highestSeenOnStream: s.chainSlot,
-            appliedProcessed: s.lastProcessedSlot,
-            appliedConfirmed: s.confirmedSlot,
-            appliedFinalized: s.finalizedSlot,
-            resumeCursor: s.cursorSlot,
-          },
-          lagSlots: s.lagSlots,
-          lagSeconds: s.lagSeconds,
-          updatesApplied: s.updatesApplied,
-          reconnects: s.reconnects,
-          gapsHealed: s.gapsHealed,
-          decodeFailures: s.decodeFailures,
-          lastError: s.lastError,
-        };
-      },
-    };
+    return indexerReadiness(() => this.snapshot(), maxLagSlots);
   }
+}
+
+/**
+ * The indexer's readiness from its status: the tracker's own, or a supervisor's copy of a child indexer's status.
+ * Ready while leading and streaming, or standing by (a standby is healthy; it just does not write).
+ */
+export function indexerReadiness(status: () => IndexerStatus, maxLagSlots = 150): ReadinessCheck {
+  return {
+    name: 'indexer',
+    check: async () => {
+      const s = status();
+      if (s.state === 'failed') throw new Error(`indexer failed: ${s.lastError ?? 'unknown error'}`);
+      if (s.role === 'leader' && s.state !== 'streaming') throw new Error(`indexer is ${s.state}`);
+      if (s.role === 'leader' && s.lagSlots > maxLagSlots) throw new Error(`indexer lags ${s.lagSlots} slots`);
+      // Labelled for /readyz: which slot each number is, beside the chain's own (the `chain` check).
+      return {
+        stream: s.stream,
+        role: s.role,
+        state: s.state,
+        slots: {
+          highestSeenOnStream: s.chainSlot,
+          appliedProcessed: s.lastProcessedSlot,
+          appliedConfirmed: s.confirmedSlot,
+          appliedFinalized: s.finalizedSlot,
+          resumeCursor: s.cursorSlot,
+        },
+        lagSlots: s.lagSlots,
+        lagSeconds: s.lagSeconds,
+        updatesApplied: s.updatesApplied,
+        reconnects: s.reconnects,
+        gapsHealed: s.gapsHealed,
+        decodeFailures: s.decodeFailures,
+        lastError: s.lastError,
+      };
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import { networkFailure } from '../errors/index.js';
 import type { ReadinessCheck } from '../observability/health.js';
 
 const COMMITMENTS = ['processed', 'confirmed', 'finalized'] as const;
@@ -20,6 +21,10 @@ export function rpcReadiness(rpcUrl: string, timeoutMs = 2_000): ReadinessCheck 
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(batch),
         signal: AbortSignal.timeout(timeoutMs),
+      }).catch((err: unknown) => {
+        // "fetch failed" says nothing: name the endpoint and the reason.
+        const failure = networkFailure(err);
+        throw failure ? new Error(`${rpcUrl} did not answer (${failure.reason})`) : err;
       });
       const answers = (await res.json()) as { id: number; result?: unknown; error?: { message?: string } }[];
       if (!Array.isArray(answers)) throw new Error(`${rpcUrl} did not answer the batch: HTTP ${res.status}`);

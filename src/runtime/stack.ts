@@ -4,7 +4,7 @@
  * Lifecycle closes them in reverse order of start.
  */
 
-import { type RunningIndexer, startIndexer } from '../../indexer/index.js';
+import type { RunningIndexer } from '../../indexer/index.js';
 import { Auth } from '../api/graphql/auth/auth.js';
 import { mountGraphql } from '../api/graphql/mount.js';
 import { buildApiSchema } from '../api/graphql/schema.js';
@@ -20,7 +20,6 @@ import type { Config } from '../config/index.js';
 import { type Database, openDatabase } from '../db/database.js';
 import { redactUrl } from '../db/pool.js';
 import { postgresReadiness } from '../db/readiness.js';
-import { type Devnet, startDevnet } from '../devnet/index.js';
 import { createEmbedder, type Embedder } from '../embed/index.js';
 import { choirMetrics } from '../observability/choir-metrics.js';
 import { registerEventHubMetrics } from '../observability/event-metrics.js';
@@ -41,10 +40,12 @@ import { mountWeb } from '../web/mount.js';
 import { startConsistency } from './consistency.js';
 import { lockDir } from './dir-lock.js';
 import type { Lifecycle } from './lifecycle.js';
+import { type StackChain, startChain, startIndexing } from './parts/compose.js';
+import type { PartExit } from './parts/supervisor.js';
 
 export interface Stack {
   db: Database;
-  chain: { rpcUrl: string; wsUrl?: string; geyserUrl: string; geyserXToken: string | undefined; devnet?: Devnet };
+  chain: StackChain;
   embedder: Embedder;
   vectorStore: VectorStore;
   indexer: RunningIndexer;
@@ -54,6 +55,8 @@ export interface Stack {
   submissions: Submissions;
   http: HttpServer;
   health: HealthRegistry;
+  /** Resolves when a part (the devnet, the indexer) stops for good on its own: the service must stop too. */
+  failed: Promise<PartExit>;
 }
 
 export interface StackOptions {
@@ -85,20 +88,8 @@ export async function startStack(
   if (db.embedded) logger.info({ url: db.url }, `Postgres: ${db.url}`);
   else logger.info({ url: redactUrl(db.url) }, 'using the configured Postgres');
 
-  let chain: Stack['chain'];
-  if (endpoints.mode === 'devnet') {
-    const devnet = await startDevnet(config.devnet, logger);
-    lifecycle.onClose('devnet', () => devnet.close());
-    chain = {
-      rpcUrl: devnet.rpcUrl,
-      wsUrl: devnet.wsUrl,
-      geyserUrl: devnet.geyserUrl,
-      geyserXToken: config.devnet.xToken,
-      devnet,
-    };
-  } else {
-    chain = { rpcUrl: endpoints.rpcUrl, geyserUrl: endpoints.geyserUrl, geyserXToken: endpoints.geyserXToken };
-  }
+  // The devnet runs in a child process unless ISOLATE_PARTS=false (runtime/parts/compose.ts).
+  const { chain, failed: chainFailed } = await startChain(config, endpoints, logger, lifecycle);
   health.register(rpcReadiness(chain.rpcUrl));
 
   // Embedder, vector store and RPC are timed where they are created (src/observability/instrument.ts).
@@ -127,16 +118,18 @@ export async function startStack(
 
   // The indexer streams from whichever chain was chosen above, and keeps vector payloads in step via the outbox.
   const indexerMetrics = registerIndexerMetrics(metrics, () => indexer.status());
-  const indexer = startIndexer({
+  // In a child process unless ISOLATE_PARTS=false; the vector payload updates it queues are applied here either way.
+  const { indexer, failed: indexerFailed } = await startIndexing({
+    config,
     db,
-    settings: { ...config.indexer, rpcUrl: chain.rpcUrl, geyserUrl: chain.geyserUrl, geyserXToken: chain.geyserXToken },
-    logger,
+    chain,
     vectorStore,
+    logger,
+    lifecycle,
     metrics,
-    reset: options.resetIndex ?? false,
+    resetIndex: options.resetIndex ?? false,
     onCommit: indexerMetrics.onCommit,
   });
-  lifecycle.onClose('indexer', () => indexer.close());
   health.register(geyserReadiness(() => indexer.status()));
   health.register(withLagLimits(indexer.readiness, () => indexer.status(), config.observability));
 
@@ -144,7 +137,7 @@ export async function startStack(
   // belongs to this process (with Qdrant, more processes could run them: claims are leased).
   const relayer = await openRelayer(
     config.pipeline,
-    { rpcUrl: chain.rpcUrl, ...(chain.devnet ? { devnetDataDir: config.devnet.dataDir } : {}) },
+    { rpcUrl: chain.rpcUrl, ...(chain.local ? { devnetDataDir: config.devnet.dataDir } : {}) },
     logger,
     { wrapRpc: (rpc) => timedRpc(rpc, measures) },
   );
@@ -202,7 +195,8 @@ export async function startStack(
   lifecycle.onClose('http', () => http.close());
   // Closed before the HTTP server: subscriptions end with a close frame instead of a dropped socket.
   lifecycle.onClose('graphql', () => graphql.close());
-  return { db, chain, embedder, vectorStore, indexer, relayer, pipeline, submissions, http, health };
+  const failed = Promise.race([chainFailed, indexerFailed]);
+  return { db, chain, embedder, vectorStore, indexer, relayer, pipeline, submissions, http, health, failed };
 }
 
 /** The local data folders this process will own: the devnet's ledger and the embedded vector store. */

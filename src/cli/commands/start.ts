@@ -30,16 +30,18 @@ export const startCommand: Command = {
       // Loaded here, not at the top: `choir help` and friends should not pay for the whole stack's imports.
       const { startStack } = await import('../../runtime/stack.js');
       const stack = await startStack(config, logger, lifecycle, { resetIndex: args.values['reset-index'] === true });
-      // A fatal indexer error (the database indexed another chain, say) stops the service: serving stale or foreign
-      // data as if it were current would be worse than not serving.
-      void stack.indexer.stopped.then(async () => {
-        const status = stack.indexer.status();
-        if (status.state !== 'failed' || lifecycle.stopRequested) return;
-        process.stderr.write(
-          `choir start: indexer stopped: ${status.lastError}\n(if the chain was reset on purpose, run \`choir start --reset-index\` to re-index it)\n`,
-        );
+      // A part that stops for good (the indexer found the database indexed another chain, the devnet cannot
+      // restart) stops the service with its error and exit code: serving stale or foreign data as if it were current
+      // would be worse than not serving.
+      void stack.failed.then(async ({ error, exitCode }) => {
+        if (lifecycle.stopRequested) return;
+        const hint =
+          error.code === 'SOLANA_WRONG_CHAIN'
+            ? '\n(if the chain was reset on purpose, run `choir start --reset-index` to re-index it)'
+            : '';
+        process.stderr.write(`choir start: ${error.code}: ${error.message}${hint}\n`);
         await lifecycle.close();
-        process.exit(1);
+        process.exit(exitCode);
       });
       // Printed plainly so a person can copy them; the embedded server's password is a local-only default.
       process.stderr.write(
@@ -47,7 +49,7 @@ export const startCommand: Command = {
           apiUrl: stack.http.url(),
           host: config.server.host,
           postgres: { embedded: stack.db.embedded, url: stack.db.url },
-          chain: { ...stack.chain, devnet: stack.chain.devnet !== undefined },
+          chain: { ...stack.chain, devnet: stack.chain.local },
           vectors: `${stack.vectorStore.backend} (${stack.embedder.kind} embedder, ${stack.embedder.dimension} dims)`,
         }),
       );

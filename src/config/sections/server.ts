@@ -22,7 +22,13 @@ export const serverSection = defineSection(
       example: '10000',
       description: 'How long a shutdown waits for open requests to drain before closing connections.',
     }),
+    ISOLATE_PARTS: v.bool({
+      default: 'true',
+      example: 'false',
+      description:
+        '`choir start` runs the devnet and the indexer each in a child process it supervises (tagged logs, restart with backoff on a crash, ordered shutdown), so neither can stall the API. `false`: all in one process (a debugger, a profile).',
+    }),
   },
-  (e) => ({ port: e.PORT, host: e.HOST, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS }),
+  (e) => ({ port: e.PORT, host: e.HOST, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS, isolateParts: e.ISOLATE_PARTS }),
 );
 export type ServerSettings = ReturnType<typeof serverSection.build>;
