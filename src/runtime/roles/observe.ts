@@ -5,7 +5,7 @@ import type { Config } from '../../config/index.js';
 import type { Database } from '../../db/database.js';
 import { postgresReadiness } from '../../db/readiness.js';
 import { type ChoirMetrics, choirMetrics } from '../../observability/choir-metrics.js';
-import { HealthRegistry } from '../../observability/health.js';
+import { HealthRegistry, SERVICE_HEALTH } from '../../observability/health.js';
 import type { Logger } from '../../observability/logger.js';
 import { createMetricsRegistry } from '../../observability/metrics.js';
 import { registerPostgresCollector } from '../../observability/postgres-collector.js';
@@ -18,7 +18,8 @@ export interface Observed {
 }
 
 export function observe(config: Config, db: Database, logger: Logger, role: string): Observed {
-  const health = new HealthRegistry();
+  // As `choir start`: one evaluation per second at most, grace for a dependency that is busy, not down.
+  const health = new HealthRegistry(SERVICE_HEALTH);
   const metrics = createMetricsRegistry();
   metrics.setDefaultLabels({ service: 'choir', role });
   const measures = choirMetrics(metrics);
