@@ -8,7 +8,7 @@ import { ChoirError } from '../../../errors/index.js';
 import { type EventPageArgs, eventPagesByThread } from '../read/events.js';
 import { type MessagePageArgs, messagePagesByThread, messagesByAddress, messagesByHash } from '../read/messages.js';
 import type { Page } from '../read/page.js';
-import type { EventRecord, MessageRecord, Sql, ThreadRecord, VoteRecord } from '../read/records.js';
+import type { EventRecord, MessageRecord, Sql, Statement, ThreadRecord, VoteRecord } from '../read/records.js';
 import type { FoldedRelations, ThreadRelations } from '../read/thread-relations.js';
 import { coAuthorsByThread, threadsByAddress, threadsById, threadsWithRelations } from '../read/threads.js';
 import { votesByMessage } from '../read/votes.js';
@@ -48,13 +48,38 @@ export interface FoldedIndex {
   readonly votes: ReadonlyMap<string, VoteRecord[]>;
 }
 
-/** SQL that refuses to start once the request's deadline has passed (the per-query timeout). */
+/**
+ * SQL bound to the request's deadline (the per-query timeout): no statement starts after it, and, on a pool, one
+ * running when it passes is cancelled in Postgres (pg_cancel_backend on its backend) instead of running on for
+ * nobody. A connection whose statement may have been cancelled is destroyed, not returned to the pool: the cancel
+ * travels on another connection and must never reach a statement that another request started there meanwhile.
+ */
 export function guardedSql(sql: Sql, signal: AbortSignal | undefined): Sql {
   if (!signal) return sql;
+  const timedOut = () => new ChoirError('QUERY_TIMEOUT', 'the operation ran out of time');
+  const connect = sql.connect?.bind(sql);
   return {
-    query(text, values) {
-      if (signal.aborted) return Promise.reject(new ChoirError('QUERY_TIMEOUT', 'the operation ran out of time'));
-      return sql.query(text, values);
+    query<R extends Record<string, unknown>>(statement: Statement, values?: unknown[]) {
+      if (signal.aborted) return Promise.reject(timedOut());
+      if (!connect) return sql.query(statement, values);
+      return (async () => {
+        const connection = await connect();
+        let cancelled = false;
+        const cancel = () => {
+          cancelled = true;
+          const pid = connection.processID;
+          if (pid) sql.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => {});
+        };
+        signal.addEventListener('abort', cancel, { once: true });
+        try {
+          return await connection.query<R>(statement, values);
+        } catch (err) {
+          throw cancelled ? timedOut() : err;
+        } finally {
+          signal.removeEventListener('abort', cancel);
+          connection.release(cancelled);
+        }
+      })();
     },
   };
 }

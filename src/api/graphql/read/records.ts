@@ -20,6 +20,15 @@ export interface Sql {
     statement: Statement,
     values?: unknown[],
   ): Promise<{ rows: R[] }>;
+  /** A pool can lend one connection (its backend's pid known), which lets a timed-out statement be cancelled. */
+  connect?(): Promise<PooledConnection>;
+}
+
+export interface PooledConnection {
+  query: Sql['query'];
+  /** pg: a truthy argument destroys the connection instead of returning it to the pool. */
+  release(destroy?: boolean | Error): void;
+  readonly processID?: number | null;
 }
 
 export const statementText = (s: Statement): string => (typeof s === 'string' ? s : s.text);
