@@ -1,6 +1,5 @@
 /** `choir backfill` against a devnet with a program history, while nothing else indexes, then while something leads. */
 import { Keypair } from '@solana/web3.js';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { leaderLock } from '../../indexer/leader/leader-lock.js';
 import { useTestChain } from '../indexer/devnet-driver.js';
