@@ -148,11 +148,15 @@ const CHAIN_STATUS = {
 
 /**
  * The backend's pipeline status once the chain shows the message: anything short of recorded (or rolled back by
- * the pipeline, while the chain has it after all) becomes RECORDED; CONFIRMED/FINALIZED only move by commitment.
+ * the pipeline, while the chain has it after all) becomes RECORDED; CONFIRMED/FINALIZED only move by commitment —
+ * the row's own (a change applied at or behind the confirmed slot, as in a backfill, is written confirmed and no
+ * later status promotes it) or an earlier one (a later vote at processed does not make a confirmed record less so).
  */
-function pipelineStatus(previous: MessageRow | undefined): PipelineStatus {
+function pipelineStatus(previous: MessageRow | undefined, commitment: Commitment): PipelineStatus {
   const s = previous?.status;
-  return s === 'CONFIRMED' || s === 'FINALIZED' ? s : 'RECORDED';
+  if (commitment === 'FINALIZED' || s === 'FINALIZED') return 'FINALIZED';
+  if (commitment === 'CONFIRMED' || s === 'CONFIRMED') return 'CONFIRMED';
+  return 'RECORDED';
 }
 
 export function fromMessageAccount(
@@ -172,7 +176,7 @@ export function fromMessageAccount(
     contentHash: hex(a.contentHash),
     author: a.author,
     kind: a.messageKind === 'spec' ? 'SPEC' : 'MESSAGE',
-    status: pipelineStatus(previous),
+    status: pipelineStatus(previous, p.commitment),
     chainStatus: CHAIN_STATUS[a.status],
     indexInThread: Number(a.index),
     stake: a.stake.toString(),

@@ -256,6 +256,24 @@ describe('writeBatch on real Postgres (synthetic updates)', () => {
     expect((await pool.query('SELECT count(*)::int AS n FROM votes')).rows[0].n).toBe(2);
   });
 
+  it('gives a message first seen behind the confirmed or finalized slot that pipeline status at once', async () => {
+    // A backfill, or a replay behind the cursor's confirmed slot: no later status will promote these rows.
+    await pool.query(`UPDATE indexer_cursors SET confirmed_slot = 70, finalized_slot = 65`);
+    const t = newThread();
+    const [old, recent, live] = [newMessage(t, 'final'), newMessage(t, 'confirmed'), newMessage(t, 'processed')];
+    await writeBatch(
+      pool,
+      STREAM,
+      [threadUpdate(t, 60), messageUpdate(old, 61), messageUpdate(recent, 68), messageUpdate(live, 72)],
+      null,
+    );
+    const { rows } = await pool.query('SELECT address, status, commitment FROM messages');
+    const by = new Map(rows.map((r) => [r.address, [r.status, r.commitment]]));
+    expect(by.get(old.address)).toEqual(['FINALIZED', 'FINALIZED']);
+    expect(by.get(recent.address)).toEqual(['CONFIRMED', 'CONFIRMED']);
+    expect(by.get(live.address)).toEqual(['RECORDED', 'PROCESSED']);
+  });
+
   it('skips a message whose thread it has never seen, and counts it', async () => {
     const t = newThread();
     const out = await writeBatch(pool, STREAM, [messageUpdate(newMessage(t, 'orphan'), 40)], null);
