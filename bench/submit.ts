@@ -1,17 +1,20 @@
 // `npm run bench -- submit [submissions]`. Last line: RESULT {json}.
 //
-// The write path end to end on the embedded stack, in one process: the devnet with its 400 ms slot clock, a
-// Postgres database (the test server, as the other benches), the embedded vector store (PGlite + pgvector, memory
-// index) with the hashing embedder (384 dimensions), the indexer streaming from the devnet's Geyser server, and the
-// submission workers. Submissions are offered open-loop at BENCH_RATE per second (default 250) through
+// The write path end to end on the embedded stack: the devnet with its 400 ms slot clock in a process of its own
+// (BENCH_CHAIN=same keeps it in this one, as a plain `choir start` does; the devnet's RPC, execution and Geyser
+// encoding then share this event loop), a Postgres database (the test server, as the other benches), and in this
+// process the embedded vector store (PGlite + pgvector, memory index) with the hashing embedder (384 dimensions),
+// the indexer streaming from the devnet's Geyser server, and the submission workers. Submissions are offered open-loop at BENCH_RATE per second (default 250) through
 // `Submissions.submitMessage` (what the GraphQL mutation calls, after its own request handling), spread over
 // BENCH_THREADS threads. Per submission: submit → accepted (the API's answer), → RECORDED (its transaction landed) and
 // → CONFIRMED (the indexer saw its slot confirmed), observed by polling the rows every 20 ms (so each latency may
 // read up to 20 ms late). Goals: ≥ 200 submissions/s end to end (all confirmed), submit → CONFIRMED p99 < 2 s.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Keypair, PublicKey } from '@solana/web3.js';
 import pg from 'pg';
 import { startIndexer } from '../indexer/indexer.js';
@@ -30,7 +33,7 @@ import { createVectorStore } from '../src/vector/create-vector-store.js';
 import { percentile, printResult } from '../test/embed/synthetic-text.js';
 import { messageRequest, threadRequest } from '../test/pipeline/harness.js';
 import { createMigratedDatabase } from '../test/support/postgres.js';
-import { ownThreadsCpuSeconds, sumCpuSeconds } from './support/cpu-time.js';
+import { ownThreadsCpuSeconds, processCpuSeconds, sumCpuSeconds } from './support/cpu-time.js';
 
 const TOTAL = Number(process.argv[2] ?? process.env.BENCH_SUBMISSIONS ?? 5_000);
 const RATE = Number(process.env.BENCH_RATE ?? 250);
@@ -50,18 +53,59 @@ async function until(what: string, probe: () => Promise<boolean>, ms: number) {
   }
 }
 
+const startChain = () =>
+  startDevnet(
+    { ...readSection(devnetSection, {}), rpcPort: 0, wsPort: 0, geyserPort: 0, slotMs: SLOT_MS },
+    silentLogger,
+    { inMemory: true },
+  );
+
+/** The chain in its own process: prints its endpoints as one JSON line, stops when its stdin closes. */
+async function chainProcess(): Promise<never> {
+  const devnet = await startChain();
+  process.stdout.write(`${JSON.stringify({ rpcUrl: devnet.rpcUrl, geyserUrl: devnet.geyserUrl })}\n`);
+  process.stdin.resume();
+  await new Promise((r) => process.stdin.on('end', r));
+  await devnet.close();
+  process.exit(0);
+}
+if (process.argv.includes('--chain')) await chainProcess();
+
+async function openChain(): Promise<{ rpcUrl: string; geyserUrl: string; pid: number; close(): Promise<void> }> {
+  if (process.env.BENCH_CHAIN === 'same') {
+    const devnet = await startChain();
+    return { rpcUrl: devnet.rpcUrl, geyserUrl: devnet.geyserUrl, pid: process.pid, close: () => devnet.close() };
+  }
+  const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
+  const child = spawn(process.execPath, [runTs, fileURLToPath(import.meta.url), '--chain'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const endpoints = await new Promise<{ rpcUrl: string; geyserUrl: string }>((resolve, reject) => {
+    let buffered = '';
+    child.stdout.on('data', (chunk) => {
+      buffered += String(chunk);
+      const line = buffered.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve(JSON.parse(line));
+    });
+    child.on('exit', (code) => reject(new Error(`the chain process exited (${code})`)));
+  });
+  return {
+    ...endpoints,
+    pid: child.pid as number,
+    close: () => {
+      child.stdin.end();
+      return new Promise((r) => child.on('exit', () => r()));
+    },
+  };
+}
 console.log(
-  `submit: ${TOTAL} submissions offered at ${RATE}/s over ${THREADS} threads; devnet slots of ${SLOT_MS} ms; ` +
+  `submit: ${TOTAL} submissions offered at ${RATE}/s over ${THREADS} threads; devnet slots of ${SLOT_MS} ms${process.env.BENCH_CHAIN === 'same' ? ' (in this process)' : ' (own process)'}; ` +
     `cpu ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}; load ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
 );
 
-const devnet = await startDevnet(
-  { ...readSection(devnetSection, {}), rpcPort: 0, wsPort: 0, geyserPort: 0, slotMs: SLOT_MS },
-  silentLogger,
-  { inMemory: true },
-);
+const devnet = await openChain();
 const db = await createMigratedDatabase('choir_bench');
 // Idle connections stay open, so every backend's CPU time can be read at the end.
 const pool = new pg.Pool({ connectionString: db.url, max: 10, idleTimeoutMillis: 0 });
@@ -141,21 +185,31 @@ try {
   const probe = new pg.Client({ connectionString: db.url });
   await probe.connect();
   let polling = true;
+  // Rows changed since the last poll (a row's updated_at is its transaction's start, which may commit later: each
+  // poll looks 2 s further back), not every open address each time: the poll must not load Postgres itself.
+  let since = (await probe.query<{ now: Date }>('SELECT now() AS now')).rows[0]?.now as Date;
   const poller = (async () => {
-    while (polling) {
-      const open = [...indexOf.keys()].filter((a) => !confirmedAt.has(a));
-      if (open.length > 0) {
-        const { rows } = await probe.query<{ address: string; status: string }>(
-          'SELECT address, status FROM messages WHERE address = ANY ($1::text[])',
-          [open],
-        );
-        const now = performance.now();
-        for (const r of rows) {
-          if (r.status === 'RECORDED' || r.status === 'CONFIRMED' || r.status === 'FINALIZED') {
-            if (!recordedAt.has(r.address)) recordedAt.set(r.address, now);
-          }
-          if (r.status === 'CONFIRMED' || r.status === 'FINALIZED') confirmedAt.set(r.address, now);
+    for (let poll = 1; polling; poll++) {
+      const { rows: clock } = await probe.query<{ now: Date }>('SELECT now() AS now');
+      // Now and then the open addresses themselves, so a change a stalled loop did not see in time is not missed.
+      const { rows } =
+        poll % 50 === 0
+          ? await probe.query<{ address: string; status: string }>(
+              'SELECT address, status FROM messages WHERE address = ANY ($1::text[])',
+              [[...indexOf.keys()].filter((a) => !confirmedAt.has(a))],
+            )
+          : await probe.query<{ address: string; status: string }>(
+              'SELECT address, status FROM messages WHERE updated_at >= $1',
+              [new Date(since.getTime() - 2_000)],
+            );
+      since = (clock[0] as { now: Date }).now;
+      const now = performance.now();
+      for (const r of rows) {
+        if (!indexOf.has(r.address) || confirmedAt.has(r.address)) continue;
+        if (r.status === 'RECORDED' || r.status === 'CONFIRMED' || r.status === 'FINALIZED') {
+          if (!recordedAt.has(r.address)) recordedAt.set(r.address, now);
         }
+        if (r.status === 'CONFIRMED' || r.status === 'FINALIZED') confirmedAt.set(r.address, now);
       }
       await sleep(POLL_MS);
     }
@@ -172,7 +226,8 @@ try {
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.start');
   }
-  const cpuBefore = { own: ownThreadsCpuSeconds(), postgres: sumCpuSeconds(await backends()) };
+  const chainCpu = () => (devnet.pid === process.pid ? 0 : processCpuSeconds(devnet.pid));
+  const cpuBefore = { own: ownThreadsCpuSeconds(), postgres: sumCpuSeconds(await backends()), chain: chainCpu() };
   const started = performance.now();
   const inflight: Promise<void>[] = [];
   for (let sent = 0; sent < TOTAL; ) {
@@ -200,7 +255,7 @@ try {
   await until('every submission confirmed', async () => confirmedAt.size === TOTAL - failures, 180_000);
   polling = false;
   await poller;
-  const cpuAfter = { own: ownThreadsCpuSeconds(), postgres: sumCpuSeconds(await backends()) };
+  const cpuAfter = { own: ownThreadsCpuSeconds(), postgres: sumCpuSeconds(await backends()), chain: chainCpu() };
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     writeFileSync(process.env.BENCH_PROFILE as string, JSON.stringify(profile));
@@ -220,8 +275,9 @@ try {
     main: cpuAfter.own && cpuBefore.own ? cpuAfter.own.main - cpuBefore.own.main : Number.NaN,
     others: cpuAfter.own && cpuBefore.own ? cpuAfter.own.others - cpuBefore.own.others : Number.NaN,
     postgres: (cpuAfter.postgres ?? Number.NaN) - (cpuBefore.postgres ?? Number.NaN),
+    chain: (cpuAfter.chain ?? Number.NaN) - (cpuBefore.chain ?? Number.NaN),
   };
-  const cpuMsPerSubmission = ((cpu.main + cpu.others + cpu.postgres) * 1000) / TOTAL;
+  const cpuMsPerSubmission = ((cpu.main + cpu.others + cpu.postgres + cpu.chain) * 1000) / TOTAL;
   const figures = {
     submissions: TOTAL,
     failures,
@@ -238,7 +294,13 @@ try {
     vectorStore: Object.fromEntries(
       Object.entries(storeTime).map(([k, v]) => [k, { calls: v.calls, ms: round(v.ms), points: v.points }]),
     ),
-    cpuSeconds: { main: round(cpu.main, 1), others: round(cpu.others, 1), postgres: round(cpu.postgres, 1) },
+    chainProcess: devnet.pid !== process.pid,
+    cpuSeconds: {
+      main: round(cpu.main, 1),
+      others: round(cpu.others, 1),
+      postgres: round(cpu.postgres, 1),
+      chain: round(cpu.chain, 1),
+    },
     cpuMsPerSubmission: round(cpuMsPerSubmission, 2),
     // What two idle cores could do at this CPU cost per submission (the process's main thread is the limit first).
     machineBoundPerSecond: round(Math.min(2_000 / cpuMsPerSubmission, (1_000 * TOTAL) / (cpu.main * 1000)), 0),
@@ -252,7 +314,7 @@ try {
   console.log(`submit → CONFIRMED p50 ${figures.confirmedMs.p50} ms  p99 ${figures.confirmedMs.p99} ms`);
   console.log(`vector store: ${JSON.stringify(figures.vectorStore)}`);
   console.log(
-    `CPU during the run: main thread ${figures.cpuSeconds.main} s, other threads ${figures.cpuSeconds.others} s, Postgres ${figures.cpuSeconds.postgres} s = ${figures.cpuMsPerSubmission} ms per submission → at most ~${figures.machineBoundPerSecond} submissions/s on two idle cores (load average ${figures.loadAverage.join(' ')})`,
+    `CPU during the run: main thread ${figures.cpuSeconds.main} s, other threads ${figures.cpuSeconds.others} s, Postgres ${figures.cpuSeconds.postgres} s, chain process ${figures.cpuSeconds.chain} s = ${figures.cpuMsPerSubmission} ms per submission → at most ~${figures.machineBoundPerSecond} submissions/s on two idle cores (load average ${figures.loadAverage.join(' ')})`,
   );
   console.log(
     `batching: ${transactions} transactions for ${TOTAL} submissions (${figures.submissionsPerTransaction} per transaction): ${figures.transactionsSaved} transactions saved`,

@@ -31,6 +31,8 @@ export interface PipelineOptions {
   readonly resendGraceS?: number;
   /** Concurrent loops draining submissions (default 3): one batch's chain step overlaps the next one's storing. */
   readonly messageWorkers?: number;
+  /** How long a woken submission loop waits for more submissions before claiming (default 20 ms). */
+  readonly lingerMs?: number;
   /** Outbox lease: a worker killed mid-batch loses its items to others after this. */
   readonly leaseMs?: number;
 }
@@ -56,6 +58,9 @@ export function startPipeline(o: PipelineOptions): RunningPipeline {
       logger,
       batchSize: o.batch ?? 256,
       idleMs: o.idleMs ?? 100,
+      // Submissions arriving within this of each other share one embedding call, one upsert and packed
+      // transactions (a few ms of latency for a several-fold cut in work per submission at moderate rates).
+      lingerMs: o.lingerMs ?? 20,
       leaseMs: o.leaseMs ?? 60_000,
       retry,
       handle: (items) =>

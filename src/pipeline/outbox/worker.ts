@@ -25,6 +25,11 @@ export interface OutboxWorkerOptions<P> {
   /** Wait between polls when the queue is empty. */
   readonly idleMs?: number;
   readonly retry?: Partial<FailOptions>;
+  /**
+   * After a wake-up (an enqueue), wait this long before claiming so items arriving together are handled as one
+   * batch (default 0: claim at once). Polls and full batches do not wait.
+   */
+  readonly lingerMs?: number;
   readonly onBatch?: (outcome: { done: number; failed: number }) => void;
 }
 
@@ -74,8 +79,12 @@ export function startOutboxWorker<P>(o: OutboxWorkerOptions<P>): OutboxWorker {
         log.warn({ err }, 'outbox poll failed');
       }
       if (handled === 0 && !stopped) {
-        await Promise.race([sleep(o.idleMs ?? 250), new Promise<void>((r) => (wakeUp = r))]);
+        const woken = await Promise.race([
+          sleep(o.idleMs ?? 250).then(() => false),
+          new Promise<boolean>((r) => (wakeUp = () => r(true))),
+        ]);
         wakeUp = null;
+        if (woken && o.lingerMs && !stopped) await sleep(o.lingerMs);
       }
     }
   })();
