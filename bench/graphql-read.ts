@@ -6,7 +6,7 @@
 // ratio is taken per round and reported as median with its spread, beside the load average. Last line:
 // RESULT {json}.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -63,15 +63,36 @@ async function load(url: string, query: string, addresses: string[], warm: boole
   return autocannon({ ...options, duration: SECONDS });
 }
 
+/** CPU seconds (user + system) a process has used, from /proc (Linux): the load-robust cost of a request. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of stat; after "pid (comm) " they are at 11 and 12.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** A load run and the CPU its server spent per request. */
+async function measured(url: string, query: string, addresses: string[], warm: boolean, pid: number | undefined) {
+  if (warm) await load(url, query, addresses, true).catch(() => undefined);
+  const before = cpuSeconds(pid);
+  const result = await load(url, query, addresses, false);
+  const cpuMsPerRequest = ((cpuSeconds(pid) - before) * 1000) / Math.max(1, result.requests.average * SECONDS);
+  return Object.assign(result, { cpuMsPerRequest });
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 };
 
+interface Measured extends AutocannonResult {
+  cpuMsPerRequest: number;
+}
+
 interface Round {
-  choir: AutocannonResult;
-  peer: AutocannonResult;
+  choir: Measured;
+  peer: Measured;
   ratio: number;
 }
 
@@ -141,20 +162,23 @@ try {
     for (let r = 0; r < ROUNDS; r++) {
       const warm = r === 0;
       // Alternate who goes first, so a load change on the machine does not always hit the same one.
-      let choirResult: AutocannonResult;
-      let peerResult: AutocannonResult;
+      let choirResult: Measured;
+      let peerResult: Measured;
+      const ours = () => measured(choirUrl, CHOIR_QUERY, addresses, warm, choir.child.pid);
+      const theirs = () => measured(peerUrl, PEER_QUERY, addresses, warm, peer.child.pid);
       if (r % 2 === 0) {
-        choirResult = await load(choirUrl, CHOIR_QUERY, addresses, warm);
-        peerResult = await load(peerUrl, PEER_QUERY, addresses, warm);
+        choirResult = await ours();
+        peerResult = await theirs();
       } else {
-        peerResult = await load(peerUrl, PEER_QUERY, addresses, warm);
-        choirResult = await load(choirUrl, CHOIR_QUERY, addresses, warm);
+        peerResult = await theirs();
+        choirResult = await ours();
       }
       const ratio = choirResult.requests.average / peerResult.requests.average;
       rounds.push({ choir: choirResult, peer: peerResult, ratio });
       console.log(
-        `round ${r + 1}: choir ${choirResult.requests.average.toFixed(0)} req/s p99 ${choirResult.latency.p99} ms, ` +
-          `postgraphile ${peerResult.requests.average.toFixed(0)} req/s p99 ${peerResult.latency.p99} ms, ratio ${ratio.toFixed(2)}`,
+        `round ${r + 1}: choir ${choirResult.requests.average.toFixed(0)} req/s p99 ${choirResult.latency.p99} ms ` +
+          `${choirResult.cpuMsPerRequest.toFixed(2)} CPU ms/req, postgraphile ${peerResult.requests.average.toFixed(0)} req/s ` +
+          `p99 ${peerResult.latency.p99} ms ${peerResult.cpuMsPerRequest.toFixed(2)} CPU ms/req, ratio ${ratio.toFixed(2)}`,
       );
     }
     const loadAfter = loadavg()[0] as number;
@@ -165,11 +189,13 @@ try {
       p99Ms: median(rounds.map((r) => r.choir.latency.p99)),
       non2xx: rounds.reduce((n, r) => n + r.choir.non2xx, 0),
       errors: rounds.reduce((n, r) => n + r.choir.errors, 0),
+      cpuMsPerRequest: median(rounds.map((r) => r.choir.cpuMsPerRequest)),
     };
     const theirs = {
       reqPerSec: median(rounds.map((r) => r.peer.requests.average)),
       p99Ms: median(rounds.map((r) => r.peer.latency.p99)),
       non2xx: rounds.reduce((n, r) => n + r.peer.non2xx, 0),
+      cpuMsPerRequest: median(rounds.map((r) => r.peer.cpuMsPerRequest)),
     };
     console.log(
       `choir        ${ours.reqPerSec.toFixed(0)} req/s  p99 ${ours.p99Ms} ms  non-2xx ${ours.non2xx} (medians)`,
@@ -188,6 +214,7 @@ try {
         choir: ours,
         postgraphile: theirs,
         ratio,
+        cpuRatio: theirs.cpuMsPerRequest / ours.cpuMsPerRequest,
         ratioMin: Math.min(...ratios),
         ratioMax: Math.max(...ratios),
         loadAverage: { before: loadBefore, after: loadAfter },

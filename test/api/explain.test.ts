@@ -80,7 +80,12 @@ describe('EXPLAIN of every list query', () => {
     );
     await coAuthorsByThread(explain, [t.address]);
     // Thread reads with their relations folded in (look-ahead): one address, many, and a page of threads.
-    const folded = { coAuthors: true, votes: true, messages: { ...base, after: at, kind: 'MESSAGE' } };
+    const folded = {
+      coAuthors: true,
+      votes: true,
+      messages: { ...base, after: at, kind: 'MESSAGE' },
+      messageFields: ['address', 'content', 'createdAt', 'threadAddress'],
+    };
     await threadsWithRelations(explain, [t.address], folded);
     await threadsWithRelations(
       explain,

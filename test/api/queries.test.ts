@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLoaders } from '../../src/api/graphql/loaders/loaders.js';
 import { type MessagePageArgs, messagePagesByThread } from '../../src/api/graphql/read/messages.js';
 import type { Page } from '../../src/api/graphql/read/page.js';
 import type { MessageRecord, Sql, Statement } from '../../src/api/graphql/read/records.js';
@@ -126,6 +127,47 @@ describe('GraphQL queries over Postgres', () => {
     expect(byAddress.get((some[2] as SeededThread).address)?.pageInfo.hasNextPage).toBe(true);
   });
 
+  it('folds only the message fields the operation reads, renamed ones included, with the same values', async () => {
+    const t = threads[11] as SeededThread;
+    type Node = { address: string; hash: string; signature: string | null; content: string; createdAt: string };
+    api.statements.length = 0;
+    const page = await gql<{ thread: { messages: { nodes: Node[] } } }>(
+      api.url,
+      `query ($a: ID!) { thread(address: $a) { messages(first: 3) { nodes { address hash signature content createdAt } } } }`,
+      { a: t.address },
+    );
+    expect(page.errors).toBeUndefined();
+    expect(api.statements).toHaveLength(1);
+    expect(api.statements[0]).not.toContain("'author'");
+    for (const node of page.data?.thread.messages.nodes ?? []) {
+      const alone = await gql<{ message: Node }>(
+        api.url,
+        'query ($a: ID!) { message(address: $a) { address hash signature content createdAt } }',
+        { a: node.address },
+      );
+      expect(node).toEqual(alone.data?.message);
+    }
+  });
+
+  it('records folded with some fields are not primed as whole messages', async () => {
+    const t = threads[12] as SeededThread;
+    const loaders = createLoaders(db.pool);
+    const args = { first: 3, after: null, status: null, kind: null, author: null, orderBy: 'NEWEST_FIRST' as const };
+    await loaders.threadWith.load({
+      address: t.address,
+      relations: {
+        coAuthors: false,
+        messages: args,
+        votes: false,
+        messageFields: ['address', 'createdAt', 'threadAddress'],
+      },
+    });
+    const newest = t.messages[t.messages.length - 1] as SeededThread['messages'][number];
+    const whole = await loaders.message.load(newest.address);
+    expect(whole?.content).toBe(newest.content);
+    expect(whole?.author).toBe(newest.author);
+  });
+
   it('a second messages page under another alias is read through the loaders, not folded', async () => {
     const t = threads[6] as SeededThread;
     api.statements.length = 0;
@@ -159,7 +201,12 @@ describe('GraphQL queries over Postgres', () => {
     ];
     for (const args of cases) {
       const loaded = (await messagePagesByThread(sql, [t.address], args)).get(t.address) as Page<MessageRecord>;
-      const [folded] = await threadsWithRelations(sql, [t.address], { coAuthors: true, messages: args, votes: true });
+      const [folded] = await threadsWithRelations(sql, [t.address], {
+        coAuthors: true,
+        messages: args,
+        votes: true,
+        messageFields: null,
+      });
       const page = folded?.folded.messages as Page<MessageRecord>;
       const strip = ({ votes: _v, ...m }: MessageRecord & { votes?: unknown }) => m;
       expect(page.items.map(strip)).toEqual(loaded.items);

@@ -206,7 +206,8 @@ export function createLoaders(db: Sql, signal?: AbortSignal): Loaders {
     if (folded.messages && relations.messages) {
       threadMessages().prime({ threadAddress: t.address, args: relations.messages }, folded.messages);
       index.pages.set(pageKey(t.address, relations.messages), folded.messages);
-      prime(folded.messages.items);
+      // Records with only the fields this operation reads must not pass for whole messages elsewhere.
+      if (!relations.messageFields) prime(folded.messages.items);
     }
     if (folded.votes) {
       const loader = votes();

@@ -12,7 +12,6 @@ import {
   type GraphQLResolveInfo,
   getArgumentValues,
   Kind,
-  print,
   type SelectionSetNode,
 } from 'graphql';
 import type { MessagePageArgs } from '../read/messages.js';
@@ -54,22 +53,45 @@ function threadRelations(sets: SelectionSetNode[], info: GraphQLResolveInfo, rul
   const coAuthors = named(selected, 'coAuthors').length > 0;
   const messageFields = named(selected, 'messages');
   const first = messageFields[0];
-  if (!first) return { coAuthors, messages: null, votes: false };
-  const threadType = info.schema.getType('Thread') as GraphQLObjectType;
-  let messages: MessagePageArgs | null;
-  try {
-    const field = threadType.getFields().messages as GraphQLField<unknown, unknown>;
-    messages = rule(getArgumentValues(field, first, info.variableValues));
-  } catch {
-    messages = null;
-  }
-  const sameArgs = messageFields.filter((f) => f === first || sameArguments(f, first));
-  const votes = nodeSets(sameArgs, info).some((s) => named(fields(s, info), 'votes').length > 0);
-  return { coAuthors, messages, votes: messages !== null && votes };
+  if (!first) return { coAuthors, messages: null, votes: false, messageFields: null };
+  const field = (info.schema.getType('Thread') as GraphQLObjectType).getFields().messages as GraphQLField<
+    unknown,
+    unknown
+  >;
+  const argsOf = (f: FieldNode): MessagePageArgs | null => {
+    try {
+      return rule(getArgumentValues(field, f, info.variableValues));
+    } catch {
+      return null;
+    }
+  };
+  const messages = argsOf(first);
+  if (!messages) return { coAuthors, messages: null, votes: false, messageFields: null };
+  // Every `messages` field that asks for the same page (however its arguments are written) reads the folded page:
+  // the fields they select together are what the fold must carry.
+  const key = JSON.stringify(messages);
+  const group = messageFields.filter((f) => f === first || JSON.stringify(argsOf(f)) === key);
+  const read = new Set(nodeSets(group, info).flatMap((s) => fields(s, info).map((f) => f.name.value)));
+  return { coAuthors, messages, votes: read.has('votes'), messageFields: recordFields(read) };
 }
 
-const sameArguments = (a: FieldNode, b: FieldNode) =>
-  (a.arguments ?? []).map(print).join() === (b.arguments ?? []).map(print).join();
+/**
+ * The MessageRecord fields that Message's schema fields read: their own name, unless renamed or resolved from
+ * another field; and always what keys and cursors need (address, thread, creation time).
+ */
+const READS: Record<string, readonly string[]> = {
+  hash: ['contentHash'],
+  signature: ['txSignature'],
+  thread: [],
+  votes: [],
+};
+const ALWAYS = ['address', 'threadAddress', 'createdAt'];
+
+function recordFields(selected: ReadonlySet<string>): string[] {
+  const out = new Set(ALWAYS);
+  for (const name of selected) for (const f of READS[name] ?? [name]) out.add(f);
+  return [...out].sort();
+}
 
 /** Relations selected under a field of type Thread (`thread(address)`). */
 export function threadFieldRelations(info: GraphQLResolveInfo, rule: MessageArgsRule): ThreadRelations {

@@ -62,24 +62,46 @@ function jsonRecord(
   def: { columns: readonly { field: string; column: string; type: string; asString?: boolean }[] },
   alias: string,
   extra: Record<string, string>,
-): string {
-  const pairs = def.columns.map((c) => {
-    const ref = `${alias}.${c.column}`;
-    const value = c.type === 'int8' || c.asString ? `${ref}::text` : c.type === 'timestamptz' ? iso(ref) : ref;
-    return `'${c.field}', ${value}`;
-  });
-  for (const [field, sql] of Object.entries(extra)) pairs.push(`'${field}', ${sql}`);
-  return `json_build_object(${pairs.join(', ')})`;
+  only: ReadonlySet<string> | null = null,
+): { sql: string; shape: string } {
+  const pairs: string[] = [];
+  // Which fields are in, as a bit mask over the columns then the extras: names a prepared statement per field set.
+  let mask = 0n;
+  let bit = 1n;
+  for (const c of def.columns) {
+    if (!only || only.has(c.field)) {
+      const ref = `${alias}.${c.column}`;
+      const value = c.type === 'int8' || c.asString ? `${ref}::text` : c.type === 'timestamptz' ? iso(ref) : ref;
+      pairs.push(`'${c.field}', ${value}`);
+      mask |= bit;
+    }
+    bit <<= 1n;
+  }
+  for (const [field, sql] of Object.entries(extra)) {
+    if (!only || only.has(field)) {
+      pairs.push(`'${field}', ${sql}`);
+      mask |= bit;
+    }
+    bit <<= 1n;
+  }
+  return { sql: `json_build_object(${pairs.join(', ')})`, shape: mask.toString(36) };
 }
 
-export const MESSAGE_JSON = (extra: Record<string, string> = {}) =>
-  jsonRecord(MESSAGES, 'm', {
-    hasContent: 'm.content IS NOT NULL',
-    content: 'm.content',
-    createdAt: iso('m.created_at'),
-    ...extra,
-  });
-export const VOTE_JSON = jsonRecord(VOTES, 'v', { createdAt: iso('v.created_at') });
+/**
+ * A message as JSON keyed like MessageRecord: every field, or only `fields` (what an operation selects: a page
+ * of 20 messages then carries 10 fields, not 25). `extra` adds computed fields (always included).
+ */
+export const MESSAGE_JSON = (extra: Record<string, string> = {}, fields: readonly string[] | null = null) => {
+  const base = jsonRecord(
+    MESSAGES,
+    'm',
+    { hasContent: 'm.content IS NOT NULL', content: 'm.content', createdAt: iso('m.created_at') },
+    fields ? new Set(fields) : null,
+  );
+  const added = Object.entries(extra).map(([field, sql]) => `, '${field}', ${sql}`);
+  return { sql: base.sql.replace(/\)$/, `${added.join('')})`), shape: base.shape };
+};
+export const VOTE_JSON = jsonRecord(VOTES, 'v', { createdAt: iso('v.created_at') }).sql;
 
 // biome-ignore lint/suspicious/noExplicitAny: raw rows straight from pg
 type Raw = any;

@@ -15,9 +15,14 @@ export interface ThreadRelations {
   readonly messages: MessagePageArgs | null;
   /** The folded messages' votes. */
   readonly votes: boolean;
+  /**
+   * The MessageRecord fields the operation reads from the folded messages (null: all). Records folded with only
+   * some fields serve this operation's `messages` field alone: they are not primed as whole messages.
+   */
+  readonly messageFields: readonly string[] | null;
 }
 
-export const NO_RELATIONS: ThreadRelations = { coAuthors: false, messages: null, votes: false };
+export const NO_RELATIONS: ThreadRelations = { coAuthors: false, messages: null, votes: false, messageFields: null };
 
 export const hasRelations = (r: ThreadRelations) => r.coAuthors || r.messages !== null;
 
@@ -56,11 +61,12 @@ export function relationColumns(
                     WHERE v.message_address = m.address)`,
         }
       : {};
-    items.push(`(SELECT coalesce(json_agg(p.o), '[]') FROM (SELECT ${MESSAGE_JSON(votes)} AS o FROM messages m
+    const json = MESSAGE_JSON(votes, relations.messageFields);
+    items.push(`(SELECT coalesce(json_agg(p.o), '[]') FROM (SELECT ${json.sql} AS o FROM messages m
                   WHERE m.thread_address = t.address AND ${b.where} ${b.order} LIMIT $${offset + 1}) p)
                   AS rel_messages`);
     values.push(args.first + 1, ...b.values);
-    shape += `m${b.shape}${relations.votes ? 'v' : ''}`;
+    shape += `m${b.shape}${relations.votes ? 'v' : ''}${relations.messageFields ? `f${json.shape}` : ''}`;
   }
   return { sql: items.map((i) => `, ${i}`).join(''), values, shape };
 }
