@@ -6,33 +6,50 @@ import type { ApiContext, ApiServices } from './context.js';
 import { createLoaders, type Loaders } from './loaders/loaders.js';
 import { noDatabase } from './services.js';
 
+/**
+ * The context class of one services object: an operation's own fields (caller, id, deadline, connection, loaders)
+ * on instances of one shape, the services inherited through the prototype instead of copied into each context
+ * (10,000 subscriptions are 10,000 contexts).
+ */
+function contextClass(services: ApiServices) {
+  class OperationContext {
+    private built: Loaders | undefined = undefined;
+    constructor(
+      readonly viewer: Credential | null,
+      readonly requestId: string,
+      readonly signal: AbortSignal | undefined,
+      readonly connection: { subscriptions: number } | undefined,
+    ) {}
+
+    /** Built on first use: a subscription that never reads a relation never builds them. */
+    get loaders(): Loaders {
+      this.built ??= createLoaders(services.db ?? noDatabase, this.signal);
+      return this.built;
+    }
+
+    /** The subscription resolver gives each payload fresh loaders (`refresh`). */
+    set loaders(value: Loaders) {
+      this.built = value;
+    }
+  }
+  Object.setPrototypeOf(OperationContext.prototype, services);
+  return OperationContext;
+}
+
+const classes = new WeakMap<ApiServices, ReturnType<typeof contextClass>>();
+
 export function buildContext(
   services: ApiServices,
   viewer: Credential | null,
   options: { signal?: AbortSignal; requestId?: string; connection?: { subscriptions: number } } = {},
 ): ApiContext {
-  // The services are the prototype, not copied: a context per operation (10,000 per process for as many
-  // subscriptions) holds only what is its own. Loaders are built on first use: a subscription that never reads a
-  // relation never builds them (and `refresh` in the subscription resolver replaces them per payload).
-  let loaders: Loaders | undefined;
-  const context = Object.create(services) as ApiContext & { loaders: Loaders };
-  Object.defineProperties(context, {
-    viewer: { value: viewer, enumerable: true },
-    requestId: { value: options.requestId ?? randomUUID(), enumerable: true },
-    signal: { value: options.signal, enumerable: true },
-    connection: { value: options.connection, enumerable: true },
-    loaders: {
-      enumerable: true,
-      get: () => {
-        loaders ??= createLoaders(services.db ?? noDatabase, options.signal);
-        return loaders;
-      },
-      set: (value: Loaders) => {
-        loaders = value;
-      },
-    },
-  });
-  return context;
+  let Context = classes.get(services);
+  if (!Context) {
+    Context = contextClass(services);
+    classes.set(services, Context);
+  }
+  const context = new Context(viewer, options.requestId ?? randomUUID(), options.signal, options.connection);
+  return context as unknown as ApiContext;
 }
 
 /** The caller an `authorization` value names (null: anonymous). Throws UNAUTHENTICATED / SESSION_EXPIRED. */
