@@ -48,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${commandsTable(commands)}\n`);
     return 0;
   }
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(help());
     return name ? 0 : 2;
   }

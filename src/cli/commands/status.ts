@@ -45,7 +45,7 @@ export const statusCommand: Command = {
     const cores = positive(args.values.cores, '--cores') ?? cpus().length;
     const memoryBytes = (positive(args.values['memory-gb'], '--memory-gb') ?? totalmem() / 2 ** 30) * 2 ** 30;
     const config = loadConfig();
-    const url = typeof args.values.url === 'string' ? args.values.url : defaultServiceUrl(config.server);
+    const url = typeof args.values.url === 'string' ? httpUrl(args.values.url) : defaultServiceUrl(config.server);
     const service = await readService(url);
 
     let database: DatabaseView | undefined;
@@ -172,3 +172,20 @@ function statusText(
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const seconds = (s: number | null) => (s === null ? '-' : s < 120 ? `${s.toFixed(1)} s` : `${(s / 60).toFixed(0)} min`);
+
+/** `--url` must be where a choir process answers HTTP: anything else is a usage error, not "not answering". */
+function httpUrl(value: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') {
+    throw new ChoirError(
+      'BAD_USER_INPUT',
+      `--url must be an http(s) URL (got ${JSON.stringify(value)}; example: --url http://127.0.0.1:4000)\nusage: ${USAGE}`,
+    );
+  }
+  return value;
+}
