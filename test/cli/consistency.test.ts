@@ -94,7 +94,7 @@ describe('choir sync / reconcile / rebuild-index', () => {
     expect(rebuilt.code, rebuilt.output).toBe(0);
     expect(json(rebuilt.output)).toMatchObject({ previous: 'messages_1', collection: 'messages_2', messages: 3 });
     expect((await s.store.describe())?.physicalName).toBe('messages_2');
-  }, 120_000);
+  }, 300_000);
 
   it('admin routes refuse bad requests with clear errors', async () => {
     const url = `${http.url()}/admin/sync`;
@@ -129,5 +129,5 @@ describe('choir sync / reconcile / rebuild-index', () => {
     const local = await choir('sync', '--json');
     expect(local.code, local.output).toBe(0);
     expect(json(local.output)).toMatchObject({ consistent: true, threads: 1 });
-  }, 60_000);
+  }, 180_000);
 });

@@ -211,5 +211,5 @@ describe('100 random inconsistencies', () => {
     expect(sent).toBeGreaterThan(20);
     const last = await choir<SyncSummary>('sync', '--json');
     expect(last.result).toMatchObject({ consistent: true, threads: THREADS + 2 });
-  }, 240_000);
+  }, 420_000);
 });
