@@ -18,7 +18,8 @@ export function geyserReadiness(status: () => IndexerStatus): ReadinessCheck {
     name: 'geyser',
     async check() {
       const s = status();
-      const details = { role: s.role, state: s.state, chainSlot: s.chainSlot, reconnects: s.reconnects };
+      // Labelled like the indexer's check: the highest slot the stream has shown (not the chain's finalized slot).
+      const details = { role: s.role, state: s.state, highestSlotSeenOnStream: s.chainSlot, reconnects: s.reconnects };
       if (s.state === 'failed') throw new Error(`indexer stopped: ${s.lastError ?? 'unknown error'}`);
       if (s.role !== 'leader') return details;
       if (s.state === 'streaming') return details;
