@@ -32,7 +32,7 @@ export function failureReport(
     else if (stack) lines.push('(LOG_LEVEL=debug prints the stack trace)');
   }
   return {
-    text: [`choir ${command}: ${error.code}: ${message}`, ...lines].join('\n') + '\n',
+    text: `${[`choir ${command}: ${error.code}: ${message}`, ...lines].join('\n')}\n`,
     exitCode: USAGE_CODES.has(error.code) ? 2 : 1,
   };
 }
