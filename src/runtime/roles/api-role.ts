@@ -7,6 +7,7 @@ import { Auth } from '../../api/graphql/auth/auth.js';
 import { mountGraphql } from '../../api/graphql/mount.js';
 import { buildApiSchema } from '../../api/graphql/schema.js';
 import { startEventHub } from '../../api/graphql/subscriptions/event-hub.js';
+import { syncStatusService } from '../../api/graphql/sync-status.js';
 import { openRelayer } from '../../chain/open-relayer.js';
 import { rpcReadiness } from '../../chain/readiness.js';
 import type { Relayer } from '../../chain/relayer.js';
@@ -88,6 +89,18 @@ export async function startApiRole(config: Config, logger: Logger, lifecycle: Li
     vectorStore,
     embedder,
     submissions,
+    // syncStatus reads the chain through the relayer's RPC client and the shared vector store's points; without
+    // either, this process answers it with INTERNAL ("no syncStatus configured").
+    ...(relayer && config.vector.qdrant
+      ? {
+          syncStatus: syncStatusService({
+            pool: db.pool,
+            store: vectorStore,
+            rpc: relayer.rpc,
+            stream: config.indexer.stream,
+          }),
+        }
+      : {}),
     nodeEnv: process.env.NODE_ENV,
   });
   await http.listen();
