@@ -245,7 +245,7 @@ describe('analytics views, docs and the analyst role (real Postgres)', () => {
     } finally {
       await pool.query('ALTER ROLE choir_analyst NOLOGIN PASSWORD NULL');
     }
-  }, 60_000);
+  }, 240_000);
 });
 
 describe.skipIf(skipEmbeddedPostgres('analyst role, embedded'))('choir_analyst on the embedded server (SCRAM)', () => {
@@ -278,5 +278,5 @@ describe.skipIf(skipEmbeddedPostgres('analyst role, embedded'))('choir_analyst o
     } finally {
       await server.stop();
     }
-  }, 120_000);
+  }, 240_000);
 });

@@ -58,7 +58,7 @@ describe('choir backfill', () => {
     expect(await second.exited, second.output()).toBe(0);
     expect(second.output()).toMatch(/backfilled stream choir to slot \d+: 7 accounts/);
     expect(await counts()).toEqual(after);
-  }, 120_000);
+  }, 240_000);
 
   it('stops with exit 2 while another process leads the stream, saying what to do', async () => {
     const lock = leaderLock(url, 'choir', 200);
@@ -68,11 +68,11 @@ describe('choir backfill', () => {
     expect(await blocked.exited).toBe(2);
     expect(blocked.output()).toContain('an indexer leads stream "choir"');
     expect(blocked.output()).toContain('--wait');
-  }, 60_000);
+  }, 120_000);
 
   it('refuses a bad --signatures value', async () => {
     const bad = choir(['--signatures', 'many']);
     expect(await bad.exited).toBe(2);
     expect(bad.output()).toContain('--signatures must be an integer from 0 to 1000000 (got "many")');
-  });
+  }, 120_000);
 });

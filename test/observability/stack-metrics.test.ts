@@ -121,7 +121,7 @@ describe('the started stack exposes what the dashboard and /readyz promise', () 
     expect(await text.exited).toBe(0);
     expect(text.output()).toMatch(/service +http:\/\/127\.0\.0\.1:\d+: ready/);
     expect(text.output()).toContain('capacity of one node');
-  }, 60_000);
+  }, 180_000);
 
   it('choir status says when no service answers, and exits 1', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
@@ -130,5 +130,5 @@ describe('the started stack exposes what the dashboard and /readyz promise', () 
     expect(down.output()).toContain(`${closed}: not answering (ECONNREFUSED)`);
     // The database is still read.
     expect(down.output()).toContain('indexer  stream choir');
-  }, 30_000);
+  }, 120_000);
 });
