@@ -10,7 +10,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { execute, parse } from 'graphql';
 import pg from 'pg';
+import type { ApiServices } from '../src/api/graphql/context.js';
+import { buildContext } from '../src/api/graphql/request-context.js';
+import { buildApiSchema } from '../src/api/graphql/schema.js';
+import { readSection } from '../src/config/section.js';
+import { apiSection } from '../src/config/sections/api.js';
+import { HealthRegistry } from '../src/observability/health.js';
+import { silentLogger } from '../src/observability/logger.js';
 import { seedThreads } from '../test/api/seed.js';
 import { createMigratedDatabase } from '../test/support/postgres.js';
 import { startChild } from './support/child.js';
@@ -78,6 +86,47 @@ async function measured(url: string, query: string, addresses: string[], warm: b
   const result = await load(url, query, addresses, false);
   const cpuMsPerRequest = ((cpuSeconds(pid) - before) * 1000) / Math.max(1, result.requests.average * SECONDS);
   return Object.assign(result, { cpuMsPerRequest });
+}
+
+/**
+ * The thread page through graphql-js `execute` on choir's schema in this process, 10 at a time, without HTTP:
+ * what the resolvers and SQL cost alone (the stack's ceiling), to set against the served figures.
+ */
+async function bareExecution(pool: pg.Pool, addresses: string[]) {
+  const schema = await buildApiSchema();
+  const services: ApiServices = {
+    health: new HealthRegistry(500),
+    logger: silentLogger,
+    settings: readSection(apiSection, {}),
+    db: pool,
+  };
+  const document = parse(CHOIR_QUERY);
+  let i = 0;
+  const one = async () => {
+    const result = await execute({
+      schema,
+      document,
+      variableValues: { address: addresses[i++ % addresses.length] },
+      contextValue: buildContext(services, null),
+    });
+    if (result.errors) throw new Error(JSON.stringify(result.errors));
+  };
+  const run = async (n: number) => {
+    let left = n;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (left-- > 0) await one();
+      }),
+    );
+  };
+  await run(500);
+  const ops = 3_000;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await run(ops);
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { opsPerSec: ops / seconds, cpuMsPerOp: (used.user + used.system) / 1000 / ops };
 }
 
 const median = (xs: number[]) => {
@@ -198,9 +247,17 @@ try {
       cpuMsPerRequest: median(rounds.map((r) => r.peer.cpuMsPerRequest)),
     };
     console.log(
-      `choir        ${ours.reqPerSec.toFixed(0)} req/s  p99 ${ours.p99Ms} ms  non-2xx ${ours.non2xx} (medians)`,
+      `choir        ${ours.reqPerSec.toFixed(0)} req/s  p99 ${ours.p99Ms} ms  ${ours.cpuMsPerRequest.toFixed(2)} CPU ms/req  non-2xx ${ours.non2xx} (medians)`,
     );
-    console.log(`postgraphile ${theirs.reqPerSec.toFixed(0)} req/s  p99 ${theirs.p99Ms} ms  non-2xx ${theirs.non2xx}`);
+    console.log(
+      `postgraphile ${theirs.reqPerSec.toFixed(0)} req/s  p99 ${theirs.p99Ms} ms  ${theirs.cpuMsPerRequest.toFixed(2)} CPU ms/req  non-2xx ${theirs.non2xx}`,
+    );
+    // The ceiling of this stack without HTTP: the same operation through graphql-js `execute` on the built schema.
+    const bare = await bareExecution(pool, addresses);
+    console.log(
+      `choir's schema without HTTP (graphql execute, same SQL): ${bare.opsPerSec.toFixed(0)} ops/s, ` +
+        `${bare.cpuMsPerOp.toFixed(2)} CPU ms/op; HTTP + Apollo + express add ${(ours.cpuMsPerRequest - bare.cpuMsPerOp).toFixed(2)} CPU ms/req`,
+    );
     console.log(
       `ratio ${ratio.toFixed(2)} (goal ≥ 1.0; rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}), ` +
         `${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s, load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}`,
@@ -215,6 +272,7 @@ try {
         postgraphile: theirs,
         ratio,
         cpuRatio: theirs.cpuMsPerRequest / ours.cpuMsPerRequest,
+        bareExecution: bare,
         ratioMin: Math.min(...ratios),
         ratioMax: Math.max(...ratios),
         loadAverage: { before: loadBefore, after: loadAfter },

@@ -168,6 +168,34 @@ describe('GraphQL queries over Postgres', () => {
     expect(whole?.author).toBe(newest.author);
   });
 
+  it("answers the same through the fast path as through Apollo's pipeline", async () => {
+    const t = threads[13] as SeededThread;
+    const cases: [string, Record<string, unknown>][] = [
+      [
+        'query ($a: ID!) { thread(address: $a) { address coAuthors messages(first: 2) { totalCount nodes { hash } } } }',
+        { a: t.address },
+      ],
+      ['query ($a: ID!) { thread(address: $a) { address } }', { a: 'not-a-key' }],
+      ['query ($a: ID!) { message(address: $a) { address } t: thread(address: $a) { title } }', { a: t.address }],
+      ['{ messages(first: 1000) { nodes { address } } }', {}],
+    ];
+    const post = (query: string, variables: Record<string, unknown>, accept?: string) =>
+      fetch(api.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(accept ? { accept } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+    for (const [query, variables] of cases) {
+      const fast = await post(query, variables);
+      // A media type the fast path leaves to Apollo (which then answers with it).
+      const apollo = await post(query, variables, 'application/graphql-response+json');
+      expect(apollo.headers.get('content-type')).toMatch(/graphql-response\+json/);
+      expect(fast.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(fast.status).toBe(apollo.status);
+      expect(await fast.json()).toEqual(await apollo.json());
+    }
+  });
+
   it('a second messages page under another alias is read through the loaders, not folded', async () => {
     const t = threads[6] as SeededThread;
     api.statements.length = 0;

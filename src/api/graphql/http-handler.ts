@@ -11,6 +11,7 @@ import { HeaderMap } from '@apollo/server';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ChoirError, toChoirError } from '../../errors/index.js';
 import type { ApiContext, ApiServices } from './context.js';
+import type { FastPath } from './fast-path.js';
 import { taxonomyExtensions } from './format-error.js';
 import { charge, type RateLimits } from './limits/rate-limit.js';
 import { authenticate, buildContext } from './request-context.js';
@@ -47,6 +48,7 @@ export function graphqlHttpHandler(
   apollo: ApolloServer<ApiContext>,
   services: ApiServices,
   limits: RateLimits,
+  fastPath: FastPath,
 ): express.RequestHandler[] {
   const { settings } = services;
   const handle = async (req: Request, res: Response) => {
@@ -67,27 +69,34 @@ export function graphqlHttpHandler(
       const error = toChoirError(err);
       return sendError(res, STATUS[error.code] ?? 500, error);
     }
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), settings.queryTimeoutMs);
     });
+    // The common case (a JSON query) without Apollo's pipeline; anything else through Apollo (fast-path.ts).
+    const viaApollo = () => {
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      return apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: {
+          method: req.method.toUpperCase(),
+          headers,
+          search: req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '',
+          body: req.body,
+        },
+        context: async () => context,
+      });
+    };
+    const work = (async () => {
+      const fast = req.method === 'POST' ? await fastPath.run(req.body, context, req.headers.accept) : null;
+      return fast ?? viaApollo();
+    })();
+    // Past the deadline nobody awaits `work`: its failure must not become an unhandled rejection.
+    work.catch(() => undefined);
     try {
-      const result = await Promise.race([
-        apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: {
-            method: req.method.toUpperCase(),
-            headers,
-            search: req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '',
-            body: req.body,
-          },
-          context: async () => context,
-        }),
-        timeout,
-      ]);
+      const result = await Promise.race([work, timeout]);
       if (result === 'timeout') {
         controller.abort();
         return sendError(
@@ -95,6 +104,12 @@ export function graphqlHttpHandler(
           200,
           new ChoirError('QUERY_TIMEOUT', `the operation did not finish within ${settings.queryTimeoutMs} ms`),
         );
+      }
+      if ('contentType' in result) {
+        res.statusCode = result.status;
+        res.setHeader('content-type', result.contentType);
+        res.end(result.body);
+        return;
       }
       for (const [key, value] of result.headers) res.setHeader(key, value);
       res.status(result.status ?? 200);

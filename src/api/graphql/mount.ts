@@ -9,6 +9,8 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { ChoirError } from '../../errors/index.js';
 import type { HttpServer } from '../http-server.js';
 import type { ApiContext, ApiServices } from './context.js';
+import { createDocumentCache } from './documents.js';
+import { createFastPath } from './fast-path.js';
 import { formatError } from './format-error.js';
 import { graphqlHttpHandler } from './http-handler.js';
 import { createLimitChecker, type LimitChecker } from './limits/limit-cache.js';
@@ -58,7 +60,9 @@ export async function mountGraphql(
 ): Promise<GraphqlMount> {
   const limits = createRateLimits(services.settings);
   const operationLimits = createLimitChecker(schema, services.settings);
-  const ws = startWsServer(http.server, schema, services, limits, operationLimits);
+  // One cache of parsed, validated documents for graphql-ws and the HTTP fast path.
+  const documents = createDocumentCache(schema);
+  const ws = startWsServer(http.server, schema, services, limits, operationLimits, documents);
   const apollo = new ApolloServer<ApiContext>({
     schema,
     formatError,
@@ -76,7 +80,8 @@ export async function mountGraphql(
     stopOnTerminationSignals: false,
   });
   await apollo.start();
-  http.app.use('/graphql', ...graphqlHttpHandler(apollo, services, limits));
+  const fastPath = createFastPath(schema, services, documents, operationLimits);
+  http.app.use('/graphql', ...graphqlHttpHandler(apollo, services, limits, fastPath));
   return {
     async close() {
       await ws.close();

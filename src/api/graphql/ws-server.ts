@@ -15,7 +15,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { ChoirError, toChoirError } from '../../errors/index.js';
 import type { Credential } from './auth/auth.js';
 import type { ApiServices } from './context.js';
-import { createDocumentCache } from './documents.js';
+import type { DocumentCache } from './documents.js';
 import { formatWsError } from './format-error.js';
 import type { LimitChecker } from './limits/limit-cache.js';
 import { charge, type RateLimits } from './limits/rate-limit.js';
@@ -44,6 +44,7 @@ export function startWsServer(
   services: ApiServices,
   limits: RateLimits,
   operationLimits: LimitChecker,
+  documents: DocumentCache,
 ): { close(): Promise<void> } {
   const { settings } = services;
   const development = services.nodeEnv === 'development';
@@ -53,7 +54,6 @@ export function startWsServer(
   const hardCap = Math.max(settings.maxBodyBytes * 4, settings.maxBodyBytes + 65_536);
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: hardCap });
   wss.on('connection', batchSends);
-  const documents = createDocumentCache(schema);
   const states = new WeakMap<object, ConnectionState>();
   const state = (ctx: { extra: object }) => states.get(ctx.extra) as ConnectionState;
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatWsError(e, development));
