@@ -153,23 +153,39 @@ describe('the API end to end on devnet, indexer, vector store and pipeline', () 
 
   beforeAll(async () => {
     db = await createMigratedDatabase();
-    const port = await freePort();
-    proc = runChoir(['start'], {
-      DATABASE_URL: db.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DEVNET_DATA_DIR: join(dir, 'devnet'),
-      DEVNET_RPC_PORT: '0',
-      DEVNET_WS_PORT: '0',
-      DEVNET_GEYSER_PORT: '0',
-      DEVNET_SLOT_MS: '100',
-      VECTOR_DATA_DIR: join(dir, 'vectors'),
-      // Every request of this file comes from 127.0.0.1: the per-IP limit would throttle the test itself.
-      API_RATE_LIMIT_IP_PER_MINUTE: '0',
-      API_MAX_SUBSCRIPTIONS_PER_CONNECTION: '20',
-      LOG_LEVEL: 'warn',
-    });
-    await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200, proc);
+    // A port found free may be taken by another process before choir binds it (tests run side by side): retry.
+    let port = 0;
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > 1) {
+        // A fresh database too: the first try may have recorded its own chain's identity before failing.
+        await db.drop();
+        db = await createMigratedDatabase();
+      }
+      port = await freePort();
+      proc = runChoir(['start'], {
+        DATABASE_URL: db.url,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DEVNET_DATA_DIR: join(dir, `devnet-${attempt}`),
+        DEVNET_RPC_PORT: '0',
+        DEVNET_WS_PORT: '0',
+        DEVNET_GEYSER_PORT: '0',
+        DEVNET_SLOT_MS: '100',
+        VECTOR_DATA_DIR: join(dir, `vectors-${attempt}`),
+        // Every request of this file comes from 127.0.0.1: the per-IP limit would throttle the test itself.
+        API_RATE_LIMIT_IP_PER_MINUTE: '0',
+        API_MAX_SUBSCRIPTIONS_PER_CONNECTION: '20',
+        LOG_LEVEL: 'warn',
+      });
+      try {
+        await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200, proc);
+        break;
+      } catch (err) {
+        if (attempt >= 3 || !proc.output().includes('EADDRINUSE')) throw err;
+        proc.child.kill('SIGKILL');
+        await proc.exited;
+      }
+    }
     url = `http://127.0.0.1:${port}/graphql`;
     wsUrl = url.replace(/^http/, 'ws');
     threadA = await createThread(alice, [bob], 'e2e thread A');

@@ -3,7 +3,7 @@ import type { EventType } from '../../../events/types.js';
 import { eventCursor, eventSequence } from './cursor.js';
 import { countOrEstimate } from './estimate.js';
 import { type Page, toPage } from './page.js';
-import { type EventRecord, type Sql, toEvent } from './records.js';
+import { type EventRecord, prepared, type Sql, toEvent } from './records.js';
 
 export interface EventPageArgs {
   first: number;
@@ -19,23 +19,41 @@ export interface EventFilter extends Pick<EventPageArgs, 'types' | 'threadAddres
   threads?: readonly string[] | null;
 }
 
+/**
+ * Events after a sequence, in log order. Only the filters given appear in the statement, which is prepared per
+ * filter combination: the hub runs it on every commit and each subscription once to replay, so neither pays for
+ * planning (a `$n IS NULL OR …` text would be planned on every execution).
+ */
 export async function eventsAfter(
   sql: Sql,
   after: bigint,
   limit: number,
   filter: EventFilter = {},
 ): Promise<EventRecord[]> {
+  const conditions = ['e.sequence > $1'];
+  const values: unknown[] = [after.toString(), limit];
+  let shape = '';
+  if (filter.threadAddress) {
+    values.push(filter.threadAddress);
+    conditions.push(`e.thread_address = $${values.length}`);
+    shape += 't';
+  }
+  if (filter.types?.length) {
+    values.push(filter.types);
+    conditions.push(`e.type = ANY($${values.length}::event_type[])`);
+    shape += 'y';
+  }
+  if (filter.threads) {
+    values.push(filter.threads);
+    conditions.push(`e.thread_address = ANY($${values.length}::text[])`);
+    shape += 'n';
+  }
   const { rows } = await sql.query(
-    `SELECT e.* FROM events e
-      WHERE ${FILTER} AND ($5::text[] IS NULL OR e.thread_address = ANY($5)) AND e.sequence > $3
-      ORDER BY e.sequence LIMIT $4`,
-    [
-      filter.threadAddress ?? null,
-      filter.types?.length ? filter.types : null,
-      after.toString(),
-      limit,
-      filter.threads ?? null,
-    ],
+    prepared(
+      `events_after_${shape}`,
+      `SELECT e.* FROM events e WHERE ${conditions.join(' AND ')} ORDER BY e.sequence LIMIT $2`,
+    ),
+    values,
   );
   return rows.map(toEvent);
 }
