@@ -4,6 +4,9 @@
  * and at random moments. After a last restart every accepted submission must end CONFIRMED/FINALIZED or
  * ROLLED_BACK; none lost; none recorded twice (one successful transaction and one record per message on chain, one
  * vector point per message, one MessageSubmitted per acceptance), and nothing of a rolled-back one left anywhere.
+ *
+ * A `.load` test (npm test's second pass, alone on the cores): its 21 process starts take ~3 s each on a quiet
+ * machine and several times that inside the parallel suite, where it overran even a 7-minute budget.
  */
 import { Keypair, PublicKey } from '@solana/web3.js';
 import bs58 from 'bs58';
