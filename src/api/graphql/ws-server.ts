@@ -20,6 +20,7 @@ import { formatWsError } from './format-error.js';
 import type { LimitChecker } from './limits/limit-cache.js';
 import { charge, type RateLimits } from './limits/rate-limit.js';
 import { authenticate, buildContext } from './request-context.js';
+import { createSharedSubscribe } from './subscriptions/shared-execution.js';
 
 interface ConnectionState {
   viewer: Credential | null;
@@ -58,9 +59,12 @@ export function startWsServer(
   const state = (ctx: { extra: object }) => states.get(ctx.extra) as ConnectionState;
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatWsError(e, development));
 
+  // One execution per live event for all subscribers asking the same (subscriptions/shared-execution.ts).
+  const shared = createSharedSubscribe();
   const disposable = serveGraphqlWs(
     {
       schema,
+      subscribe: (args) => shared.subscribe(args),
       async onConnect(ctx) {
         const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;
         const extra = ctx.extra as { request: { socket: { remoteAddress?: string } } };
