@@ -98,7 +98,7 @@ class MemoryStream implements SourceStream {
 export class MemorySource implements StreamSource {
   readonly entries: Entry[] = [];
   readonly chunk: number;
-  private readonly open_ = new Set<MemoryStream>();
+  private readonly openStreams = new Set<MemoryStream>();
   private opened = 0;
   /** Subscriptions cannot replay from before this slot (SOLANA_REPLAY_UNAVAILABLE), as with a provider's window. */
   replayFrom: bigint | null = null;
@@ -110,7 +110,7 @@ export class MemorySource implements StreamSource {
   /** Appends raw updates of `slot` to the log; open subscriptions receive them next. */
   append(slot: bigint, ...updates: unknown[]): void {
     for (const update of updates) this.entries.push({ slot, update });
-    for (const s of this.open_) s.schedule();
+    for (const s of this.openStreams) s.schedule();
   }
 
   async open(request: SourceRequest): Promise<SourceStream> {
@@ -121,13 +121,13 @@ export class MemorySource implements StreamSource {
       );
     }
     const stream = new MemoryStream(this, request, this.opened++);
-    this.open_.add(stream);
+    this.openStreams.add(stream);
     return stream;
   }
 
   /** Ends every open subscription with an error, as a dropped connection would. */
   cut(why = new ChoirError('SOLANA_STREAM_FAILED', 'memory source cut')): void {
-    for (const s of [...this.open_]) s.end(why);
+    for (const s of [...this.openStreams]) s.end(why);
   }
 
   /** How many subscriptions were opened so far. */
@@ -151,6 +151,6 @@ export class MemorySource implements StreamSource {
   }
 
   forget(stream: MemoryStream): void {
-    this.open_.delete(stream);
+    this.openStreams.delete(stream);
   }
 }
