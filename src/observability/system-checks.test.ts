@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IndexerStatus } from '../../indexer/index.js';
 import type { Embedder } from '../embed/types.js';
-import { embedderReadiness, geyserReadiness, withLagLimits } from './system-checks.js';
+import { embedderReadiness, geyserReadiness, vectorStoreReadiness, withLagLimits } from './system-checks.js';
 
 const base: IndexerStatus = {
   stream: 'choir',
@@ -71,6 +71,27 @@ describe('embedderReadiness', () => {
     });
     await expect(embedderReadiness(embedder(4, 3)).check()).rejects.toThrow(
       'embedder returned 3 dimensions, 4 expected',
+    );
+  });
+});
+
+describe('vectorStoreReadiness', () => {
+  const store = (report: { ok: boolean; detail: string; legacyPoints?: number }) => ({
+    health: async () => ({ backend: 'qdrant' as const, latencyMs: 1, ...report }),
+  });
+
+  it('is ready with the backend, and reports old-identity points with their warning without failing', async () => {
+    await expect(vectorStoreReadiness(store({ ok: true, detail: 'ok' })).check()).resolves.toEqual({
+      backend: 'qdrant',
+    });
+    await expect(
+      vectorStoreReadiness(store({ ok: true, detail: 'run choir rebuild-index', legacyPoints: 3 })).check(),
+    ).resolves.toEqual({ backend: 'qdrant', legacyPoints: 3, warning: 'run choir rebuild-index' });
+  });
+
+  it('fails with what the store said when it is not healthy', async () => {
+    await expect(vectorStoreReadiness(store({ ok: false, detail: 'connection refused' })).check()).rejects.toThrow(
+      'connection refused',
     );
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { IndexerStatus } from '../../indexer/index.js';
 import type { Embedder } from '../embed/types.js';
+import type { VectorStore } from '../vector/types.js';
 import type { ReadinessCheck } from './health.js';
 
 export interface LagThresholds {
@@ -69,6 +70,23 @@ export function embedderReadiness(embedder: Embedder): ReadinessCheck {
         throw new Error(`embedder returned ${vector?.length ?? 0} dimensions, ${embedder.dimension} expected`);
       }
       return { kind: embedder.kind, model: embedder.modelId, dimension: embedder.dimension };
+    },
+  };
+}
+
+/**
+ * The vector store answers its health probe. Points still keyed by the old content-hash identity (Qdrant only;
+ * `choir rebuild-index` re-keys them) are reported with the warning, without making the store unready.
+ */
+export function vectorStoreReadiness(store: Pick<VectorStore, 'health'>): ReadinessCheck {
+  return {
+    name: 'vector-store',
+    async check() {
+      const report = await store.health();
+      if (!report.ok) throw new Error(report.detail);
+      return report.legacyPoints
+        ? { backend: report.backend, legacyPoints: report.legacyPoints, warning: report.detail }
+        : { backend: report.backend };
     },
   };
 }

@@ -30,7 +30,12 @@ import type { Logger } from '../observability/logger.js';
 import { createMetricsRegistry } from '../observability/metrics.js';
 import { registerPostgresCollector } from '../observability/postgres-collector.js';
 import { countedSubmissions } from '../observability/submission-metrics.js';
-import { embedderReadiness, geyserReadiness, withLagLimits } from '../observability/system-checks.js';
+import {
+  embedderReadiness,
+  geyserReadiness,
+  vectorStoreReadiness,
+  withLagLimits,
+} from '../observability/system-checks.js';
 import { registerVectorStoreMetrics } from '../observability/vector-metrics.js';
 import { type RunningPipeline, startPipeline } from '../pipeline/start-pipeline.js';
 import { createSubmissions } from '../pipeline/submission-service.js';
@@ -102,17 +107,7 @@ export async function startStack(
   lifecycle.onClose('vector-store', () => vectorStore.close());
   // Stops here with QDRANT_INDEX_MISMATCH ("run choir rebuild-index") when the collection was built by another embedder.
   await vectorStore.ensureCollection();
-  health.register({
-    name: 'vector-store',
-    async check() {
-      const report = await vectorStore.health();
-      if (!report.ok) throw new Error(report.detail);
-      // Points still keyed by the old content-hash identity (Qdrant only; `choir rebuild-index` re-keys them).
-      return report.legacyPoints
-        ? { backend: report.backend, legacyPoints: report.legacyPoints, warning: report.detail }
-        : { backend: report.backend };
-    },
-  });
+  health.register(vectorStoreReadiness(vectorStore));
   health.register(embedderReadiness(embedder));
   registerVectorStoreMetrics(metrics, vectorStore);
 

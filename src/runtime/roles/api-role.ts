@@ -18,6 +18,7 @@ import { registerEventHubMetrics } from '../../observability/event-metrics.js';
 import { timedEmbedder, timedRpc, timedVectorStore } from '../../observability/instrument.js';
 import type { Logger } from '../../observability/logger.js';
 import { countedSubmissions } from '../../observability/submission-metrics.js';
+import { vectorStoreReadiness } from '../../observability/system-checks.js';
 import { createSubmissions } from '../../pipeline/submission-service.js';
 import { createVectorStore } from '../../vector/index.js';
 import type { Lifecycle } from '../lifecycle.js';
@@ -43,14 +44,7 @@ export async function startApiRole(config: Config, logger: Logger, lifecycle: Li
     : unavailableVectorStore(embedder.dimension, config.vector.collection);
   lifecycle.onClose('vector-store', () => vectorStore.close());
   if (config.vector.qdrant) {
-    health.register({
-      name: 'vector-store',
-      async check() {
-        const report = await vectorStore.health();
-        if (!report.ok) throw new Error(report.detail);
-        return { backend: report.backend };
-      },
-    });
+    health.register(vectorStoreReadiness(vectorStore));
   } else {
     logger.warn('no QDRANT_URL: search on this API process answers from Postgres (degraded)');
   }

@@ -11,7 +11,7 @@ import { openDatabase } from '../../db/database.js';
 import { createEmbedder } from '../../embed/index.js';
 import { timedEmbedder, timedRpc, timedVectorStore } from '../../observability/instrument.js';
 import type { Logger } from '../../observability/logger.js';
-import { embedderReadiness } from '../../observability/system-checks.js';
+import { embedderReadiness, vectorStoreReadiness } from '../../observability/system-checks.js';
 import { registerVectorStoreMetrics } from '../../observability/vector-metrics.js';
 import { startPipeline } from '../../pipeline/start-pipeline.js';
 import { createVectorStore, IN_MEMORY } from '../../vector/index.js';
@@ -40,14 +40,7 @@ export async function startWorkerRole(config: Config, logger: Logger, lifecycle:
   const vectorStore = timedVectorStore(await createVectorStore(config.vector, logger, embedder), measures);
   lifecycle.onClose('vector-store', () => vectorStore.close());
   await vectorStore.ensureCollection();
-  health.register({
-    name: 'vector-store',
-    async check() {
-      const report = await vectorStore.health();
-      if (!report.ok) throw new Error(report.detail);
-      return { backend: report.backend };
-    },
-  });
+  health.register(vectorStoreReadiness(vectorStore));
   health.register(embedderReadiness(embedder));
   registerVectorStoreMetrics(metrics, vectorStore);
 
