@@ -383,6 +383,7 @@ async function main() {
       batchCommitP50Ms: Number((p(sorted, 0.5) * 1000).toFixed(1)),
       batchCommitP99Ms: Number((p99 * 1000).toFixed(1)),
       batchMax: Number(settings.batchMax),
+      batchTargetMs: Number(settings.batchTargetMs),
       stagesSeconds: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, Number(v.toFixed(2))])),
       loadAverage: { start: Number(loadBefore.toFixed(2)), end: Number(loadAfter.toFixed(2)) },
       cpuSeconds: Object.fromEntries(

@@ -139,6 +139,7 @@ export function startIndexer(o: StartIndexerOptions): RunningIndexer {
           programId,
           cursor,
           batchMax: settings.batchMax,
+          batchTargetMs: settings.batchTargetMs,
           batchMs: settings.batchMs,
           status,
           timings,

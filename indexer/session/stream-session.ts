@@ -4,7 +4,8 @@
  *
  * The stages are apart: the source delivers raw updates (source/), decodeUpdate turns them into Choir updates
  * (decode/), StreamOrder enriches, holds and detects gaps (order/), writeBatch commits (write/). What is left here
- * is waiting and pressure: the writer takes up to `batchMax` ready updates, waiting at most `batchMs` for a batch to
+ * is waiting and pressure: the writer takes up to the sizer's count of ready updates (at most `batchMax`, fewer when
+ * that many would take longer than `batchTargetMs` to write: batch-sizer.ts), waiting at most `batchMs` for a batch to
  * fill; past 4 × batchMax queued updates the source is paused until the writer catches up. A gap ends the session
  * (after committing what came before it); the caller resubscribes from the cursor, which replays the missing
  * range, and passes the gap on so the healing batch counts it.
@@ -15,6 +16,7 @@ import { sleep, withRetry } from '../../src/errors/retry.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { decodeUpdate } from '../decode/decode-update.js';
 import { StreamOrder } from '../order/stream-order.js';
+import { BatchSizer } from './batch-sizer.js';
 import type { SourceStream, StreamSource } from '../source/stream-source.js';
 import type { StageTimings } from '../status/stage-timings.js';
 import type { StatusTracker } from '../status/status.js';
@@ -27,6 +29,8 @@ export interface SessionOptions {
   readonly programId: string;
   readonly cursor: bigint;
   readonly batchMax: number;
+  /** Time budget per batch (ms) that sizes batches below batchMax; 0: always up to batchMax (batch-sizer.ts). */
+  readonly batchTargetMs: number;
   readonly batchMs: number;
   readonly status: StatusTracker;
   readonly timings: StageTimings;
@@ -46,6 +50,7 @@ export async function runStreamSession(o: SessionOptions): Promise<ChoirError> {
   let paused = false;
   let gap: ChoirError | null = null;
   const highWater = o.batchMax * 4;
+  const sizer = new BatchSizer({ batchMax: o.batchMax, targetMs: o.batchTargetMs });
   // Gaps of earlier sessions: this session's replay heals them, so its first commit counts them. (A gap this
   // session finds is healed by the next one.)
   let healing = o.gaps.pending;
@@ -119,12 +124,13 @@ export async function runStreamSession(o: SessionOptions): Promise<ChoirError> {
       // Let a batch fill for up to batchMs, unless it is full or the stream is over.
       const firstAt = order.oldestAt ?? Date.now();
       const waitMs = o.batchMs - (Date.now() - firstAt);
-      if (order.ready < o.batchMax && !ended && waitMs > 0) {
+      const size = sizer.size;
+      if (order.ready < size && !ended && waitMs > 0) {
         await waitForWork(waitMs);
-        if (order.ready < o.batchMax && !ended && Date.now() - firstAt < o.batchMs) continue;
+        if (order.ready < size && !ended && Date.now() - firstAt < o.batchMs) continue;
       }
       const arrivedAt = order.oldestAt ?? Date.now();
-      const batch = order.take(o.batchMax);
+      const batch = order.take(size);
       const gapsHealed = healing;
       const started = performance.now();
       const out = await withRetry(
@@ -138,6 +144,7 @@ export async function runStreamSession(o: SessionOptions): Promise<ChoirError> {
         },
       );
       const seconds = (performance.now() - started) / 1000;
+      sizer.observe(batch.updates.length, seconds);
       o.timings.batchCommitted();
       if (gapsHealed) {
         healing = 0;

@@ -37,6 +37,7 @@ function sessionOptions(
     stream: 'choir',
     programId: PROGRAM,
     batchMax: 100,
+    batchTargetMs: 0,
     batchMs: 1,
     timings: new StageTimings(),
     logger: silentLogger,

@@ -36,6 +36,14 @@ export const indexerSection = defineSection(
       example: '2000',
       description: 'Most stream updates applied in one Postgres transaction.',
     }),
+    INDEXER_BATCH_TARGET_MS: v.int({
+      default: '250',
+      min: 0,
+      max: 60_000,
+      example: '250',
+      description:
+        'Time budget of one batch transaction: batches hold fewer than INDEXER_BATCH_MAX updates when that many would take longer to write (learned from recent batches); 0: always fill up to INDEXER_BATCH_MAX.',
+    }),
     INDEXER_BATCH_MS: v.int({
       default: '50',
       min: 0,
@@ -95,6 +103,7 @@ export const indexerSection = defineSection(
     rpcUrl: e.SOLANA_RPC_URL,
     stream: e.INDEXER_STREAM,
     batchMax: e.INDEXER_BATCH_MAX,
+    batchTargetMs: e.INDEXER_BATCH_TARGET_MS,
     batchMs: e.INDEXER_BATCH_MS,
     pingDeadlineMs: e.INDEXER_PING_DEADLINE_MS,
     reconnectBaseMs: e.INDEXER_RECONNECT_BASE_MS,
