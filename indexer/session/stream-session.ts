@@ -16,11 +16,11 @@ import { sleep, withRetry } from '../../src/errors/retry.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { decodeUpdate } from '../decode/decode-update.js';
 import { StreamOrder } from '../order/stream-order.js';
-import { BatchSizer } from './batch-sizer.js';
 import type { SourceStream, StreamSource } from '../source/stream-source.js';
 import type { StageTimings } from '../status/stage-timings.js';
 import type { StatusTracker } from '../status/status.js';
 import { writeBatch } from '../write/write-batch.js';
+import { BatchSizer } from './batch-sizer.js';
 
 export interface SessionOptions {
   readonly pool: pg.Pool;
