@@ -8,6 +8,7 @@ import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { HealthRegistry } from '../observability/health.js';
 import type { Logger } from '../observability/logger.js';
+import { answerClientError } from './client-error.js';
 
 export interface HttpServerOptions {
   host: string;
@@ -44,6 +45,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   });
 
   const server = createServer(app);
+  server.on('clientError', answerClientError);
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);

@@ -13,6 +13,7 @@ import { createDocumentCache } from './documents.js';
 import { createFastPath } from './fast-path.js';
 import { formatError } from './format-error.js';
 import { graphqlHttpHandler } from './http-handler.js';
+import { subscriptionsOverHttpPlugin } from './http-subscriptions.js';
 import { createLimitChecker, type LimitChecker } from './limits/limit-cache.js';
 import { createRateLimits } from './limits/rate-limit.js';
 import { startWsServer } from './ws-server.js';
@@ -67,6 +68,7 @@ export async function mountGraphql(
     schema,
     formatError,
     plugins: [
+      subscriptionsOverHttpPlugin(),
       limitsPlugin(operationLimits, services),
       // Cache-control hints are not used (responses are per caller); its per-field hook made Apollo wrap every
       // resolver of the schema, which cost more than the rest of a thread page's execution.
