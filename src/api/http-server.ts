@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
+import { requestIdMiddleware } from '../observability/flow.js';
 import type { HealthRegistry } from '../observability/health.js';
 import type { Logger } from '../observability/logger.js';
 import { answerClientError } from './client-error.js';
@@ -32,6 +33,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { health, metrics, logger } = options;
   const app = express();
   app.disable('x-powered-by');
+  // Every request runs in a flow with its id (x-request-id, echoed): log lines and outbox items carry it (flow.ts).
+  app.use(requestIdMiddleware());
 
   app.get('/healthz', (_req, res) => {
     res.json(health.liveness());

@@ -13,7 +13,7 @@
  * - dependencyCall: every vector-store, embedder and RPC call (wrapped where the stack creates them).
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { type ChoirError, toChoirError } from '../errors/index.js';
+import { Categories, type ChoirError, type ErrorCode, ErrorCodes, toChoirError } from '../errors/index.js';
 
 /** Sub-millisecond to a minute: API reads sit at the low end, chain confirmations at the high end. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -112,6 +112,17 @@ export function countError(metrics: ChoirMetrics, err: unknown): ChoirError {
   const e = toChoirError(err);
   metrics.errors.inc({ code: e.code, domain: e.domain, category: e.category });
   return e;
+}
+
+/**
+ * Counts an error as a client received it, by its `extensions.code`: a taxonomy code under its own category and
+ * domain; GraphQL's request errors (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, …), which the taxonomy does
+ * not list, under their code as Input errors.
+ */
+export function countErrorCode(metrics: ChoirMetrics, code: unknown): void {
+  const name = typeof code === 'string' && code ? code : 'INTERNAL';
+  const category = name in ErrorCodes ? ErrorCodes[name as ErrorCode].category : 'Input';
+  metrics.errors.inc({ code: name, domain: Categories[category].domain, category });
 }
 
 function histogram<L extends string>(

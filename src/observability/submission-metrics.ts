@@ -1,11 +1,12 @@
 /**
  * Counts what the API accepts (`choir_submissions_total{action}`, new actions only — a repeated signed action is
  * not load) and keeps the submissions/s rate `choir status --capacity` reports, by wrapping the Submissions the
- * stack hands to the API. Rejections are counted by their taxonomy code.
+ * stack hands to the API. Rejections are not counted here: they reach the client as errors, which the API counts
+ * by code where it formats them (src/api/graphql/error-metrics.ts).
  */
 import { Gauge, type Registry } from 'prom-client';
 import type { Accepted, Submissions } from '../pipeline/submissions.js';
-import { choirMetrics, countError } from './choir-metrics.js';
+import { choirMetrics } from './choir-metrics.js';
 import { RateWindow } from './rate-window.js';
 
 export function countedSubmissions(inner: Submissions, registry: Registry): Submissions {
@@ -20,17 +21,12 @@ export function countedSubmissions(inner: Submissions, registry: Registry): Subm
     },
   });
   const count = async (action: string, call: () => Promise<Accepted>) => {
-    try {
-      const accepted = await call();
-      if (accepted.created) {
-        metrics.submissions.inc({ action });
-        rate.add();
-      }
-      return accepted;
-    } catch (err) {
-      countError(metrics, err);
-      throw err;
+    const accepted = await call();
+    if (accepted.created) {
+      metrics.submissions.inc({ action });
+      rate.add();
     }
+    return accepted;
   };
   return {
     createThread: (req, meta) => count('thread', () => inner.createThread(req, meta)),

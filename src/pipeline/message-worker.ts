@@ -19,9 +19,11 @@ import type { Relayer } from '../chain/relayer.js';
 import { failedInstructionIndex } from '../chain/transaction-error.js';
 import type { Embedder } from '../embed/types.js';
 import { ChoirError, isRetryable } from '../errors/index.js';
+import type { ChoirMetrics } from '../observability/choir-metrics.js';
 import type { Logger } from '../observability/logger.js';
 import type { VectorStore } from '../vector/types.js';
 import { accountsExist } from './chain-accounts.js';
+import { reportConfirmed, reportRejected } from './confirmed.js';
 import type { MessageSubmitWork } from './kinds.js';
 import type { ClaimedItem } from './outbox/index.js';
 import { type Packable, pack } from './pack.js';
@@ -48,6 +50,8 @@ export interface MessageWorkerDeps {
   readonly logger: Logger;
   readonly programId?: PublicKey;
   readonly stats?: PipelineStats;
+  /** Transaction latency and rejections by code; absent: not measured. */
+  readonly metrics?: ChoirMetrics;
 }
 
 interface Row {
@@ -157,11 +161,15 @@ export async function handleMessageBatch(
   if (live.length === 0) return;
 
   const rollbacks: RollbackItem[] = [];
+  const reject = (row: Row, err: ChoirError) => {
+    reportRejected(deps, work.get(row.address) ?? {}, err, { messageAddress: row.address });
+    rollbacks.push(rollbackItem(row, err));
+  };
   const unembeddable = await store(
     deps,
     live.filter((r) => r.status === 'PENDING'),
   );
-  for (const { row, err } of unembeddable) rollbacks.push(rollbackItem(row, err));
+  for (const { row, err } of unembeddable) reject(row, err);
   const rejected = new Set(unembeddable.map((b) => b.row.address));
 
   // Ask the chain first: after a crash between sending and recording, the record is already there.
@@ -204,6 +212,10 @@ export async function handleMessageBatch(
       const tx = transactions[t] as Packable<Row>[];
       if (outcome.ok) {
         recorded.push(...tx.map((p) => p.item.address));
+        for (const p of tx) {
+          const w = work.get(p.item.address) ?? {};
+          reportConfirmed(deps, 'message', w, { messageAddress: p.item.address, signature: outcome.signature });
+        }
         if (deps.stats) deps.stats.transactions += 1;
         return;
       }
@@ -223,7 +235,7 @@ export async function handleMessageBatch(
         retry.push(culprit);
         return;
       }
-      rollbacks.push(rollbackItem(culprit, err));
+      reject(culprit, err);
     });
     await setStatus(deps.pool, recorded, 'RECORDED', ['PENDING', 'STORED']);
     if (deps.stats) deps.stats.recorded += recorded.length;

@@ -21,10 +21,13 @@ import {
 import type { Relayer } from '../chain/relayer.js';
 import type { Embedder } from '../embed/types.js';
 import { ChoirError, isRetryable } from '../errors/index.js';
+import type { ChoirMetrics } from '../observability/choir-metrics.js';
+import { flowOf, runInFlow } from '../observability/flow.js';
 import type { Logger } from '../observability/logger.js';
 import { registerThread } from '../vector/register-thread.js';
 import type { VectorStore } from '../vector/types.js';
 import { accountsExist } from './chain-accounts.js';
+import { reportConfirmed, reportRejected } from './confirmed.js';
 import type { ChainRelayWork } from './kinds.js';
 import { type ClaimedItem, NOT_YET } from './outbox/index.js';
 import { recordRejection } from './rejection.js';
@@ -36,6 +39,8 @@ export interface RelayWorkerDeps {
   readonly programId?: PublicKey;
   /** Where the thread's own point goes once the chain confirms it; absent: no thread point. */
   readonly vectors?: { readonly store: VectorStore; readonly embedder: Embedder };
+  /** Transaction latency and rejections by code; absent: not measured. */
+  readonly metrics?: ChoirMetrics;
 }
 
 /** The item waits for the indexer or the chain: retried with backoff, logged quietly (not a failure). */
@@ -88,7 +93,10 @@ async function relayThread(deps: RelayWorkerDeps, w: Extract<ChainRelayWork, { a
     };
     const creator = coAuthors[0] as PublicKey;
     const ix = createThreadInstruction({ ...terms, payer: deps.relayer.publicKey, creator, relayed: true });
-    await deps.relayer.send(relayed(ix, creator, threadCanonicalMessage(terms), bs58.decode(w.signature)));
+    const signature = await deps.relayer.send(
+      relayed(ix, creator, threadCanonicalMessage(terms), bs58.decode(w.signature)),
+    );
+    reportConfirmed(deps, 'thread', w, { threadAddress: w.address, signature });
   }
   if (w.title !== null) {
     const { rowCount } = await deps.pool.query(
@@ -125,7 +133,10 @@ async function relayVote(deps: RelayWorkerDeps, w: Extract<ChainRelayWork, { act
     programId,
   });
   try {
-    await deps.relayer.send(relayed(ix, voter, voteCanonicalMessage(message, w.approve), bs58.decode(w.signature)));
+    const signature = await deps.relayer.send(
+      relayed(ix, voter, voteCanonicalMessage(message, w.approve), bs58.decode(w.signature)),
+    );
+    reportConfirmed(deps, 'vote', w, { messageAddress: w.messageAddress, voter: w.voter, signature });
   } catch (err) {
     if (err instanceof ChoirError && err.details.programErrorCode === ProgramError.AlreadyVoted) return;
     throw err;
@@ -140,14 +151,16 @@ export async function handleRelayBatch(deps: RelayWorkerDeps, items: readonly Cl
   let transient: unknown;
   for (const item of items) {
     try {
-      if (item.payload.action === 'createThread') await relayThread(deps, item.payload);
-      else await relayVote(deps, item.payload);
+      // In the flow of the request that submitted it: every line logged for it carries that request's id.
+      await runInFlow(flowOf(item.payload), () =>
+        item.payload.action === 'createThread' ? relayThread(deps, item.payload) : relayVote(deps, item.payload),
+      );
     } catch (err) {
       if (isRetryable(err) || !(err instanceof ChoirError)) {
         transient = err;
         continue;
       }
-      deps.logger.warn({ err, key: item.key }, 'relayed action rejected by the chain');
+      reportRejected(deps, item.payload, err, { key: item.key });
       await recordRejection(deps.pool, item, err);
     }
   }

@@ -7,6 +7,7 @@ import type { PublicKey } from '@solana/web3.js';
 import type pg from 'pg';
 import type { Relayer } from '../chain/relayer.js';
 import type { Embedder } from '../embed/types.js';
+import type { ChoirMetrics } from '../observability/choir-metrics.js';
 import type { Logger } from '../observability/logger.js';
 import type { VectorStore } from '../vector/types.js';
 import { CHAIN_RELAY_KIND, type ChainRelayWork, MESSAGE_SUBMIT_KIND, type MessageSubmitWork } from './kinds.js';
@@ -21,6 +22,8 @@ export interface PipelineOptions {
   readonly embedder: Embedder;
   readonly relayer: Relayer;
   readonly logger: Logger;
+  /** The design's measures (transaction latency, rejections by code); absent: not measured. */
+  readonly metrics?: ChoirMetrics;
   readonly programId?: PublicKey;
   readonly batch?: number;
   readonly retryMaxMs?: number;
@@ -73,6 +76,7 @@ export function startPipeline(o: PipelineOptions): RunningPipeline {
             logger,
             programId: o.programId,
             stats,
+            ...(o.metrics ? { metrics: o.metrics } : {}),
           },
           items,
         ),
@@ -100,6 +104,7 @@ export function startPipeline(o: PipelineOptions): RunningPipeline {
           logger,
           programId: o.programId,
           vectors: { store: o.store, embedder: o.embedder },
+          ...(o.metrics ? { metrics: o.metrics } : {}),
         },
         items,
       ),

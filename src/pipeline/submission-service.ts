@@ -25,6 +25,7 @@ import { RpcFailure } from '../chain/rpc-client.js';
 import { transactionFailed } from '../chain/transaction-error.js';
 import { ChoirError } from '../errors/index.js';
 import { appendEvents } from '../events/index.js';
+import { withFlow } from '../observability/flow.js';
 import { CHAIN_RELAY_KIND, type ChainRelayWork, MESSAGE_SUBMIT_KIND, type MessageSubmitWork } from './kinds.js';
 import { enqueue } from './outbox/index.js';
 import type {
@@ -72,6 +73,14 @@ function nonNegative(field: string, value: unknown, max: bigint): bigint {
     throw new ChoirError('BAD_USER_INPUT', `${field} must be an integer between 0 and ${max}`, { details: { field } });
   }
   return value;
+}
+
+/** An item's payload: its work, the request's ids (and the event it appended), and when it was accepted. */
+function traced<W extends object>(work: W, meta: RequestMeta, eventId?: bigint): W {
+  return withFlow(
+    { ...work, acceptedAt: Date.now() },
+    { requestId: meta.requestId, ...(eventId === undefined ? {} : { eventId: eventId.toString() }) },
+  );
 }
 
 /** Inserts a relay item unless its key exists; true when it was new. */
@@ -149,9 +158,8 @@ export function createSubmissions(o: SubmissionServiceOptions): Submissions {
         title: req.title?.trim() ? req.title.trim() : null,
         signature: req.signature,
       };
-      const created = await inTransaction(o.pool, (c) => insertRelay(c, `thread:${address}`, work));
+      const created = await inTransaction(o.pool, (c) => insertRelay(c, `thread:${address}`, traced(work, meta)));
       if (created) o.onEnqueued?.(CHAIN_RELAY_KIND);
-      void meta;
       return { address, created };
     },
 
@@ -212,14 +220,14 @@ export function createSubmissions(o: SubmissionServiceOptions): Submissions {
             [address, req.content],
           );
         }
-        await appendEvents(c, [
+        const [event] = await appendEvents(c, [
           {
             threadAddress,
             type: 'MessageSubmitted',
             payload: { messageAddress: address, contentHash: hashHex, author: authorKey, requestId: meta.requestId },
           },
         ]);
-        await enqueue(c, [{ kind: MESSAGE_SUBMIT_KIND, key: address, payload: work }]);
+        await enqueue(c, [{ kind: MESSAGE_SUBMIT_KIND, key: address, payload: traced(work, meta, event?.sequence) }]);
         return true;
       });
       if (created) o.onEnqueued?.(MESSAGE_SUBMIT_KIND);
@@ -259,9 +267,10 @@ export function createSubmissions(o: SubmissionServiceOptions): Submissions {
         approve: req.approve,
         signature: req.signature,
       };
-      const created = await inTransaction(o.pool, (c) => insertRelay(c, `vote:${messageAddress}:${voterKey}`, work));
+      const created = await inTransaction(o.pool, (c) =>
+        insertRelay(c, `vote:${messageAddress}:${voterKey}`, traced(work, meta)),
+      );
       if (created) o.onEnqueued?.(CHAIN_RELAY_KIND);
-      void meta;
       return { address: messageAddress, created };
     },
 

@@ -19,6 +19,7 @@ import { registerRelayerMetrics, relayerReadiness } from '../chain/relayer-healt
 import type { Config } from '../config/index.js';
 import { type Database, openDatabase } from '../db/database.js';
 import { redactUrl } from '../db/pool.js';
+import { openReadReplica, replicaReadiness } from '../db/read-replica.js';
 import { postgresReadiness } from '../db/readiness.js';
 import { createEmbedder, type Embedder } from '../embed/index.js';
 import { choirMetrics } from '../observability/choir-metrics.js';
@@ -92,6 +93,13 @@ export async function startStack(
   registerPostgresCollector(metrics, db.pool, { logger: logger.child({ component: 'metrics' }) });
   if (db.embedded) logger.info({ url: db.url }, `Postgres: ${db.url}`);
   else logger.info({ url: redactUrl(db.url) }, 'using the configured Postgres');
+  // The API's read-only queries on a replica when DATABASE_READ_URL is set (docs/scaling.md).
+  const replica = openReadReplica(config.database);
+  if (replica) {
+    lifecycle.onClose('read replica', () => replica.close());
+    health.register(replicaReadiness(replica.pool));
+    logger.info({ url: redactUrl(replica.url) }, 'API reads on the read replica');
+  }
 
   // The devnet runs in a child process unless ISOLATE_PARTS=false (runtime/parts/compose.ts).
   const { chain, failed: chainFailed } = await startChain(config, endpoints, logger, lifecycle);
@@ -144,6 +152,7 @@ export async function startStack(
     embedder,
     relayer,
     logger,
+    metrics: measures,
     batch: config.pipeline.batch,
     retryMaxMs: config.pipeline.retryMaxMs,
   });
@@ -172,6 +181,8 @@ export async function startStack(
     logger: logger.child({ component: 'graphql' }),
     settings: config.api,
     db: db.pool,
+    ...(replica ? { readDb: replica.pool } : {}),
+    metrics: measures,
     auth: new Auth(db.pool, config.api),
     events,
     vectorStore,

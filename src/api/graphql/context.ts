@@ -1,6 +1,7 @@
 import type { IndexerStatus } from '../../../indexer/status/status.js';
 import type { ApiSettings } from '../../config/sections/api.js';
 import type { Embedder } from '../../embed/types.js';
+import type { ChoirMetrics } from '../../observability/choir-metrics.js';
 import type { HealthRegistry } from '../../observability/health.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Submissions } from '../../pipeline/submissions.js';
@@ -19,7 +20,15 @@ export interface ApiServices {
   readonly health: HealthRegistry;
   readonly logger: Logger;
   readonly settings: ApiSettings;
+  /** The primary: mutations, sessions, subscriptions (replay and live), and anything reading its own writes. */
   readonly db?: Sql;
+  /**
+   * A read replica (DATABASE_READ_URL) for read-only queries: the readers, loaders and search fallback of a query
+   * operation. Absent: `db` serves those too. It may lag the primary (docs/scaling.md).
+   */
+  readonly readDb?: Sql;
+  /** The design's measures (search time, UI update, errors, websocket connections); absent: not measured. */
+  readonly metrics?: ChoirMetrics;
   readonly auth?: Auth;
   readonly events?: EventHub;
   readonly vectorStore?: VectorStore;

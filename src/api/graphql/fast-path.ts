@@ -13,6 +13,7 @@
 import { execute, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema, getOperationAST } from 'graphql';
 import type { ApiContext, ApiServices } from './context.js';
 import type { DocumentCache } from './documents.js';
+import { counted } from './error-metrics.js';
 import { formatError } from './format-error.js';
 import type { LimitChecker } from './limits/limit-cache.js';
 
@@ -87,7 +88,7 @@ export function createFastPath(
       if (!('data' in result)) return null;
       const head = { status: 200 };
       const payload = result.errors
-        ? { errors: result.errors.map((e) => formatted(e, head)), data: result.data }
+        ? { errors: result.errors.map((e) => counted(services, formatted(e, head))), data: result.data }
         : { data: result.data };
       return { status: head.status, body: `${JSON.stringify(payload)}\n`, contentType: JSON_TYPE };
     },

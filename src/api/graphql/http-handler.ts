@@ -11,16 +11,18 @@ import { HeaderMap } from '@apollo/server';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ChoirError, toChoirError } from '../../errors/index.js';
 import type { ApiContext, ApiServices } from './context.js';
+import { counted } from './error-metrics.js';
 import type { FastPath } from './fast-path.js';
 import { taxonomyExtensions } from './format-error.js';
 import { charge, type RateLimits } from './limits/rate-limit.js';
 import { authenticate, buildContext } from './request-context.js';
 
-function sendError(res: Response, status: number, error: ChoirError) {
+function sendError(res: Response, status: number, error: ChoirError, services?: ApiServices) {
   if (res.headersSent) return;
   const retryAfterMs = error.details.retryAfterMs;
   if (typeof retryAfterMs === 'number') res.setHeader('retry-after', String(Math.ceil(retryAfterMs / 1000)));
-  res.status(status).json({ errors: [{ message: error.message, extensions: taxonomyExtensions(error) }] });
+  const body = { message: error.message, extensions: taxonomyExtensions(error) };
+  res.status(status).json({ errors: [services ? counted(services, body) : body] });
 }
 
 const STATUS: Partial<Record<ChoirError['code'], number>> = {
@@ -33,13 +35,18 @@ const STATUS: Partial<Record<ChoirError['code'], number>> = {
 };
 
 /** express.json's failures, as the taxonomy's JSON errors. */
-export function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFunction) {
+export function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFunction, services?: ApiServices) {
   const type = (err as { type?: string })?.type;
   if (type === 'entity.too.large') {
-    return sendError(res, 413, new ChoirError('PAYLOAD_TOO_LARGE', 'the request body is larger than allowed'));
+    return sendError(
+      res,
+      413,
+      new ChoirError('PAYLOAD_TOO_LARGE', 'the request body is larger than allowed'),
+      services,
+    );
   }
   if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
-    return sendError(res, 400, new ChoirError('BAD_REQUEST', 'the request body is not valid JSON'));
+    return sendError(res, 400, new ChoirError('BAD_REQUEST', 'the request body is not valid JSON'), services);
   }
   next(err);
 }
@@ -57,6 +64,7 @@ export function graphqlHttpHandler(
         res,
         400,
         new ChoirError('BAD_REQUEST', 'POST /graphql takes a JSON body (content-type: application/json)'),
+        services,
       );
     }
     let context: ApiContext;
@@ -67,7 +75,7 @@ export function graphqlHttpHandler(
       context = buildContext(services, viewer, { signal: controller.signal });
     } catch (err) {
       const error = toChoirError(err);
-      return sendError(res, STATUS[error.code] ?? 500, error);
+      return sendError(res, STATUS[error.code] ?? 500, error, services);
     }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
@@ -103,6 +111,7 @@ export function graphqlHttpHandler(
           res,
           200,
           new ChoirError('QUERY_TIMEOUT', `the operation did not finish within ${settings.queryTimeoutMs} ms`),
+          services,
         );
       }
       if ('contentType' in result) {
@@ -126,7 +135,9 @@ export function graphqlHttpHandler(
   };
   return [
     express.json({ limit: settings.maxBodyBytes }),
-    bodyErrors as unknown as express.RequestHandler,
+    // Four parameters: express calls error handlers by their arity.
+    ((err: unknown, req: Request, res: Response, next: NextFunction) =>
+      bodyErrors(err, req, res, next, services)) as unknown as express.RequestHandler,
     (req, res, next) => {
       handle(req, res).catch(next);
     },

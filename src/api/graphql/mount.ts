@@ -10,12 +10,14 @@ import { ChoirError } from '../../errors/index.js';
 import type { HttpServer } from '../http-server.js';
 import type { ApiContext, ApiServices } from './context.js';
 import { createDocumentCache } from './documents.js';
+import { counted } from './error-metrics.js';
 import { createFastPath } from './fast-path.js';
 import { formatError } from './format-error.js';
 import { graphqlHttpHandler } from './http-handler.js';
 import { subscriptionsOverHttpPlugin } from './http-subscriptions.js';
 import { createLimitChecker, type LimitChecker } from './limits/limit-cache.js';
 import { createRateLimits } from './limits/rate-limit.js';
+import { readOwnWrites } from './request-context.js';
 import { startWsServer } from './ws-server.js';
 
 export interface GraphqlMount {
@@ -30,6 +32,8 @@ function limitsPlugin(limits: LimitChecker, services: ApiServices): ApolloServer
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operationName, request, contextValue, operation }) {
+          // A mutation reads back its own writes: from the primary, not the read replica.
+          if (operation?.operation === 'mutation') readOwnWrites(contextValue);
           const errors = limits.check(document, operationName, request.variables);
           if (errors.length) throw withStatus(errors[0] as GraphQLError, 400);
           if (!contextValue.viewer && !services.settings.anonymousReads) {
@@ -66,7 +70,7 @@ export async function mountGraphql(
   const ws = startWsServer(http.server, schema, services, limits, operationLimits, documents);
   const apollo = new ApolloServer<ApiContext>({
     schema,
-    formatError,
+    formatError: (formatted, error) => counted(services, formatError(formatted, error)),
     plugins: [
       subscriptionsOverHttpPlugin(),
       limitsPlugin(operationLimits, services),

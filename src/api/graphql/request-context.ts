@@ -1,5 +1,6 @@
 /** Builds the per-request (HTTP) or per-operation (graphql-ws) context: caller, loaders, deadline, id. */
 import { randomUUID } from 'node:crypto';
+import { currentFlow } from '../../observability/flow.js';
 import type { Credential } from './auth/auth.js';
 import { bearer } from './auth/tokens.js';
 import type { ApiContext, ApiServices } from './context.js';
@@ -23,7 +24,7 @@ function contextClass(services: ApiServices) {
 
     /** Built on first use: a subscription that never reads a relation never builds them. */
     get loaders(): Loaders {
-      this.built ??= createLoaders(services.db ?? noDatabase, this.signal);
+      this.built ??= createLoaders(services.readDb ?? services.db ?? noDatabase, this.signal);
       return this.built;
     }
 
@@ -48,8 +49,19 @@ export function buildContext(
     Context = contextClass(services);
     classes.set(services, Context);
   }
-  const context = new Context(viewer, options.requestId ?? randomUUID(), options.signal, options.connection);
+  // The HTTP request's id (x-request-id, requestIdMiddleware) when there is one: the same id in logs and outbox items.
+  const requestId = options.requestId ?? currentFlow().requestId ?? randomUUID();
+  const context = new Context(viewer, requestId, options.signal, options.connection);
   return context as unknown as ApiContext;
+}
+
+/**
+ * Moves an operation's reads to the primary: a mutation reads back what it wrote, and a subscription follows
+ * events the primary announced (a lagging replica could miss them). Nothing to do without a read replica.
+ */
+export function readOwnWrites(context: ApiContext): void {
+  if (context.readDb === undefined) return;
+  (context as { loaders: Loaders }).loaders = createLoaders(context.db ?? noDatabase, context.signal);
 }
 
 /** The caller an `authorization` value names (null: anonymous). Throws UNAUTHENTICATED / SESSION_EXPIRED. */

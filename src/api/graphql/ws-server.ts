@@ -16,10 +16,11 @@ import { ChoirError, toChoirError } from '../../errors/index.js';
 import type { Credential } from './auth/auth.js';
 import type { ApiServices } from './context.js';
 import type { DocumentCache } from './documents.js';
+import { counted } from './error-metrics.js';
 import { formatWsError } from './format-error.js';
 import type { LimitChecker } from './limits/limit-cache.js';
 import { charge, type RateLimits } from './limits/rate-limit.js';
-import { authenticate, buildContext } from './request-context.js';
+import { authenticate, buildContext, readOwnWrites } from './request-context.js';
 import { createSharedSubscribe } from './subscriptions/shared-execution.js';
 
 interface ConnectionState {
@@ -55,9 +56,17 @@ export function startWsServer(
   const hardCap = Math.max(settings.maxBodyBytes * 4, settings.maxBodyBytes + 65_536);
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: hardCap });
   wss.on('connection', batchSends);
+  const gauge = services.metrics?.webSocketConnections;
+  if (gauge) {
+    wss.on('connection', (socket) => {
+      gauge.inc();
+      socket.once('close', () => gauge.dec());
+    });
+  }
   const states = new WeakMap<object, ConnectionState>();
   const state = (ctx: { extra: object }) => states.get(ctx.extra) as ConnectionState;
-  const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatWsError(e, development));
+  const format = (errors: readonly GraphQLError[]) =>
+    errors.map((e) => counted(services, formatWsError(e, development)));
 
   // One execution per live event for all subscribers asking the same (subscriptions/shared-execution.ts).
   const shared = createSharedSubscribe();
@@ -124,12 +133,15 @@ export function startWsServer(
         }
         s.active.add(id);
         s.counter.subscriptions = s.active.size;
+        const contextValue = buildContext(services, s.viewer, { connection: s.counter });
+        // Only queries read from the replica: subscriptions follow what the primary announced (docs/scaling.md).
+        if (operation.operation !== 'query') readOwnWrites(contextValue);
         const args: ExecutionArgs = {
           schema,
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: buildContext(services, s.viewer, { connection: s.counter }),
+          contextValue,
         };
         return args;
       },

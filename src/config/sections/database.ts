@@ -11,6 +11,13 @@ export const databaseSection = defineSection(
         'Postgres to use. Unset: choir starts an embedded PostgreSQL 17 server (data in EMBEDDED_PG_DIR) and prints its URL.',
       secret: true,
     }),
+    DATABASE_READ_URL: v.url({
+      protocols: ['postgres', 'postgresql'],
+      example: 'postgresql://choir_read:secret@db-replica.internal:5432/choir',
+      description:
+        "A read replica of DATABASE_URL for the API's read-only queries (threads, messages, events, search fallback). Mutations, sign-in and subscriptions stay on DATABASE_URL. Unset: DATABASE_URL serves everything.",
+      secret: true,
+    }),
     EMBEDDED_PG_DIR: v.string({
       default: '.choir/pg',
       example: '/var/lib/choir/pg',
@@ -36,6 +43,7 @@ export const databaseSection = defineSection(
   },
   (e) => ({
     url: e.DATABASE_URL,
+    readUrl: e.DATABASE_READ_URL,
     embedded: { dataDir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT },
     poolSize: e.DATABASE_POOL_SIZE,
     autoMigrate: e.DATABASE_AUTO_MIGRATE,

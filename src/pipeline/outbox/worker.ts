@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { sleep } from '../../errors/retry.js';
+import { type FlowIds, flowOf, runInFlow } from '../../observability/flow.js';
 import type { Logger } from '../../observability/logger.js';
 import { type ClaimedItem, claim, complete, type FailOptions, fail } from './outbox.js';
 
@@ -56,6 +57,12 @@ export function startOutboxWorker<P>(o: OutboxWorkerOptions<P>): OutboxWorker {
       leaseMs: o.leaseMs ?? 60_000,
     });
     if (items.length === 0) return 0;
+    // A batch of one runs in its request's flow (handlers of larger batches log per item in each item's flow).
+    const flow: FlowIds = items.length === 1 ? flowOf(items[0]?.payload) : {};
+    return runInFlow(flow, () => handleClaimed(items));
+  }
+
+  async function handleClaimed(items: ClaimedItem<P>[]): Promise<number> {
     try {
       await o.handle(items);
       await complete(o.pool, items);

@@ -13,6 +13,8 @@ import { rpcReadiness } from '../../chain/readiness.js';
 import type { Relayer } from '../../chain/relayer.js';
 import type { Config } from '../../config/index.js';
 import { openDatabase } from '../../db/database.js';
+import { redactUrl } from '../../db/pool.js';
+import { openReadReplica, replicaReadiness } from '../../db/read-replica.js';
 import { createEmbedder } from '../../embed/index.js';
 import { registerEventHubMetrics } from '../../observability/event-metrics.js';
 import { timedEmbedder, timedRpc, timedVectorStore } from '../../observability/instrument.js';
@@ -33,6 +35,13 @@ export async function startApiRole(config: Config, logger: Logger, lifecycle: Li
   lifecycle.onClose('database', () => db.close());
   const { health, metrics, measures, http } = observe(config, db, logger, 'api');
   health.register(rpcReadiness(chain.rpcUrl));
+  // Read-only queries on a replica when DATABASE_READ_URL is set (docs/scaling.md).
+  const replica = openReadReplica(config.database);
+  if (replica) {
+    lifecycle.onClose('read replica', () => replica.close());
+    health.register(replicaReadiness(replica.pool));
+    logger.info({ url: redactUrl(replica.url) }, 'API reads on the read replica');
+  }
 
   const embedder = timedEmbedder(
     await createEmbedder(config.embed, logger, { maxContentBytes: config.vector.maxContentBytes }),
@@ -78,6 +87,8 @@ export async function startApiRole(config: Config, logger: Logger, lifecycle: Li
     logger: logger.child({ component: 'graphql' }),
     settings: config.api,
     db: db.pool,
+    ...(replica ? { readDb: replica.pool } : {}),
+    metrics: measures,
     auth: new Auth(db.pool, config.api),
     events,
     vectorStore,

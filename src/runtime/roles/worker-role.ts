@@ -58,6 +58,7 @@ export async function startWorkerRole(config: Config, logger: Logger, lifecycle:
     embedder,
     relayer,
     logger,
+    metrics: measures,
     batch: config.pipeline.batch,
     retryMaxMs: config.pipeline.retryMaxMs,
   });

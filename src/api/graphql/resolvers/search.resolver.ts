@@ -91,7 +91,7 @@ export class SearchResolver {
       return {
         hits: rows.map((m) => ({ message: m as never, score: 0, onChainVerified: onChainVerified(m, toPayload(m)) })),
         degraded: true,
-        tookMs: performance.now() - started,
+        tookMs: took(ctx, 'fallback', started),
       };
     }
 
@@ -106,8 +106,15 @@ export class SearchResolver {
       out.push({ message: row as never, score: h.score, onChainVerified: onChainVerified(row, h.payload) });
       if (out.length === limit) break;
     }
-    return { hits: out, degraded: false, tookMs: performance.now() - started };
+    return { hits: out, degraded: false, tookMs: took(ctx, 'vector', started) };
   }
+}
+
+/** Milliseconds since `started`, observed as `choir_search_response_time_seconds{mode}`. */
+function took(ctx: ApiContext, mode: 'vector' | 'fallback', started: number): number {
+  const ms = performance.now() - started;
+  ctx.metrics?.searchResponseTime.observe({ mode }, ms / 1000);
+  return ms;
 }
 
 function toPayload(m: MessageRecord) {

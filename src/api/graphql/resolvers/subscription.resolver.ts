@@ -22,14 +22,22 @@ import { optionalKey, publicKey } from '../validate.js';
 
 type Data = SubscribeResolverData<unknown, Record<string, unknown>, ApiContext>;
 
-function stream(ctx: ApiContext, after: bigint, filter: StreamFilter) {
+function stream(ctx: ApiContext, after: bigint, filter: StreamFilter, measured = true) {
   return replayThenLive({
     hub: requireService(ctx, 'events'),
+    // The primary, never the read replica: the hub's NOTIFY comes from the primary, and a replica behind it could
+    // replay too little for a resumed subscriber (docs/scaling.md).
     sql: ctx.db ?? noDatabase,
     after,
     filter,
     bufferMax: ctx.settings.subscriptionBuffer,
+    ...(measured ? { onLive: (e: EventRecord) => uiUpdate(ctx, e) } : {}),
   });
+}
+
+/** `choir_ui_update_seconds`: the event committed (`events.created_at`) → handed to this subscriber's socket. */
+function uiUpdate(ctx: ApiContext, e: EventRecord) {
+  ctx.metrics?.uiUpdate.observe(Math.max(0, Date.now() - new Date(e.createdAt).getTime()) / 1000);
 }
 
 /** Each payload gets fresh loaders: a subscription outlives any one snapshot of the data. */
@@ -134,18 +142,25 @@ function messageUpdates(ctx: ApiContext, address: string): AsyncIterable<Message
     if (!first) throw new ChoirError('NOT_FOUND', `no message with address ${address}`, { details: { address } });
     out.push(first);
     let seen = JSON.stringify(first);
-    const events = stream(ctx, tail, {
-      replay: { threadAddress: first.threadAddress },
-      match: (e) => e.threadAddress === first.threadAddress && touches(e, address),
-    });
+    // Measured per message sent (an event that changes nothing sends nothing), not per event.
+    const events = stream(
+      ctx,
+      tail,
+      {
+        replay: { threadAddress: first.threadAddress },
+        match: (e) => e.threadAddress === first.threadAddress && touches(e, address),
+      },
+      false,
+    );
     out.finally(() => void events.return());
-    for await (const _ of events) {
+    for await (const e of events) {
       const now = await createLoaders(sql).message.load(address);
       if (!now) continue;
       const json = JSON.stringify(now);
       if (json !== seen) {
         seen = json;
         out.push(now);
+        uiUpdate(ctx, e);
       }
     }
   })().catch((err) => out.fail(err));

@@ -36,8 +36,10 @@ export function replayThenLive(options: {
   after: bigint;
   filter: StreamFilter;
   bufferMax: number;
+  /** Each live event handed to this subscriber (not the replayed ones: those are catching up, not updates). */
+  onLive?: (e: EventRecord) => void;
 }): Channel<EventRecord> {
-  const { hub, sql, filter, bufferMax } = options;
+  const { hub, sql, filter, bufferMax, onLive } = options;
   const out = new Channel<EventRecord>();
   let last = options.after;
   let live = false;
@@ -58,6 +60,7 @@ export function replayThenLive(options: {
     if (e.sequence <= last) return;
     last = e.sequence;
     out.push(e);
+    onLive?.(e);
     if (out.size > bufferMax) out.fail(overflow());
   });
   out.finally(stop);
@@ -81,6 +84,7 @@ export function replayThenLive(options: {
       if (e.sequence <= last) continue;
       last = e.sequence;
       out.push(e);
+      onLive?.(e);
     }
     live = true;
   })().catch((err) =>
