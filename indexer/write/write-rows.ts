@@ -4,7 +4,7 @@
  * only chain-derived columns; backend-owned ones (a message's content, a thread's title) are never touched.
  */
 import type pg from 'pg';
-import { columnArrays, upsertSql } from '../../src/db/table.js';
+import { columnArrays, insertMissingSql, upsertSql } from '../../src/db/table.js';
 import type { UndoEntry } from './apply.js';
 import type { CoAuthorRow, MessageRow, ThreadRow, VoteRow } from './rows.js';
 import { CO_AUTHORS, MESSAGES, THREADS, VOTES } from './tables.js';
@@ -13,6 +13,7 @@ const THREADS_UPSERT = upsertSql(THREADS);
 const CO_AUTHORS_UPSERT = upsertSql(CO_AUTHORS, { onlyWhenChanged: true });
 const MESSAGES_UPSERT = upsertSql(MESSAGES);
 const VOTES_UPSERT = upsertSql(VOTES);
+const VOTES_INSERT_MISSING = insertMissingSql(VOTES);
 
 /** `coAuthorRows`: the threads whose co-author rows (list or amounts) may differ from the stored ones (default: all). */
 export async function writeThreads(
@@ -55,6 +56,12 @@ export async function writeMessages(client: pg.ClientBase, rows: readonly Messag
 export async function writeVotes(client: pg.ClientBase, rows: readonly VoteRow[]): Promise<void> {
   if (rows.length === 0) return;
   await client.query(VOTES_UPSERT, columnArrays(VOTES, rows));
+}
+
+/** Inserts the votes Postgres lacks; a vote already stored keeps its row (its provenance) untouched. */
+export async function insertMissingVotes(client: pg.ClientBase, rows: readonly VoteRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await client.query(VOTES_INSERT_MISSING, columnArrays(VOTES, rows));
 }
 
 /** Records undo images; an image already recorded for (slot, row) is older and wins. */

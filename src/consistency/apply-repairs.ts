@@ -5,8 +5,9 @@
  */
 import type pg from 'pg';
 import { readStoredRows } from '../../indexer/write/load-state.js';
+import type { VoteRow } from '../../indexer/write/rows.js';
 import { fromMessageAccount, fromThreadAccount, type Provenance } from '../../indexer/write/rows.js';
-import { writeMessages, writeThreads } from '../../indexer/write/write-rows.js';
+import { insertMissingVotes, writeMessages, writeThreads } from '../../indexer/write/write-rows.js';
 import type { MessageAccount } from '../../programs/choir/client/index.js';
 import type { Embedder } from '../embed/types.js';
 import { appendEvents } from '../events/index.js';
@@ -15,6 +16,7 @@ import type { VectorPoint, VectorStore } from '../vector/types.js';
 import { hexOf } from './compare.js';
 import { CONTENT_LOST_PREFIX, type Repair } from './plan-repairs.js';
 import type { IndexerPosition, ThreadState } from './read-state.js';
+import { votesOnRecord } from './record-votes.js';
 
 export interface RepairDeps {
   readonly pool: pg.Pool;
@@ -81,6 +83,36 @@ async function repairVectorStore(deps: RepairDeps, state: ThreadState, repairs: 
   }
 }
 
+/**
+ * Makes each message's vote rows those its record holds (record-votes.ts): wrong and extra votes deleted, missing
+ * ones inserted with the record's provenance (no signature: the record does not say which transaction voted). A
+ * vote Postgres already has right keeps its own slot and signature.
+ */
+async function rewriteVotes(client: pg.ClientBase, state: ThreadState, repairs: readonly Repair[]) {
+  if (repairs.length === 0) return;
+  const addresses: string[] = [];
+  const voters: string[] = [];
+  const approves: boolean[] = [];
+  const rows: VoteRow[] = [];
+  for (const r of repairs) {
+    const m = state.chain.messages.get(r.difference.address) as MessageAccount;
+    const p = provenance(m.updatedSlot, state.indexer);
+    for (const [voter, approve] of votesOnRecord(m, state.chain.account.coAuthors)) {
+      addresses.push(r.difference.address);
+      voters.push(voter);
+      approves.push(approve);
+      rows.push({ messageAddress: r.difference.address, voter, approve, ...p });
+    }
+  }
+  await client.query(
+    `DELETE FROM votes v WHERE v.message_address = ANY ($1::text[])
+        AND NOT EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[], $4::bool[]) AS k(address, voter, approve)
+                         WHERE k.address = v.message_address AND k.voter = v.voter AND k.approve = v.approve)`,
+    [repairs.map((r) => r.difference.address), addresses, voters, approves],
+  );
+  await insertMissingVotes(client, rows);
+}
+
 async function repairPostgres(client: pg.ClientBase, state: ThreadState, repairs: readonly Repair[]) {
   const { account, lamports } = state.chain;
   const thread = state.threadAddress;
@@ -107,6 +139,8 @@ async function repairPostgres(client: pg.ClientBase, state: ThreadState, repairs
       return row;
     });
     await writeMessages(client, rows);
+    // Deleting a message row deletes its votes: the record's bitmaps give them back.
+    await rewriteVotes(client, state, reindex);
     const withContent = reindex.filter((r) => r.content !== undefined);
     await client.query(
       `UPDATE messages m SET content = c.content FROM unnest($1::text[], $2::text[]) AS c(address, content)
@@ -114,6 +148,7 @@ async function repairPostgres(client: pg.ClientBase, state: ThreadState, repairs
       [withContent.map((r) => r.difference.address), withContent.map((r) => r.content)],
     );
   }
+  await rewriteVotes(client, state, of('rewrite_votes'));
   for (const r of of('rewrite_row')) {
     const m = state.chain.messages.get(r.difference.address) as MessageAccount;
     await client.query('UPDATE messages SET content_hash = $2, author = $3, updated_at = now() WHERE address = $1', [

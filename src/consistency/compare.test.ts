@@ -84,6 +84,7 @@ function state(texts: string[], cursorSlot = 100n) {
     points,
     threadRow: true,
     rows,
+    votes: new Map<string, Map<string, boolean>>(),
     coAuthors: [AUTHOR, OTHER],
     indexer: { slot: cursorSlot, confirmedSlot: cursorSlot, finalizedSlot: null },
     coAuthorUpdateQueued: false,
@@ -176,6 +177,57 @@ describe('compare', () => {
     expect(compare(applied)).toMatchObject({ differences: [], inFlight: 1 });
     // Applied and no update queued: a point still without it is wrong.
     expect(kinds({ ...applied, coAuthorUpdateQueued: false })).toEqual([['payload_mismatch', 'M0']]);
+  });
+});
+
+describe('compare: votes', () => {
+  /** M0 is a spec the first co-author approved and the second denied (bits 0 and 1). */
+  function voted(cursorSlot = 100n) {
+    const s = state(['a'], cursorSlot);
+    const m = s.chain.messages.get('M0') as MessageAccount;
+    s.chain.messages.set('M0', { ...m, approvals: 0b01, denials: 0b10, updatedSlot: 20n });
+    s.votes.set(
+      'M0',
+      new Map([
+        [AUTHOR, true],
+        [OTHER, false],
+      ]),
+    );
+    return s;
+  }
+
+  it('finds nothing when Postgres holds exactly the bitmaps’ votes', () => {
+    expect(kinds(voted())).toEqual([]);
+  });
+
+  it('reports a missing, a flipped and an extra vote, naming each voter', () => {
+    const missing = voted();
+    missing.votes.get('M0')?.delete(OTHER);
+    const flipped = voted();
+    flipped.votes.get('M0')?.set(AUTHOR, false);
+    const extra = voted();
+    const m = extra.chain.messages.get('M0') as MessageAccount;
+    extra.chain.messages.set('M0', { ...m, denials: 0 });
+    for (const [s, words] of [
+      [missing, `${OTHER} denied on chain, no vote in Postgres`],
+      [flipped, `${AUTHOR} approved on chain, the opposite in Postgres`],
+      [extra, `${OTHER} has a vote in Postgres and none on chain`],
+    ] as const) {
+      expect(compare(s).differences).toEqual([{ kind: 'vote_mismatch', address: 'M0', detail: words }]);
+    }
+  });
+
+  it('counts a vote the indexer has not applied as in flight', () => {
+    const s = voted(15n); // the record changed at slot 20, the cursor is at 15
+    s.votes.delete('M0');
+    expect(compare(s)).toMatchObject({ differences: [], inFlight: 1 });
+  });
+
+  it('plans a vote rewrite for it', () => {
+    const s = voted();
+    s.votes.delete('M0');
+    const plan = planRepairs(s, compare(s).differences);
+    expect(plan.repairs.map((r) => [r.action, r.difference.address])).toEqual([['rewrite_votes', 'M0']]);
   });
 });
 

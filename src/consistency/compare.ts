@@ -10,6 +10,7 @@ import { type MessageAccount, nextContentRoot } from '../../programs/choir/clien
 import { sha256Hex } from '../vector/point-id.js';
 import type { PointPayload } from '../vector/types.js';
 import type { ThreadState } from './read-state.js';
+import { voteDifference, votesOnRecord } from './record-votes.js';
 import type { Difference } from './types.js';
 
 export interface Comparison {
@@ -91,6 +92,13 @@ export function compare(state: ThreadState): Comparison {
         address,
         detail: `Postgres has hash ${row.content_hash} by ${row.author}, the chain ${hash} by ${m.author}`,
       });
+    } else {
+      const votes = voteDifference(votesOnRecord(m, coAuthors), state.votes.get(address) ?? new Map());
+      if (votes !== null) {
+        // A vote is a write of the record: until the indexer has applied it, Postgres may lag by that vote.
+        if (applied(m.updatedSlot)) differences.push({ kind: 'vote_mismatch', address, detail: votes });
+        else inFlight += 1;
+      }
     }
     if (!point) {
       // Only a copy of the content can restore a point; without one the content exists nowhere off chain.

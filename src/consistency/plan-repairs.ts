@@ -14,7 +14,7 @@ export type RepairAction =
   | 'restore_point'
   /** Only the point's co-authors were wrong: set them to the chain's. */
   | 'rewrite_point_co_authors'
-  /** Insert the message's row from its on-chain record (content from a copy when one exists). */
+  /** Insert the message's row from its on-chain record (content from a copy when one exists), and its votes. */
   | 'reindex_message_row'
   /** Insert the thread's row and co-authors from its on-chain account. */
   | 'reindex_thread_row'
@@ -23,7 +23,9 @@ export type RepairAction =
   /** Rewrite the thread's co-author rows from its on-chain account. */
   | 'rewrite_co_authors'
   /** Mark the row: its content exists nowhere off chain (last_error `CONTENT_LOST: …`). */
-  | 'flag_content_lost';
+  | 'flag_content_lost'
+  /** Make the message's vote rows those of its record's bitmaps (record-votes.ts). */
+  | 'rewrite_votes';
 
 export interface Repair {
   readonly action: RepairAction;
@@ -110,6 +112,9 @@ export function planRepairs(state: ThreadState, differences: readonly Difference
         break;
       case 'co_author_mismatch':
         repairs.push({ action: 'rewrite_co_authors', difference });
+        break;
+      case 'vote_mismatch':
+        repairs.push({ action: 'rewrite_votes', difference });
         break;
       case 'content_lost':
         flagLost(difference);

@@ -58,6 +58,8 @@ export interface ThreadState {
   /** Whether Postgres has the thread's row at all. */
   readonly threadRow: boolean;
   readonly rows: Map<string, MessageRowState>;
+  /** Postgres's votes by message address: voter → approve. */
+  readonly votes: Map<string, Map<string, boolean>>;
   readonly coAuthors: string[];
   /** Null when no indexer has run against this database. */
   readonly indexer: IndexerPosition | null;
@@ -114,11 +116,16 @@ async function readPostgres(pool: pg.Pool, thread: string, stream: string) {
     'SELECT slot::text, confirmed_slot::text, finalized_slot::text FROM indexer_cursors WHERE stream = $1',
     [stream],
   );
-  const [threadRow, rows, co] = await Promise.all([
+  const [threadRow, rows, votes, co] = await Promise.all([
     pool.query('SELECT 1 FROM threads WHERE address = $1', [thread]),
     pool.query<MessageRowState>(
       `SELECT address, content_hash, author, content, status, slot::text AS slot, created_at, last_error
          FROM messages WHERE thread_address = $1`,
+      [thread],
+    ),
+    pool.query<{ message_address: string; voter: string; approve: boolean }>(
+      `SELECT v.message_address, v.voter, v.approve
+         FROM votes v JOIN messages m ON m.address = v.message_address WHERE m.thread_address = $1`,
       [thread],
     ),
     pool.query<{ pubkey: string }>('SELECT pubkey FROM thread_co_authors WHERE thread_address = $1 ORDER BY position', [
@@ -132,9 +139,16 @@ async function readPostgres(pool: pg.Pool, thread: string, stream: string) {
     [`thread:${thread}`],
   );
   const c = cursor.rows[0];
+  const byMessage = new Map<string, Map<string, boolean>>();
+  for (const v of votes.rows) {
+    const of = byMessage.get(v.message_address) ?? new Map<string, boolean>();
+    of.set(v.voter, v.approve);
+    byMessage.set(v.message_address, of);
+  }
   return {
     threadRow: (threadRow.rowCount ?? 0) > 0,
     rows: new Map(rows.rows.map((r) => [r.address, r])),
+    votes: byMessage,
     coAuthors: co.rows.map((r) => r.pubkey),
     indexer: c
       ? {

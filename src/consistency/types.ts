@@ -6,7 +6,8 @@ export type DifferenceKind =
   | 'row_mismatch'
   | 'co_author_mismatch'
   | 'root_mismatch'
-  | 'content_lost';
+  | 'content_lost'
+  | 'vote_mismatch';
 
 export const DIFFERENCE_KINDS: readonly DifferenceKind[] = [
   'missing_point',
@@ -16,6 +17,7 @@ export const DIFFERENCE_KINDS: readonly DifferenceKind[] = [
   'co_author_mismatch',
   'root_mismatch',
   'content_lost',
+  'vote_mismatch',
 ];
 
 export interface Difference {

@@ -65,18 +65,24 @@ export function selectList<Row>(def: TableDef<Row>, alias = ''): string {
  * `onlyWhenChanged`, rows whose columns all equal the stored ones are left alone (no dead tuple).
  */
 export function upsertSql<Row>(def: TableDef<Row>, options: { onlyWhenChanged?: boolean } = {}): string {
-  const names = def.columns.map((c) => c.column).join(', ');
-  const casts = def.columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ');
   const updated = def.columns.filter((c) => !c.keep && !def.key.includes(c.column));
   const set = updated.map((c) => `${c.column} = EXCLUDED.${c.column}`);
   if (def.touchesUpdatedAt) set.push('updated_at = now()');
   const where = options.onlyWhenChanged
     ? ` WHERE ${updated.map((c) => `${def.name}.${c.column} IS DISTINCT FROM EXCLUDED.${c.column}`).join(' OR ')}`
     : '';
-  return (
-    `INSERT INTO ${def.name} (${names}) SELECT * FROM unnest(${casts}) ` +
-    `ON CONFLICT (${def.key.join(', ')}) DO UPDATE SET ${set.join(', ')}${where}`
-  );
+  return `${insertSql(def)} ON CONFLICT (${def.key.join(', ')}) DO UPDATE SET ${set.join(', ')}${where}`;
+}
+
+/** The same INSERT, keeping every row already stored under its key (`ON CONFLICT DO NOTHING`). */
+export function insertMissingSql<Row>(def: TableDef<Row>): string {
+  return `${insertSql(def)} ON CONFLICT (${def.key.join(', ')}) DO NOTHING`;
+}
+
+function insertSql<Row>(def: TableDef<Row>): string {
+  const names = def.columns.map((c) => c.column).join(', ');
+  const casts = def.columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ');
+  return `INSERT INTO ${def.name} (${names}) SELECT * FROM unnest(${casts})`;
 }
 
 /** The parameter arrays of `upsertSql`, one per column, in column order (undefined becomes NULL). */

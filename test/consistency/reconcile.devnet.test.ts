@@ -10,6 +10,7 @@ import { reconcileAll } from '../../src/consistency/run-all.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { sha256Hex } from '../../src/vector/point-id.js';
 import type { PointPayload, StoredPoint } from '../../src/vector/types.js';
+import { ChainDriver } from '../indexer/devnet-driver.js';
 import { until } from '../indexer/harness.js';
 import { embedder } from '../pipeline/harness.js';
 import { newThread, post, type Service, startService } from './harness.js';
@@ -123,6 +124,73 @@ describe('reconcile', () => {
     expect(again.unrepaired.map((x) => [x.kind, x.address])).toEqual([['content_lost', f]]);
     expect(await recovered(s, t)).toHaveLength(7);
   }, 120_000);
+
+  it("gives a re-created row its votes back from the record's bitmaps, and rewrites wrong votes", async () => {
+    const [second, third, proposer] = [Keypair.generate(), Keypair.generate(), Keypair.generate()];
+    const thread = await newThread(s, [second.publicKey, third.publicKey]);
+    const t = thread.toBase58();
+    const chain = new ChainDriver(s.devnet);
+    for (const k of [chain.payer, proposer, s.author, second]) chain.fund(k.publicKey);
+    // A spec from outside the thread (wallet-paid, so no content copy off chain: content_lost is expected), one
+    // co-author for it and one against: it stays pending, with two bits set.
+    const spec = chain.submitSpec(thread, 'votes survive', proposer);
+    chain.vote(thread, 'votes survive', s.author, true);
+    chain.vote(thread, 'votes survive', second, false);
+    const votes = async () =>
+      (
+        await s.pool.query<{ voter: string; approve: boolean }>(
+          'SELECT voter, approve FROM votes WHERE message_address = $1 ORDER BY voter',
+          [spec],
+        )
+      ).rows;
+    await until('votes indexed', async () => (await votes()).length === 2);
+    const indexed = await votes();
+    const differences = async () => (await syncThread(s.deps, t)).differences.map((d) => [d.kind, d.address]).sort();
+    expect(await differences()).toEqual([['content_lost', spec]]);
+
+    // The row deleted (its votes go with it): re-created from the record, votes included.
+    await s.pool.query('DELETE FROM messages WHERE address = $1', [spec]);
+    expect(await votes()).toEqual([]);
+    expect(await differences()).toEqual([
+      ['content_lost', spec],
+      ['missing_row', spec],
+    ]);
+    await reconcileThread(s.deps, t);
+    expect(await votes()).toEqual(indexed);
+
+    // A flipped vote and a vote the chain never saw: both rewritten, the right one keeps its provenance.
+    const before = await s.pool.query(
+      'SELECT slot, tx_signature FROM votes WHERE message_address = $1 AND voter = $2',
+      [spec, second.publicKey.toBase58()],
+    );
+    await s.pool.query('UPDATE votes SET approve = NOT approve WHERE message_address = $1 AND voter = $2', [
+      spec,
+      s.author.publicKey.toBase58(),
+    ]);
+    await s.pool.query(
+      `INSERT INTO votes (message_address, voter, approve, slot, commitment) VALUES ($1, $2, true, 1, 'CONFIRMED')`,
+      [spec, third.publicKey.toBase58()],
+    );
+    expect(await differences()).toEqual([
+      ['content_lost', spec],
+      ['vote_mismatch', spec],
+    ]);
+    const repaired = await reconcileThread(s.deps, t);
+    expect(repaired.repairs.map((r) => r.action)).toContain('rewrite_votes');
+    expect(await votes()).toEqual(indexed);
+    expect(
+      (
+        await s.pool.query('SELECT slot, tx_signature FROM votes WHERE message_address = $1 AND voter = $2', [
+          spec,
+          second.publicKey.toBase58(),
+        ])
+      ).rows,
+    ).toEqual(before.rows);
+    expect(await differences()).toEqual([['content_lost', spec]]);
+    expect((await recovered(s, t)).map((p) => p.reason)).toEqual(
+      expect.arrayContaining(['missing_row', 'vote_mismatch']),
+    );
+  }, 90_000);
 
   it('runs inside the service after the indexer heals a gap', async () => {
     const thread = await newThread(s);

@@ -1,10 +1,10 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { DIFFERENCE_KINDS } from '../../../consistency/types.js';
 
 @ObjectType({ description: 'One way the chain, the vector store and Postgres disagree about a thread.' })
 export class SyncDifference {
   @Field(() => String, {
-    description:
-      'missing_point, payload_mismatch, missing_row, row_mismatch, co_author_mismatch, root_mismatch or content_lost.',
+    description: `One of: ${DIFFERENCE_KINDS.join(', ')} (docs/consistency.md).`,
   })
   kind!: string;
   @Field(() => String, { description: 'The message (or, for thread-level differences, the thread) concerned.' })
