@@ -3,6 +3,10 @@ export const EVENT_TYPES = [
   'ThreadCreated',
   'CoAuthorAdded',
   'MessageSubmitted',
+  // The pipeline's own steps (src/pipeline/message-worker.ts): the vector is stored; the relayed transaction
+  // landed before the indexer saw it (MessagePublished moves RECORDED otherwise).
+  'MessageStored',
+  'MessageRecorded',
   'MessagePublished',
   'MessageRolledBack',
   'SpecSubmitted',

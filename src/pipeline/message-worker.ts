@@ -28,6 +28,7 @@ import type { MessageSubmitWork } from './kinds.js';
 import type { ClaimedItem } from './outbox/index.js';
 import { type Packable, pack } from './pack.js';
 import { type RollbackItem, rollBack } from './rollback.js';
+import { setStatus } from './status-step.js';
 
 export interface PipelineStats {
   submitted: number;
@@ -74,15 +75,6 @@ SELECT m.address, m.thread_address, m.content_hash, m.author, m.content, m.statu
 
 /** Chain rounds per batch: a transaction failing on one item is re-sent without it. */
 const MAX_ROUNDS = 6;
-
-async function setStatus(pool: pg.Pool, addresses: readonly string[], to: 'STORED' | 'RECORDED', from: string[]) {
-  if (addresses.length === 0) return;
-  await pool.query(
-    `UPDATE messages SET status = $2::message_status, updated_at = now()
-      WHERE address = ANY ($1::text[]) AND status = ANY ($3::message_status[])`,
-    [addresses, to, from],
-  );
-}
 
 function rollbackItem(row: Row, err: ChoirError): RollbackItem {
   return {

@@ -1,14 +1,15 @@
 /**
  * An in-memory stand-in for the API as the client SDK's thread store sees it (a ThreadSource): rows changed the
  * way the backend changes them (src/pipeline, indexer/write: statuses, commitments, votes, undo on a fork) and an
- * event log appended in the same step, delivered to subscribers asynchronously. It can also misbehave on purpose:
- * drop a delivery (a gap), re-send events (duplicates), cut every stream (a disconnect), answer reads late.
+ * event log appended in the same step, delivered to subscribers asynchronously (fake-event-log.ts). It can also
+ * misbehave on purpose: drop a delivery (a gap), re-send events (duplicates), cut every stream (a disconnect),
+ * answer reads late.
  * Rows are written independently of the store's reducer, so a store that ends equal to this server has followed
  * the backend's rules, not its own.
  */
-import { networkError } from '../../src/client/errors.js';
 import type { EventStreamHandlers, ThreadSnapshot, ThreadSource } from '../../src/client/store/source.js';
 import type { ServerMessage, ThreadEvent, ThreadHeader } from '../../src/client/store/types.js';
+import { FakeEventLog } from './fake-event-log.js';
 
 type Row = ServerMessage;
 type Distribute<T> = T extends unknown
@@ -16,36 +17,23 @@ type Distribute<T> = T extends unknown
   : never;
 type EventBody = Distribute<ThreadEvent>;
 
-interface Subscriber {
-  handlers: EventStreamHandlers;
-  /** Next log index to deliver. */
-  next: number;
-  skipNext: boolean;
-  pumping: boolean;
-  open: boolean;
-}
-
 const clone = <T>(v: T): T => structuredClone(v);
 
 export class FakeThreadServer implements ThreadSource {
   readonly address: string;
   head: ThreadHeader;
   readonly rows = new Map<string, Row>();
-  readonly log: ThreadEvent[] = [];
+  private readonly stream: FakeEventLog;
+  readonly log: ThreadEvent[];
   /** Per published message: its row before the chain showed it (null: it did not exist), until finalized. */
   private readonly undo = new Map<string, { image: Row | null; sequence: number }>();
-  private readonly subs = new Set<Subscriber>();
   private clock = Date.parse('2026-01-01T00:00:00.000Z');
-  private rand: () => number;
   reads = 0;
 
   constructor(address: string, seed = 1, coAuthors: string[] = ['creator', 'alice', 'bob']) {
     this.address = address;
-    let s = seed >>> 0 || 1;
-    this.rand = () => {
-      s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
-      return s / 2_147_483_648;
-    };
+    this.stream = new FakeEventLog(seed);
+    this.log = this.stream.log;
     this.head = {
       address,
       threadId: 'ab'.repeat(32),
@@ -87,8 +75,7 @@ export class FakeThreadServer implements ThreadSource {
       slot: null,
       createdAt: this.now(),
     } as ThreadEvent;
-    this.log.push(event);
-    for (const sub of this.subs) this.pump(sub);
+    this.stream.append(event);
     return event;
   }
 
@@ -131,12 +118,22 @@ export class FakeThreadServer implements ThreadSource {
     return clone(this.rows.get(address) as Row);
   }
 
-  /** The pipeline's silent steps: PENDING → STORED → RECORDED (no event). */
+  /**
+   * The pipeline's own steps, each with its event (src/pipeline/status-step.ts): PENDING → STORED (MessageStored),
+   * STORED → RECORDED before the indexer has seen the record (MessageRecorded).
+   */
   pipelineStep(address: string) {
     const row = this.rows.get(address);
     if (!row) return;
-    if (row.status === 'PENDING') this.rows.set(address, { ...row, status: 'STORED' });
-    else if (row.status === 'STORED') this.rows.set(address, { ...row, status: 'RECORDED' });
+    const to = row.status === 'PENDING' ? 'STORED' : row.status === 'STORED' ? 'RECORDED' : null;
+    if (!to) return;
+    this.rows.set(address, { ...row, status: to });
+    this.append({
+      __typename: to === 'STORED' ? 'MessageStored' : 'MessageRecorded',
+      messageAddress: address,
+      contentHash: row.hash,
+      status: to,
+    });
   }
 
   /** The pipeline gives up: only rows the chain has not recorded roll back. */
@@ -289,39 +286,32 @@ export class FakeThreadServer implements ThreadSource {
     this.append({ __typename: 'Divested', coAuthor, amount: amount.toString() });
   }
 
-  // ── Faults ─────────────────────────────────────────────────────────────────────────────────────────────────
+  // ── Faults (the log's deliveries) ───────────────────────────────────────────────────────────────────────────
 
-  /** Every open stream fails as a dropped connection would. */
   disconnect() {
-    for (const sub of [...this.subs]) {
-      sub.open = false;
-      this.subs.delete(sub);
-      sub.handlers.error(networkError('connection lost (fake)'));
-    }
+    this.stream.disconnect();
   }
 
-  /** The next event of every open stream is not delivered (a gap). */
   dropNext() {
-    for (const sub of this.subs) sub.skipNext = true;
+    this.stream.dropNext();
   }
 
-  /** Faults stop: no delivery is dropped any more. */
   heal() {
-    for (const sub of this.subs) sub.skipNext = false;
+    this.stream.heal();
   }
 
-  /** Every open stream re-sends its last `n` events (a resume from an old cursor). */
   resend(n: number) {
-    for (const sub of this.subs) sub.next = Math.max(0, sub.next - n);
+    this.stream.resend(n);
+  }
+
+  subscribers(): number {
+    return this.stream.subscribers();
   }
 
   // ── ThreadSource ───────────────────────────────────────────────────────────────────────────────────────────
 
-  /** Up to `max` ms: deliveries are quick, reads slower (an HTTP round trip against a pushed event). */
-  private delay(max = 2): Promise<void> {
-    const ms = Math.floor(this.rand() * (max + 1));
-    return new Promise((resolve) => setTimeout(resolve, ms));
-  }
+  /** Snapshots carry the log position they reflect, as the API's (Thread.lastEventCursor, Thread.eventCount). */
+  readonly snapshotLog = true;
 
   /**
    * A read as over the network: the server reads its state after a delay, and the answer arrives after another,
@@ -329,9 +319,9 @@ export class FakeThreadServer implements ThreadSource {
    */
   private async read<T>(take: () => T): Promise<T> {
     this.reads += 1;
-    await this.delay(4);
+    await this.stream.delay(4);
     const value = take();
-    await this.delay(4);
+    await this.stream.delay(4);
     return value;
   }
 
@@ -340,7 +330,11 @@ export class FakeThreadServer implements ThreadSource {
   }
 
   snapshot(): Promise<ThreadSnapshot | null> {
-    return this.read(() => ({ thread: clone(this.head), messages: [...this.rows.values()].map(clone) }));
+    return this.read(() => ({
+      thread: clone(this.head),
+      messages: [...this.rows.values()].map(clone),
+      log: { count: this.log.length, cursor: this.log.at(-1)?.cursor ?? null },
+    }));
   }
 
   header(): Promise<ThreadHeader | null> {
@@ -355,48 +349,11 @@ export class FakeThreadServer implements ThreadSource {
   }
 
   events(_thread: string, after: () => string | null, handlers: EventStreamHandlers): () => void {
-    const cursor = after();
-    const sub: Subscriber = {
-      handlers,
-      next: cursor ? Number(cursor.slice(2)) : 0,
-      skipNext: false,
-      pumping: false,
-      open: true,
-    };
-    this.subs.add(sub);
-    this.pump(sub);
-    return () => {
-      sub.open = false;
-      this.subs.delete(sub);
-    };
-  }
-
-  /** Delivers a subscriber's backlog in order, each event after a short random delay. */
-  private pump(sub: Subscriber) {
-    if (sub.pumping || !sub.open) return;
-    sub.pumping = true;
-    void (async () => {
-      while (sub.open && sub.next < this.log.length) {
-        await this.delay();
-        if (!sub.open) break;
-        const e = this.log[sub.next] as ThreadEvent;
-        sub.next += 1;
-        if (sub.skipNext) {
-          sub.skipNext = false;
-          continue;
-        }
-        sub.handlers.next(clone(e));
-      }
-      sub.pumping = false;
-    })();
+    return this.stream.subscribe(after(), handlers);
   }
 
   /** The view the store must end with: the thread and every message, as the API would answer. */
   state(): ThreadSnapshot {
     return { thread: clone(this.head), messages: [...this.rows.values()].map(clone) };
-  }
-
-  subscribers(): number {
-    return this.subs.size;
   }
 }

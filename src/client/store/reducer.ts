@@ -59,6 +59,8 @@ function blankMessage(address: string, threadAddress: string, hash: string, auth
 export function eventMessage(e: ThreadEvent): string | null {
   switch (e.__typename) {
     case 'MessageSubmitted':
+    case 'MessageStored':
+    case 'MessageRecorded':
     case 'MessagePublished':
     case 'SpecSubmitted':
     case 'MessageRolledBack':
@@ -97,6 +99,15 @@ export function applyToMessage(
       // The server only revives a rolled-back message; any other status stays (a re-sent copy of the content).
       const entry = m.status === 'ROLLED_BACK' ? { ...m, status: 'PENDING' as const, reason: null } : m;
       return { entry, created: !before };
+    }
+    case 'MessageStored':
+    case 'MessageRecorded': {
+      const m = ensure(e.contentHash, '');
+      // The pipeline moves only rows still short of the step (src/pipeline/status-step.ts): PENDING → STORED,
+      // PENDING/STORED → RECORDED. A rolled-back or further row stays.
+      const from = e.__typename === 'MessageStored' ? ['PENDING'] : ['PENDING', 'STORED'];
+      if (!from.includes(m.status)) return { entry: m, created: !before };
+      return { entry: { ...m, status: e.status }, created: !before };
     }
     case 'MessagePublished':
     case 'SpecSubmitted': {

@@ -9,6 +9,11 @@ import type { ServerMessage, ThreadEvent, ThreadHeader } from './types.js';
 export interface ThreadSnapshot {
   thread: ThreadHeader;
   messages: ServerMessage[];
+  /**
+   * Where the thread's log stood when the snapshot was read (never later than any of its rows): `count` events,
+   * the last at `cursor`. Only from sources with `snapshotLog`.
+   */
+  log?: { count: number; cursor: string | null };
 }
 
 export interface EventStreamHandlers {
@@ -22,6 +27,8 @@ export interface EventStreamHandlers {
 }
 
 export interface ThreadSource {
+  /** Snapshots carry `log`: the store needs no count before them and subscribes from their cursor. */
+  readonly snapshotLog?: boolean;
   /** How many events the thread's log holds (its highest threadSequence). */
   eventCount(thread: string): Promise<number>;
   /** The thread with every message and vote; null when the API does not know the thread (yet). */

@@ -242,6 +242,49 @@ describe('ThreadStore', () => {
     expect(store.message('m3')).toMatchObject({ status: 'ROLLED_BACK', reason: 'NOT_CO_AUTHOR' });
   });
 
+  it('moves a message through STORED and RECORDED on the pipeline events, never backwards', async () => {
+    const { source, store } = await started();
+    source.send({ __typename: 'MessageSubmitted', messageAddress: 'm1', contentHash: 'h-m1', submittedBy: 'bob' }, 1);
+    expect(store.message('m1')?.status).toBe('PENDING');
+    source.send({ __typename: 'MessageStored', messageAddress: 'm1', contentHash: 'h-m1', status: 'STORED' }, 2);
+    expect(store.message('m1')?.status).toBe('STORED');
+    source.send({ __typename: 'MessageRecorded', messageAddress: 'm1', contentHash: 'h-m1', status: 'RECORDED' }, 3);
+    expect(store.message('m1')?.status).toBe('RECORDED');
+    source.send(
+      { __typename: 'CommitmentChanged', commitment: 'CONFIRMED', messageAddresses: ['m1'], threadChanged: false },
+      4,
+    );
+    // A late step (the same event replayed on a read's answer) does not move a confirmed message back.
+    source.send({ __typename: 'MessageStored', messageAddress: 'm1', contentHash: 'h-m1', status: 'STORED' }, 5);
+    expect(store.message('m1')?.status).toBe('CONFIRMED');
+    // A rolled-back message stays rolled back.
+    source.send({ __typename: 'MessageSubmitted', messageAddress: 'm2', contentHash: 'h-m2', submittedBy: 'bob' }, 6);
+    source.send({ __typename: 'MessageRolledBack', messageAddress: 'm2', reason: 'EMBEDDING_FAILED' }, 7);
+    source.send({ __typename: 'MessageRecorded', messageAddress: 'm2', contentHash: 'h-m2', status: 'RECORDED' }, 8);
+    expect(store.message('m2')).toMatchObject({ status: 'ROLLED_BACK', reason: 'EMBEDDING_FAILED' });
+  });
+
+  it("subscribes after the first snapshot, from its log position, when the source's snapshots carry one", async () => {
+    const source = Object.assign(new ScriptedSource(), { snapshotLog: true });
+    const store = new ThreadStore('T', source, options).start();
+    await tick();
+    expect(source.opened).toHaveLength(0); // nothing to subscribe from yet
+    expect(source.counts).toHaveLength(0); // no separate count: the snapshot says where the log stood
+    source.snapshots.shift()?.resolve({
+      thread: header,
+      messages: [row('m1', { status: 'STORED' })],
+      log: { count: 7, cursor: 'c:7' },
+    });
+    await tick();
+    expect(source.opened.map((o) => o.after)).toEqual(['c:7']);
+    expect(store.getSnapshot()).toMatchObject({ phase: 'live', threadSequence: 7, cursor: 'c:7' });
+    // The next event is 8: no gap, no reload.
+    source.send({ __typename: 'MessageRecorded', messageAddress: 'm1', contentHash: 'h-m1', status: 'RECORDED' }, 8);
+    expect(store.getSnapshot().reloads).toBe(0);
+    expect(store.message('m1')?.status).toBe('RECORDED');
+    store.close();
+  });
+
   it('resumes a failed stream from the last cursor, after a backoff', async () => {
     const { source, store } = await started();
     source.send({ __typename: 'Divested', coAuthor: 'creator', amount: '1' }, 1);

@@ -9,32 +9,21 @@
  *   so those are skipped; later ones (buffered while loading) are applied on top.
  * - Retracted and Recovered events make the state unknowable from events: reload.
  * - Reads that replace an entry (a message's content, the thread's balance) keep a log of the events applied while
- *   they were in flight and replay it on the answer (reducer.ts explains why replaying converges). A reload makes
- *   every read in flight stale (generation) and their answers are dropped.
+ *   they were in flight and replay it on the answer (entity-reads.ts). A reload makes every read in flight stale.
+ * - A source whose snapshots carry the log position they reflect (the API's Thread.lastEventCursor/eventCount,
+ *   read in the thread's own statement) is subscribed only after the first snapshot, from that cursor: the
+ *   server replays what was committed since, and nothing older is sent again.
  * - Optimistic entries (`local: 'sending'`) live until the mutation answers or the server shows the message.
  */
 import { backoffDelay, type ChoirError } from '../../errors/index.js';
 import { staleStateError, toClientError } from '../errors.js';
-import { applyEvent, applyToHeader, applyToMessage, fromServer, type StoreState, touchedMessages } from './reducer.js';
+import { EntityReads } from './entity-reads.js';
+import { applyEvent, fromServer, type StoreState, touchedMessages } from './reducer.js';
 import type { ThreadSnapshot, ThreadSource } from './source.js';
-import type { MessageEntry, ServerMessage, StorePhase, ThreadEvent, ThreadView } from './types.js';
+import { StallCheck } from './stall-check.js';
+import type { MessageEntry, ServerMessage, StorePhase, ThreadEvent, ThreadStoreOptions, ThreadView } from './types.js';
 
-export interface ThreadStoreOptions {
-  /** Resubscribe and re-read delays: exponential with jitter (src/errors/retry.ts backoffDelay). */
-  reconnect?: { baseDelayMs: number; maxDelayMs: number; random?: () => number };
-  /** How long reads of unreported fields wait to be batched with others (ms). */
-  readDelayMs?: number;
-  /** Reads in flight at once. */
-  readConcurrency?: number;
-  /**
-   * How often a live store asks the API how long the thread's log is (ms; 0: never). A log still longer than what
-   * the stream delivered at the next check means the stream stalled or lost its last events: it is reopened from
-   * the cursor, and the server replays what is missing. Default 30 s.
-   */
-  verifyIntervalMs?: number;
-  /** Every error the store meets (it recovers by itself; this is for logs and metrics). */
-  onError?: (error: ChoirError) => void;
-}
+export type { ThreadStoreOptions } from './types.js';
 
 /** Events kept for views that show the live stream. */
 const RECENT_EVENTS = 50;
@@ -44,12 +33,6 @@ interface Reload {
   again: boolean;
 }
 
-/** Events that change the fields a header read replaces and must be replayed on its answer. */
-const isHeaderEvent = (e: ThreadEvent) =>
-  e.__typename === 'ThreadCreated' ||
-  e.__typename === 'CoAuthorAdded' ||
-  (e.__typename === 'CommitmentChanged' && e.threadChanged);
-
 export class ThreadStore {
   private state: StoreState = { thread: null, messages: new Map() };
   private phase: StorePhase = 'loading';
@@ -58,16 +41,8 @@ export class ThreadStore {
   /** Events at or below this threadSequence are in the state already (the last snapshot). */
   private floor = 0;
   private reloading: Reload | null = null;
-  private generation = 0;
-  /** Message reads queued or in flight → the events applied to that message since. */
-  private readLogs = new Map<string, ThreadEvent[]>();
-  private readAgain = new Set<string>();
-  private readQueue = new Set<string>();
-  private readsInFlight = 0;
-  private readTimer: ReturnType<typeof setTimeout> | null = null;
-  private headerLog: ThreadEvent[] | null = null;
-  private headerAgain = false;
-  private headerInFlight = false;
+  private readonly reads: EntityReads;
+  private readonly stall: StallCheck;
   private stopStream: (() => void) | null = null;
   private streamDown = false;
   private attempts = 0;
@@ -81,6 +56,8 @@ export class ThreadStore {
   private recent: readonly ThreadEvent[] = [];
   private closed = false;
   private started = false;
+  /** The stream has been opened once (a snapshot-log source opens it after the first snapshot). */
+  private streaming = false;
   private readonly policy: { baseDelayMs: number; maxDelayMs: number; random?: () => number };
 
   constructor(
@@ -89,6 +66,33 @@ export class ThreadStore {
     private readonly options: ThreadStoreOptions = {},
   ) {
     this.policy = options.reconnect ?? { baseDelayMs: 250, maxDelayMs: 10_000 };
+    this.reads = new EntityReads({
+      address,
+      source,
+      state: () => this.state,
+      reloading: () => this.reloading !== null,
+      closed: () => this.closed,
+      report: (error) => this.report(error),
+      changed: () => this.changed(),
+      policy: this.policy,
+      readDelayMs: options.readDelayMs ?? 16,
+      readConcurrency: options.readConcurrency ?? 4,
+    });
+    this.stall = new StallCheck(
+      {
+        live: () => !this.closed && !this.reloading && !this.streamDown && this.stopStream !== null,
+        closed: () => this.closed,
+        delivered: () => this.seq,
+        eventCount: () => this.source.eventCount(this.address),
+        reopen: () => {
+          // Reopened from the cursor: replay-then-live sends what this stream never delivered.
+          this.stopStream?.();
+          this.openStream();
+        },
+        report: (error) => this.report(error),
+      },
+      options.verifyIntervalMs ?? 30_000,
+    );
   }
 
   /** Loads the thread and follows its events. Idempotent. */
@@ -96,8 +100,9 @@ export class ThreadStore {
     if (this.started || this.closed) return this;
     this.started = true;
     this.startReload('initial');
-    this.openStream();
-    this.scheduleVerify();
+    // Without a log position in its snapshots, the stream starts at once, from the thread's first event.
+    if (!this.source.snapshotLog) this.openStream();
+    this.stall.start();
     return this;
   }
 
@@ -107,8 +112,8 @@ export class ThreadStore {
     this.stopStream?.();
     this.stopStream = null;
     if (this.reopenTimer) clearTimeout(this.reopenTimer);
-    if (this.readTimer) clearTimeout(this.readTimer);
-    if (this.verifyTimer) clearTimeout(this.verifyTimer);
+    this.reads.close();
+    this.stall.stop();
     this.phase = 'closed';
     this.changed();
   }
@@ -143,16 +148,7 @@ export class ThreadStore {
    * Together with an up-to-date threadSequence, the view then equals the server's state.
    */
   isSettled(): boolean {
-    return (
-      !this.reloading &&
-      !this.streamDown &&
-      this.stopStream !== null &&
-      this.readQueue.size === 0 &&
-      this.readsInFlight === 0 &&
-      this.readLogs.size === 0 &&
-      this.headerLog === null &&
-      !this.headerInFlight
-    );
+    return !this.reloading && !this.streamDown && this.stopStream !== null && this.reads.idle();
   }
 
   message(address: string): MessageEntry | undefined {
@@ -200,27 +196,27 @@ export class ThreadStore {
       local: 'sending',
     });
     // The mutation's answer is a read like any other: events applied before it arrives are replayed on it.
-    this.readLogs.set(m.address, []);
+    this.reads.expect(m.address);
     this.changed();
   }
 
   /** The mutation answered with the message as the API holds it. */
   settleOptimistic(message: ServerMessage): void {
-    if (!this.readLogs.has(message.address)) {
+    if (!this.reads.expecting(message.address)) {
       // A reload came in between: the answer may predate the snapshot; read the message again instead.
-      this.queueRead(message.address);
+      this.reads.message(message.address);
       return;
     }
-    this.completeRead(message.address, message);
+    this.reads.complete(message.address, message);
   }
 
   /** The mutation failed: the server never held the message. Kept, rolled back with the reason, until dismissed. */
   rejectOptimistic(address: string, error: ChoirError): void {
     const entry = this.state.messages.get(address);
-    this.readLogs.delete(address);
+    this.reads.forget(address);
     if (entry && !entry.local) {
       // The server holds this message after all (someone else's copy, or the chain's): show its version of it.
-      this.queueRead(address);
+      this.reads.message(address);
       return;
     }
     if (entry?.local !== 'sending') return;
@@ -244,6 +240,7 @@ export class ThreadStore {
 
   private openStream() {
     if (this.closed) return;
+    this.streaming = true;
     this.stopStream = this.source.events(this.address, () => this.cursor, {
       next: (e) => {
         this.attempts = 0;
@@ -324,13 +321,12 @@ export class ThreadStore {
         const { local, ...held } = entry;
         this.state.messages.set(address, held);
         // A rejected entry has no answer coming: read the server's version (a sending one gets the mutation's).
-        if (local === 'rejected') this.queueRead(address);
+        if (local === 'rejected') this.reads.message(address);
       }
-      this.readLogs.get(address)?.push(e);
     }
-    if (this.headerLog && isHeaderEvent(e)) this.headerLog.push(e);
-    for (const address of effects.hydrate) this.queueRead(address);
-    if (effects.refreshHeader) this.queueHeader();
+    this.reads.applied(e, touchedMessages(e));
+    for (const address of effects.hydrate) this.reads.message(address);
+    if (effects.refreshHeader) this.reads.header();
     this.changed();
   }
 
@@ -352,10 +348,12 @@ export class ThreadStore {
     let failures = 0;
     for (;;) {
       r.again = false;
-      let count: number;
+      let count: number | undefined;
       let snapshot: ThreadSnapshot | null;
       try {
-        count = await this.source.eventCount(this.address);
+        // The count is read before the snapshot (or, from a snapshot-log source, with it): every event up to it
+        // is in the snapshot.
+        if (!this.source.snapshotLog) count = await this.source.eventCount(this.address);
         snapshot = await this.source.snapshot(this.address);
       } catch (err) {
         if (this.closed) return;
@@ -367,10 +365,16 @@ export class ThreadStore {
       }
       if (this.closed) return;
       if (r.again) continue; // something newer than this snapshot made it stale already
-      this.replaceState(snapshot, count);
+      this.replaceState(snapshot, count ?? snapshot?.log?.count ?? 0);
+      if (!this.streaming && snapshot?.log) {
+        // First load from a snapshot-log source: follow the log from exactly where the snapshot stands.
+        this.cursor = snapshot.log.cursor;
+        this.seq = snapshot.log.count;
+      }
       break;
     }
     this.reloading = null;
+    if (!this.streaming) this.openStream();
     const buffered = r.buffer;
     for (let i = 0; i < buffered.length; i++) {
       const e = buffered[i] as ThreadEvent;
@@ -383,7 +387,6 @@ export class ThreadStore {
   }
 
   private replaceState(snapshot: ThreadSnapshot | null, count: number) {
-    this.generation += 1;
     const messages = new Map<string, MessageEntry>();
     for (const m of snapshot?.messages ?? [])
       messages.set(m.address, fromServer(m, this.state.messages.get(m.address)));
@@ -394,156 +397,7 @@ export class ThreadStore {
     this.state = { thread: snapshot?.thread ?? null, messages };
     this.floor = Math.max(this.floor, count);
     // Reads in flight predate the snapshot; optimistic sends keep their (fresh) logs so their answers still apply.
-    const sending = [...this.readLogs.keys()].filter((a) => messages.get(a)?.local === 'sending');
-    this.readLogs = new Map(sending.map((a) => [a, []]));
-    this.readQueue.clear();
-    this.readAgain.clear();
-    this.headerLog = null;
-    this.headerAgain = false;
-  }
-
-  // ── Reads of what events do not carry ──────────────────────────────────────────────────────────────────────
-
-  private queueRead(address: string) {
-    if (this.readLogs.has(address) && !this.readQueue.has(address)) {
-      // A read is in flight and may predate what just happened: read again after it.
-      this.readAgain.add(address);
-      return;
-    }
-    this.readLogs.set(address, this.readLogs.get(address) ?? []);
-    this.readQueue.add(address);
-    this.scheduleReads();
-  }
-
-  private queueHeader() {
-    if (this.headerLog) {
-      this.headerAgain = true;
-      return;
-    }
-    this.headerLog = [];
-    this.scheduleReads();
-  }
-
-  private scheduleReads() {
-    if (this.readTimer || this.closed) return;
-    this.readTimer = setTimeout(() => {
-      this.readTimer = null;
-      this.runReads();
-    }, this.options.readDelayMs ?? 16);
-  }
-
-  private runReads() {
-    if (this.closed || this.reloading) {
-      // The reload's snapshot answers these; nothing to read.
-      if (this.reloading) this.scheduleReads();
-      return;
-    }
-    const generation = this.generation;
-    if (this.headerLog && !this.headerInFlight) {
-      this.headerInFlight = true;
-      this.source.header(this.address).then(
-        (header) => {
-          this.headerInFlight = false;
-          if (generation !== this.generation || this.closed || !this.headerLog) return;
-          let next = header ?? this.state.thread;
-          for (const e of this.headerLog) next = applyToHeader(next, e);
-          this.state.thread = next;
-          this.headerLog = null;
-          if (this.headerAgain) {
-            this.headerAgain = false;
-            this.queueHeader();
-          }
-          this.changed();
-        },
-        (err: unknown) => {
-          this.headerInFlight = false;
-          this.report(toClientError(err));
-          if (generation === this.generation) {
-            this.headerLog = null;
-            this.retryLater(() => this.queueHeader());
-          }
-        },
-      );
-    }
-    const limit = this.options.readConcurrency ?? 4;
-    for (const address of this.readQueue) {
-      if (this.readsInFlight >= limit) break;
-      this.readQueue.delete(address);
-      this.readsInFlight += 1;
-      this.source.message(address).then(
-        (message) => {
-          this.readsInFlight -= 1;
-          if (generation === this.generation && !this.closed) this.completeRead(address, message);
-          if (this.readQueue.size) this.scheduleReads();
-        },
-        (err: unknown) => {
-          this.readsInFlight -= 1;
-          this.report(toClientError(err));
-          if (generation === this.generation) {
-            this.readLogs.delete(address);
-            this.retryLater(() => this.queueRead(address));
-          }
-          if (this.readQueue.size) this.scheduleReads();
-        },
-      );
-    }
-  }
-
-  // ── Stall detection ────────────────────────────────────────────────────────────────────────────────────────
-
-  private verifyTimer: ReturnType<typeof setTimeout> | null = null;
-  /** A log length seen above what the stream had delivered at the last check. */
-  private suspect = 0;
-
-  private scheduleVerify() {
-    const interval = this.options.verifyIntervalMs ?? 30_000;
-    if (interval <= 0 || this.closed) return;
-    this.verifyTimer = setTimeout(() => {
-      this.verifyTimer = null;
-      void this.verify().finally(() => this.scheduleVerify());
-    }, interval);
-  }
-
-  private async verify() {
-    if (this.closed || this.reloading || this.streamDown || !this.stopStream) return;
-    if (this.suspect > this.seq) {
-      this.report(staleStateError(`the event stream stopped at ${this.seq} of at least ${this.suspect} events`));
-      this.suspect = 0;
-      // Reopened from the cursor: replay-then-live sends what this stream never delivered.
-      this.stopStream();
-      this.openStream();
-      return;
-    }
-    try {
-      const count = await this.source.eventCount(this.address);
-      this.suspect = count > this.seq ? count : 0;
-    } catch (err) {
-      this.report(toClientError(err));
-    }
-  }
-
-  private retryLater(fn: () => void) {
-    this.attempts += 1;
-    setTimeout(
-      () => {
-        if (!this.closed) fn();
-      },
-      backoffDelay(this.attempts, this.policy),
-    );
-  }
-
-  /** A read's answer (or a mutation's): replace the entry with it, then replay what happened meanwhile. */
-  private completeRead(address: string, message: ServerMessage | null) {
-    const log = this.readLogs.get(address);
-    this.readLogs.delete(address);
-    const current = this.state.messages.get(address);
-    if (message) {
-      let entry: MessageEntry | undefined = fromServer(message, current);
-      for (const e of log ?? []) entry = applyToMessage(entry, e, address).entry;
-      if (entry) this.state.messages.set(address, entry);
-    }
-    if (this.readAgain.delete(address)) this.queueRead(address);
-    this.changed();
+    this.reads.reset((a) => messages.get(a)?.local === 'sending');
   }
 
   // ── Plumbing ───────────────────────────────────────────────────────────────────────────────────────────────

@@ -58,3 +58,20 @@ export const STATUS_RANK: Record<MessageStatus, number> = {
   FINALIZED: 4,
   ROLLED_BACK: -1,
 };
+
+export interface ThreadStoreOptions {
+  /** Resubscribe and re-read delays: exponential with jitter (src/errors/retry.ts backoffDelay). */
+  reconnect?: { baseDelayMs: number; maxDelayMs: number; random?: () => number };
+  /** How long reads of unreported fields wait to be batched with others (ms). */
+  readDelayMs?: number;
+  /** Reads in flight at once. */
+  readConcurrency?: number;
+  /**
+   * How often a live store asks the API how long the thread's log is (ms; 0: never). A log still longer than what
+   * the stream delivered at the next check means the stream stalled or lost its last events: it is reopened from
+   * the cursor, and the server replays what is missing. Default 30 s.
+   */
+  verifyIntervalMs?: number;
+  /** Every error the store meets (it recovers by itself; this is for logs and metrics). */
+  onError?: (error: ChoirError) => void;
+}

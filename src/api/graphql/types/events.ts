@@ -8,7 +8,7 @@ import { Field, Int, InterfaceType, ObjectType } from 'type-graphql';
 import type { EventType } from '../../../events/types.js';
 import { eventCursor } from '../read/cursor.js';
 import type { EventRecord } from '../read/records.js';
-import { Commitment } from './enums.js';
+import { Commitment, MessageStatus } from './enums.js';
 import { BigIntScalar, DateTimeScalar } from './scalars.js';
 
 export interface EventView extends Record<string, unknown> {
@@ -58,6 +58,28 @@ export class MessageSubmitted extends ThreadEvent {
   @Field(() => String) messageAddress!: string;
   @Field(() => String) contentHash!: string;
   @Field(() => String, { nullable: true }) author!: string | null;
+}
+
+@ObjectType({
+  implements: ThreadEvent,
+  description: "The pipeline stored the message's vector (status STORED): it is searchable.",
+})
+export class MessageStored extends ThreadEvent {
+  @Field(() => String) messageAddress!: string;
+  @Field(() => String) contentHash!: string;
+  @Field(() => MessageStatus, { description: 'The status the message moved to.' }) status!: MessageStatus;
+}
+
+@ObjectType({
+  implements: ThreadEvent,
+  description:
+    "The pipeline's relayed transaction holding the message landed before the indexer saw it (status RECORDED; " +
+    'MessagePublished follows with the on-chain fields).',
+})
+export class MessageRecorded extends ThreadEvent {
+  @Field(() => String) messageAddress!: string;
+  @Field(() => String) contentHash!: string;
+  @Field(() => MessageStatus, { description: 'The status the message moved to.' }) status!: MessageStatus;
 }
 
 @ObjectType({ implements: ThreadEvent, description: 'The chain recorded a message.' })
@@ -148,6 +170,8 @@ export const EVENT_OBJECT_TYPES = [
   ThreadCreated,
   CoAuthorAdded,
   MessageSubmitted,
+  MessageStored,
+  MessageRecorded,
   MessagePublished,
   MessageRolledBack,
   SpecSubmitted,
