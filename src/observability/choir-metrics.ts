@@ -1,15 +1,15 @@
 /**
  * choir's own measures, typed, on the registry the stack creates (never the global one): the design's four
- * histograms and the counters and gauges every part reports into. Any part may call `choirMetrics(registry)`: each
- * metric is created once per registry and found again by name afterwards, so the API, the pipeline and the indexer
- * share them without passing handles around and without process-wide state.
+ * histograms and the counters and gauges every part reports into. Each metric is created once per registry and
+ * found again by name afterwards; the stack (and each role) calls `choirMetrics(registry)` and passes the handles
+ * to the parts it composes (`ApiServices.metrics`, `PipelineOptions.metrics`), so there is no process-wide state.
  *
  * Where each is observed (see docs/operations.md for the dashboard):
- * - transactionLatency: submit → confirmed, per relayed action (the pipeline, when the relayer confirms);
+ * - transactionLatency: submit → confirmed, per relayed action (the workers, when the relayer confirms);
  * - searchResponseTime: one `search` query, vector or fallback (the API's search resolver);
  * - stateSyncDelay: consecutive hops of a chain change — `indexed` (the indexer received the slot's update → its
  *   row committed) and `delivered` (committed → read by an API process's event hub);
- * - uiUpdate: event committed → sent to a subscriber (the API's subscription, per message sent);
+ * - uiUpdate: event committed → sent to a subscriber (the API's subscriptions, per live message sent);
  * - dependencyCall: every vector-store, embedder and RPC call (wrapped where the stack creates them).
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
