@@ -22,6 +22,7 @@ import type { LimitChecker } from './limits/limit-cache.js';
 import { charge, type RateLimits } from './limits/rate-limit.js';
 import { authenticate, buildContext, readOwnWrites } from './request-context.js';
 import { createSharedSubscribe } from './subscriptions/shared-execution.js';
+import { guardConnection } from './ws-guard.js';
 
 interface ConnectionState {
   viewer: Credential | null;
@@ -56,6 +57,8 @@ export function startWsServer(
   const hardCap = Math.max(settings.maxBodyBytes * 4, settings.maxBodyBytes + 65_536);
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: hardCap });
   wss.on('connection', batchSends);
+  // Before graphql-ws attaches its listeners: server-only messages close with 4400, refused frames log at debug.
+  wss.on('connection', (ws) => guardConnection(ws, services.logger));
   const gauge = services.metrics?.webSocketConnections;
   if (gauge) {
     wss.on('connection', (socket) => {
