@@ -122,6 +122,8 @@ describe('DATABASE_READ_URL: API reads on a replica, writes on the primary', () 
       '{ search(query: "harbour") { degraded hits { message { content } } } }',
     );
     expect(search.data?.search).toEqual({ degraded: true, hits: [{ message: { content: 'replica harbour' } }] });
+    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    expect(metrics).toMatch(/^choir_search_response_time_seconds_count\{[^}]*mode="fallback"[^}]*\} [1-9]/m);
     const thread = await gql<{ thread: null }>(url, 'query ($a: ID!) { thread(address: $a) { title } }', {
       a: onPrimary.address,
     });
