@@ -1,6 +1,7 @@
 /**
  * The client SDK against the whole running stack (`choir start`: devnet, indexer, pipeline, API): sessions,
- * relayed signed actions with optimistic entries, a wallet-paid spec (prepare → sign → send) voted on, a refusal
+ * relayed signed actions with optimistic entries followed live through every status (PENDING → STORED → RECORDED →
+ * CONFIRMED, each from its event, without a reload), a wallet-paid spec (prepare → sign → send) voted on, a refusal
  * rolled back with its reason, and at the end the watched store equal to a fresh snapshot from the API.
  */
 import { Keypair } from '@solana/web3.js';
@@ -78,10 +79,12 @@ describe.skipIf(skipEmbeddedPostgres('client SDK against the stack'))('client SD
       local: 'sending',
       content: 'hello from the SDK',
     });
-    const seen = new Set<string>();
+    // Every status the store showed, in order, as it showed them (no reload in between: each from its event).
+    const seen: string[] = ['PENDING'];
+    const reloads = store.getSnapshot().reloads;
     const stop = store.subscribe(() => {
       const s = store.message(address)?.status;
-      if (s) seen.add(s);
+      if (s && s !== seen.at(-1)) seen.push(s);
     });
     expect((await pending).status).toBe('PENDING');
     await store.waitFor(
@@ -89,7 +92,17 @@ describe.skipIf(skipEmbeddedPostgres('client SDK against the stack'))('client SD
       60_000,
     );
     stop();
-    expect(seen.has('RECORDED') || seen.has('CONFIRMED')).toBe(true);
+    // PENDING, STORED (MessageStored), then only forward (RECORDED from MessageRecorded or MessagePublished) to
+    // CONFIRMED.
+    const rank = ['PENDING', 'STORED', 'RECORDED', 'CONFIRMED', 'FINALIZED'];
+    expect(seen.slice(0, 2)).toEqual(['PENDING', 'STORED']);
+    expect(seen.map((s) => rank.indexOf(s))).toEqual([...seen.map((s) => rank.indexOf(s))].sort());
+    expect(seen.map((s) => rank.indexOf(s)).every((r) => r >= 0)).toBe(true);
+    expect(store.getSnapshot().reloads).toBe(reloads);
+    const storedEvent = store
+      .getSnapshot()
+      .recentEvents.find((e) => e.__typename === 'MessageStored' && e.messageAddress === address);
+    expect(storedEvent).toMatchObject({ status: 'STORED' });
 
     // Someone who is not a co-author: the API refuses, the optimistic entry rolls back with the code.
     const o = await client(outsider);

@@ -88,7 +88,7 @@ export class FakeThreadServer implements ThreadSource {
     if (row && row.status !== 'ROLLED_BACK' && row.content !== null) return clone(row);
     const createdAt = this.now();
     const next: Row = row
-      ? { ...row, content, status: row.status === 'ROLLED_BACK' ? 'PENDING' : row.status }
+      ? { ...row, content, status: row.status === 'ROLLED_BACK' ? 'PENDING' : row.status, rollbackReason: null }
       : {
           address,
           hash: `h-${address}`,
@@ -105,6 +105,7 @@ export class FakeThreadServer implements ThreadSource {
           commitment: null,
           indexInThread: null,
           createdAt,
+          rollbackReason: null,
           votes: [],
         };
     this.rows.set(address, next);
@@ -140,7 +141,8 @@ export class FakeThreadServer implements ThreadSource {
   rollback(address: string, reason: string) {
     const row = this.rows.get(address);
     if (!row || (row.status !== 'PENDING' && row.status !== 'STORED')) return;
-    this.rows.set(address, { ...row, status: 'ROLLED_BACK' });
+    // Message.rollbackReason: what the row holds while it is rolled back (the API shows it only then).
+    this.rows.set(address, { ...row, status: 'ROLLED_BACK', rollbackReason: reason });
     this.append({ __typename: 'MessageRolledBack', messageAddress: address, reason });
   }
 
@@ -157,12 +159,14 @@ export class FakeThreadServer implements ThreadSource {
         author,
         content: null,
         createdAt,
+        rollbackReason: null,
         votes: [],
         approvals: 0,
         denials: 0,
         expiresAt: null,
       }),
       author: before?.author ?? author,
+      rollbackReason: null,
       kind: spec ? 'SPEC' : 'MESSAGE',
       status: before?.status === 'CONFIRMED' || before?.status === 'FINALIZED' ? before.status : 'RECORDED',
       chainStatus: spec ? 'PENDING' : 'PUBLISHED',

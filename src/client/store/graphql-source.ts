@@ -17,6 +17,7 @@ const PAGE = 100;
 
 export function graphqlThreadSource(http: HttpTransport, ws: WsTransport): ThreadSource {
   return {
+    snapshotLog: true,
     async eventCount(thread) {
       const { events } = await http.request(StoreThreadEventCountDocument, { address: thread });
       return events.totalCount;
@@ -25,6 +26,7 @@ export function graphqlThreadSource(http: HttpTransport, ws: WsTransport): Threa
       const messages: ServerMessage[] = [];
       let after: string | null = null;
       let header: ThreadSnapshot['thread'] | null = null;
+      let log: ThreadSnapshot['log'];
       for (;;) {
         const data: StoreThreadSnapshotQuery = await http.request(StoreThreadSnapshotDocument, {
           address: thread,
@@ -32,13 +34,15 @@ export function graphqlThreadSource(http: HttpTransport, ws: WsTransport): Threa
           after,
         });
         if (!data.thread) return null;
-        const { messages: page, ...fields } = data.thread;
+        const { messages: page, lastEventCursor, eventCount, ...fields } = data.thread;
+        // From the first page's statement: the later pages only add what was committed since (replayed anyway).
+        log ??= { count: eventCount, cursor: lastEventCursor ?? null };
         header ??= fields;
         messages.push(...page.nodes);
         if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
         after = page.pageInfo.endCursor;
       }
-      return { thread: header, messages };
+      return { thread: header, messages, log };
     },
     async header(thread) {
       return (await http.request(StoreThreadHeaderDocument, { address: thread })).thread;

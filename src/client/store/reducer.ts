@@ -246,8 +246,8 @@ export function applyEvent(state: StoreState, e: ThreadEvent): Effects {
 export function fromServer(m: ServerMessage, previous?: MessageEntry): MessageEntry {
   const votes: Record<string, boolean> = {};
   for (const v of m.votes) votes[v.voter] = v.approve;
-  // The API does not expose a rollback's reason on Message; keep the one the event or the mutation gave.
-  const reason = m.status === 'ROLLED_BACK' ? (previous?.reason ?? 'ROLLED_BACK') : null;
-  const { votes: _votes, ...fields } = m;
+  // The server's reason (Message.rollbackReason); an older API without it: the one the event or the mutation gave.
+  const reason = m.status === 'ROLLED_BACK' ? (m.rollbackReason ?? previous?.reason ?? 'ROLLED_BACK') : null;
+  const { votes: _votes, rollbackReason: _reason, ...fields } = m;
   return { ...fields, votes, reason };
 }

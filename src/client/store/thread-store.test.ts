@@ -37,6 +37,7 @@ const row = (address: string, fields: Partial<ServerMessage> = {}): ServerMessag
   commitment: null,
   indexInThread: null,
   createdAt: '2026-01-01T00:00:01.000Z',
+  rollbackReason: null,
   votes: [],
   ...fields,
 });

@@ -15,10 +15,13 @@ export type ThreadHeader = StoreThreadFragment;
 export type ServerMessage = StoreMessageFragment;
 
 /** A message as the store holds it: the server's fields plus what the client knows that the server does not. */
-export interface MessageEntry extends Omit<ServerMessage, 'votes'> {
+export interface MessageEntry extends Omit<ServerMessage, 'votes' | 'rollbackReason'> {
   /** voter → approve, as the server's votes. */
   readonly votes: Readonly<Record<string, boolean>>;
-  /** Why it was rolled back (a taxonomy code such as NOT_CO_AUTHOR), from MessageRolledBack or a failed mutation. */
+  /**
+   * Why it was rolled back (a taxonomy code such as NOT_CO_AUTHOR): from MessageRolledBack, a failed mutation, or
+   * the server's Message.rollbackReason after a reload.
+   */
   readonly reason: string | null;
   /**
    * Client-only state: `sending` until the mutation answers, `rejected` when it failed (the server never held it).

@@ -5,6 +5,9 @@
  * - breadth: fields listed in one selection set, aliases included — `a1: thread(…) a2: thread(…) …` ×10,000;
  * - cost: graphql-query-complexity over the `complexity` each field declares (lists: page size × what each node
  *   selects), default 1 per field.
+ * Introspection (`__schema`, `__type`) walks the type system, not the data: its subtrees count toward neither the
+ * depth nor the cost (graphql-js's own getIntrospectionQuery is 15 levels deep, GraphiQL's and codegen's too), but
+ * have their own depth bound, so a 100-deep `ofType { ofType { … } }` is still refused.
  */
 import { createRequire } from 'node:module';
 import {
@@ -16,6 +19,7 @@ import {
   Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  visit,
 } from 'graphql';
 import { ChoirError } from '../../../errors/index.js';
 
@@ -39,6 +43,11 @@ function tooComplex(message: string, details: Record<string, unknown>): GraphQLE
 
 type Fragments = Map<string, FragmentDefinitionNode>;
 
+/** Fields that introspect the schema. */
+const INTROSPECTION = new Set(['__schema', '__type']);
+/** Deepest introspection subtree, counted from the `__schema`/`__type` field (getIntrospectionQuery: 15). */
+export const MAX_INTROSPECTION_DEPTH = 20;
+
 /** The selections of a set with fragments (inline or named) flattened into it. */
 function* flatten(set: SelectionSetNode, fragments: Fragments, seen: Set<string>): Generator<FieldNode> {
   for (const s of set.selections) {
@@ -55,23 +64,48 @@ function* flatten(set: SelectionSetNode, fragments: Fragments, seen: Set<string>
   }
 }
 
-/** Depth (levels of fields) and breadth (most fields in one set) of a selection set, fragments expanded. */
-function measure(set: SelectionSetNode, fragments: Fragments, level = 0): { depth: number; breadth: number } {
-  let depth = level;
+interface Measure {
+  /** Levels of fields outside introspection. */
+  depth: number;
+  /** Most fields in one selection set. */
+  breadth: number;
+  /** Levels of the deepest introspection subtree, from its `__schema`/`__type` field. */
+  introspection: number;
+}
+
+/**
+ * Depth, breadth and introspection depth of a selection set, fragments expanded. Inside an introspection subtree
+ * (`inIntrospection`), levels count toward `introspection` only.
+ */
+function measure(set: SelectionSetNode, fragments: Fragments, level = 0, inIntrospection = false): Measure {
+  let depth = inIntrospection ? 0 : level;
+  let introspection = inIntrospection ? level : 0;
   let breadth = 0;
   let fields = 0;
   for (const field of flatten(set, fragments, new Set())) {
     fields++;
-    depth = Math.max(depth, level + 1);
+    const entering = !inIntrospection && INTROSPECTION.has(field.name.value);
+    // An introspection field is level 1 of its own subtree.
+    const here = entering ? 0 : level;
+    if (inIntrospection || entering) introspection = Math.max(introspection, here + 1);
+    else depth = Math.max(depth, level + 1);
     if (field.selectionSet) {
       // Deep enough already to fail: stop walking (an attacker's document may be huge).
-      if (level > 1_000) break;
-      const inner = measure(field.selectionSet, fragments, level + 1);
+      if (here > 1_000) break;
+      const inner = measure(field.selectionSet, fragments, here + 1, inIntrospection || entering);
       depth = Math.max(depth, inner.depth);
+      introspection = Math.max(introspection, inner.introspection);
       breadth = Math.max(breadth, inner.breadth);
     }
   }
-  return { depth, breadth: Math.max(breadth, fields) };
+  return { depth, breadth: Math.max(breadth, fields), introspection };
+}
+
+/** The operation without its introspection fields (they are priced by their depth bound, not by cost). */
+function withoutIntrospection(document: DocumentNode): DocumentNode {
+  return visit(document, {
+    Field: (node) => (INTROSPECTION.has(node.name.value) ? null : undefined),
+  });
 }
 
 /** The errors of an operation that breaks a limit (empty: it may run). */
@@ -90,7 +124,14 @@ export function checkOperationLimits(
   }
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
   if (!operation) return [];
-  const { depth, breadth } = measure(operation.selectionSet, fragments);
+  const { depth, breadth, introspection } = measure(operation.selectionSet, fragments);
+  if (introspection > MAX_INTROSPECTION_DEPTH) {
+    return [
+      tooComplex(`the introspection is ${introspection} levels deep; at most ${MAX_INTROSPECTION_DEPTH} are allowed`, {
+        depth: introspection,
+      }),
+    ];
+  }
   if (depth > limits.maxDepth) {
     return [tooComplex(`the operation is ${depth} levels deep; at most ${limits.maxDepth} are allowed`, { depth })];
   }
@@ -101,7 +142,7 @@ export function checkOperationLimits(
   try {
     cost = getComplexity({
       schema,
-      query: document,
+      query: introspection > 0 ? withoutIntrospection(document) : document,
       operationName: operationName ?? undefined,
       variables: variables ?? {},
       estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],

@@ -51,9 +51,10 @@ function threadRelations(sets: SelectionSetNode[], info: GraphQLResolveInfo, rul
   const selected = sets.flatMap((s) => fields(s, info));
   if (selected.length === 0) return NO_RELATIONS;
   const coAuthors = named(selected, 'coAuthors').length > 0;
+  const lastEvent = named(selected, 'lastEventCursor').length + named(selected, 'eventCount').length > 0;
   const messageFields = named(selected, 'messages');
   const first = messageFields[0];
-  if (!first) return { coAuthors, messages: null, votes: false, messageFields: null };
+  if (!first) return { coAuthors, messages: null, votes: false, messageFields: null, lastEvent };
   const field = (info.schema.getType('Thread') as GraphQLObjectType).getFields().messages as GraphQLField<
     unknown,
     unknown
@@ -66,13 +67,13 @@ function threadRelations(sets: SelectionSetNode[], info: GraphQLResolveInfo, rul
     }
   };
   const messages = argsOf(first);
-  if (!messages) return { coAuthors, messages: null, votes: false, messageFields: null };
+  if (!messages) return { coAuthors, messages: null, votes: false, messageFields: null, lastEvent };
   // Every `messages` field that asks for the same page (however its arguments are written) reads the folded page:
   // the fields they select together are what the fold must carry.
   const key = JSON.stringify(messages);
   const group = messageFields.filter((f) => f === first || JSON.stringify(argsOf(f)) === key);
   const read = new Set(nodeSets(group, info).flatMap((s) => fields(s, info).map((f) => f.name.value)));
-  return { coAuthors, messages, votes: read.has('votes'), messageFields: recordFields(read) };
+  return { coAuthors, messages, votes: read.has('votes'), messageFields: recordFields(read), lastEvent };
 }
 
 /**
@@ -84,6 +85,8 @@ const READS: Record<string, readonly string[]> = {
   signature: ['txSignature'],
   thread: [],
   votes: [],
+  rollbackReason: ['rollbackError'],
+  rollbackMessage: ['rollbackError'],
 };
 const ALWAYS = ['address', 'threadAddress', 'createdAt'];
 

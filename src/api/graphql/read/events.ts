@@ -124,3 +124,21 @@ export async function lastSequence(sql: Sql): Promise<bigint> {
   const { rows } = await sql.query<{ s: string | null }>('SELECT max(sequence)::text AS s FROM events');
   return BigInt(rows[0]?.s ?? '0');
 }
+
+/** Each thread's last event (global and thread sequence; absent: no events), in one statement. */
+export async function lastEventsByThread(
+  sql: Sql,
+  threadAddresses: readonly string[],
+): Promise<Map<string, { sequence: bigint; threadSequence: number }>> {
+  const { rows } = await sql.query<{ thread_address: string; sequence: string; thread_sequence: string }>(
+    `SELECT q.thread_address, e.sequence::text AS sequence, e.thread_sequence::text AS thread_sequence
+       FROM unnest($1::text[]) AS q(thread_address)
+      CROSS JOIN LATERAL (SELECT e.sequence, e.thread_sequence FROM events e
+                           WHERE e.thread_address = q.thread_address
+                           ORDER BY e.thread_sequence DESC LIMIT 1) e`,
+    [threadAddresses],
+  );
+  return new Map(
+    rows.map((r) => [r.thread_address, { sequence: BigInt(r.sequence), threadSequence: Number(r.thread_sequence) }]),
+  );
+}

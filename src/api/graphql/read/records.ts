@@ -42,7 +42,12 @@ export function prepared(name: string, text: string): Statement {
 }
 
 export type ThreadRecord = Omit<ThreadRow, 'coAuthors' | 'coAuthorSlots'> & { title: string | null; createdAt: string };
-export type MessageRecord = MessageRow & { content: string | null; createdAt: string };
+export type MessageRecord = MessageRow & {
+  content: string | null;
+  createdAt: string;
+  /** What the pipeline recorded when it rolled the message back (`CODE: message`); null unless ROLLED_BACK. */
+  rollbackError?: string | null;
+};
 export type VoteRecord = VoteRow & { createdAt: string };
 export type EventRecord = StoredEvent;
 
@@ -50,7 +55,9 @@ const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', ${ISO})`;
 
 export const THREAD_COLUMNS = `${selectList(THREADS, 't')}, t.title, ${iso('t.created_at')} AS created_at`;
-export const MESSAGE_COLUMNS = `${selectList(MESSAGES, 'm')}, m.content, ${iso('m.created_at')} AS created_at`;
+/** A rolled-back row's reason (src/pipeline/rollback.ts writes `CODE: message` to last_error). */
+const ROLLBACK_ERROR = `CASE WHEN m.status = 'ROLLED_BACK' THEN m.last_error END`;
+export const MESSAGE_COLUMNS = `${selectList(MESSAGES, 'm')}, m.content, ${iso('m.created_at')} AS created_at, ${ROLLBACK_ERROR} AS rollback_error`;
 export const VOTE_COLUMNS = `${selectList(VOTES, 'v')}, ${iso('v.created_at')} AS created_at`;
 
 /**
@@ -95,7 +102,12 @@ export const MESSAGE_JSON = (extra: Record<string, string> = {}, fields: readonl
   const base = jsonRecord(
     MESSAGES,
     'm',
-    { hasContent: 'm.content IS NOT NULL', content: 'm.content', createdAt: iso('m.created_at') },
+    {
+      hasContent: 'm.content IS NOT NULL',
+      content: 'm.content',
+      createdAt: iso('m.created_at'),
+      rollbackError: ROLLBACK_ERROR,
+    },
     fields ? new Set(fields) : null,
   );
   const added = Object.entries(extra).map(([field, sql]) => `, '${field}', ${sql}`);
@@ -117,6 +129,7 @@ export function toMessage(raw: Raw): MessageRecord {
   const row = fromRow(MESSAGES, raw) as MessageRecord;
   row.content = raw.content;
   row.createdAt = raw.created_at;
+  row.rollbackError = raw.rollback_error;
   return row;
 }
 

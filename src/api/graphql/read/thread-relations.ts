@@ -20,11 +20,41 @@ export interface ThreadRelations {
    * some fields serve this operation's `messages` field alone: they are not primed as whole messages.
    */
   readonly messageFields: readonly string[] | null;
+  /**
+   * The thread's last event (Thread.lastEventCursor, Thread.eventCount), read in the thread's own statement: a
+   * client that loads a thread and then subscribes from that cursor misses nothing and sees nothing twice, since
+   * the rows read with it (and any read after) reflect every event up to it.
+   */
+  readonly lastEvent?: boolean;
 }
 
 export const NO_RELATIONS: ThreadRelations = { coAuthors: false, messages: null, votes: false, messageFields: null };
 
-export const hasRelations = (r: ThreadRelations) => r.coAuthors || r.messages !== null;
+export const hasRelations = (r: ThreadRelations) => r.coAuthors || r.messages !== null || r.lastEvent === true;
+
+/** A thread's last event: its global sequence (the cursor's) and its thread sequence (the log's length). */
+export interface LastEvent {
+  readonly sequence: bigint;
+  readonly threadSequence: number;
+}
+
+/**
+ * Last events read along with thread records (keyed by the record object the statement produced, so only that
+ * read's records carry one; a record from any other read has none and the field reads it on its own).
+ */
+const lastEvents = new WeakMap<object, LastEvent | null>();
+
+export function foldedLastEvent(thread: object): LastEvent | null | undefined {
+  return lastEvents.get(thread);
+}
+
+/** Attaches the last event folded into `raw` (by `relationColumns`) to the record made from it. */
+// biome-ignore lint/suspicious/noExplicitAny: a raw row straight from pg
+export function keepLastEvent(thread: object, raw: any, relations: ThreadRelations): void {
+  if (!relations.lastEvent) return;
+  const pair = raw.rel_last_event as [string, string] | null;
+  lastEvents.set(thread, pair ? { sequence: BigInt(pair[0]), threadSequence: Number(pair[1]) } : null);
+}
 
 /** What came back folded into one thread's row. */
 export interface FoldedRelations {
@@ -45,8 +75,14 @@ export function relationColumns(
   offset: number,
 ): { sql: string; values: unknown[]; shape: string } {
   const items: string[] = [];
-  let shape = relations.coAuthors ? 'c' : '';
+  // 'e' leads: no shape without it starts with one (they start with c, m or nothing).
+  let shape = `${relations.lastEvent ? 'e' : ''}${relations.coAuthors ? 'c' : ''}`;
   const values: unknown[] = [];
+  if (relations.lastEvent) {
+    // One backward probe of events_thread_address_thread_sequence_key.
+    items.push(`(SELECT ARRAY[e.sequence, e.thread_sequence]::text[] FROM events e
+                  WHERE e.thread_address = t.address ORDER BY e.thread_sequence DESC LIMIT 1) AS rel_last_event`);
+  }
   if (relations.coAuthors) {
     items.push(`(SELECT coalesce(array_agg(c.pubkey ORDER BY c.position), '{}') FROM thread_co_authors c
                   WHERE c.thread_address = t.address) AS rel_co_authors`);

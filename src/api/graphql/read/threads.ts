@@ -7,6 +7,7 @@ import {
   type FoldedRelations,
   foldedRelations,
   hasRelations,
+  keepLastEvent,
   NO_RELATIONS,
   relationColumns,
   type ThreadRelations,
@@ -53,7 +54,11 @@ export async function threadsWithRelations(
     ),
     [one ? addresses[0] : addresses, ...extra.values],
   );
-  return rows.map((raw) => ({ thread: toThread(raw), folded: foldedRelations(sql, raw, relations) }));
+  return rows.map((raw) => {
+    const thread = toThread(raw);
+    keepLastEvent(thread, raw, relations);
+    return { thread, folded: foldedRelations(sql, raw, relations) };
+  });
 }
 
 export async function threadsById(sql: Sql, threadIds: readonly string[]): Promise<ThreadRecord[]> {
@@ -100,7 +105,12 @@ export async function threadPage(
     return n[0]?.n ?? 0;
   };
   const unfiltered = !args.coAuthor && !args.creator;
-  const page = toPage(rows.map(toThread), args.first, args.after, threadCursor, () =>
+  const records = rows.map((raw) => {
+    const thread = toThread(raw);
+    keepLastEvent(thread, raw, relations);
+    return thread;
+  });
+  const page = toPage(records, args.first, args.after, threadCursor, () =>
     unfiltered ? countOrEstimate(sql, 'threads', count) : count(),
   );
   return { ...page, folded };

@@ -1,12 +1,16 @@
+import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { ApiSettings } from '../../../config/sections/api.js';
 import type { EventType } from '../../../events/types.js';
 import type { ApiContext } from '../context.js';
+import type { Loaders } from '../loaders/loaders.js';
 import { threadConnectionRelations, threadFieldRelations } from '../loaders/look-ahead.js';
+import { eventCursor } from '../read/cursor.js';
+import { lastEventsByThread } from '../read/events.js';
 import type { MessagePageArgs } from '../read/messages.js';
 import type { ThreadRecord } from '../read/records.js';
-import { hasRelations } from '../read/thread-relations.js';
+import { foldedLastEvent, hasRelations, type LastEvent } from '../read/thread-relations.js';
 import { threadPage } from '../read/threads.js';
 import { EventConnection, MessageConnection, ThreadConnection } from '../types/connections.js';
 import { EventTypeEnum, ListOrder, MessageKind, MessageStatus } from '../types/enums.js';
@@ -34,6 +38,36 @@ export function threadMessageArgs(settings: ApiSettings, raw: Record<string, unk
   };
 }
 
+/** Per request: last events of threads read without them (a thread reached through a message, say). */
+const lastEventLoaders = new WeakMap<Loaders, DataLoader<string, LastEvent | null>>();
+
+/** The thread's last event: read with the thread's row when the operation asked for it there, else batched. */
+function lastEventOf(thread: ThreadRecord, ctx: ApiContext): LastEvent | null | Promise<LastEvent | null> {
+  const folded = foldedLastEvent(thread);
+  if (folded !== undefined) return folded;
+  let loader = lastEventLoaders.get(ctx.loaders);
+  if (!loader) {
+    const sql = ctx.loaders.sql;
+    loader = new DataLoader(async (addresses: readonly string[]) => {
+      const found = await lastEventsByThread(sql, addresses);
+      return addresses.map((a) => found.get(a) ?? null);
+    });
+    lastEventLoaders.set(ctx.loaders, loader);
+  }
+  return loader.load(thread.address);
+}
+
+const then = <T, R>(v: T | Promise<T>, f: (v: T) => R): R | Promise<R> => (v instanceof Promise ? v.then(f) : f(v));
+
+/**
+ * With the process's thread-state cache (primary reads only: cache/api-caches.ts), a thread whose selection needs
+ * nothing but its co-authors is read through the two cached loaders instead of one folded statement: usually
+ * neither reaches Postgres.
+ */
+function cachedShape(ctx: ApiContext, relations: ThreadRelations): boolean {
+  return ctx.caches !== undefined && !ctx.readDb && relations.messages === null && relations.lastEvent !== true;
+}
+
 @Resolver(() => Thread)
 export class ThreadResolver {
   @Query(() => Thread, { nullable: true, description: 'A thread by its address.' })
@@ -44,7 +78,7 @@ export class ThreadResolver {
   ): Promise<ThreadRecord | null> {
     const key = publicKey('address', address);
     const relations = threadFieldRelations(info, (raw) => threadMessageArgs(ctx.settings, raw));
-    if (!hasRelations(relations)) return ctx.loaders.thread.load(key);
+    if (!hasRelations(relations) || cachedShape(ctx, relations)) return ctx.loaders.thread.load(key);
     return ctx.loaders.threadWith.load({ address: key, relations });
   }
 
@@ -84,6 +118,25 @@ export class ThreadResolver {
   @FieldResolver(() => [String], { description: 'Co-authors in on-chain order, creator first.' })
   coAuthors(@Root() thread: ThreadRecord, @Ctx() ctx: ApiContext): string[] | Promise<string[]> {
     return ctx.loaders.folded.coAuthors.get(thread.address) ?? ctx.loaders.coAuthors.load(thread.address);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "Cursor of the thread's latest event (null: none yet). Asked for in `thread(address)` or `threads`, it is read " +
+      "in the thread's own statement: its messages in the same answer reflect every event up to it, so " +
+      '`threadEvents(after: lastEventCursor)` continues exactly from this answer — no gap, no duplicate.',
+  })
+  lastEventCursor(@Root() thread: ThreadRecord, @Ctx() ctx: ApiContext): string | null | Promise<string | null> {
+    return then(lastEventOf(thread, ctx), (e) => (e ? eventCursor(e.sequence) : null));
+  }
+
+  @FieldResolver(() => Int, {
+    description:
+      "How many events the thread's log holds: its thread sequences run 1..eventCount (read as lastEventCursor).",
+  })
+  eventCount(@Root() thread: ThreadRecord, @Ctx() ctx: ApiContext): number | Promise<number> {
+    return then(lastEventOf(thread, ctx), (e) => e?.threadSequence ?? 0);
   }
 
   @FieldResolver(() => MessageConnection, { complexity: listComplexity, description: "The thread's messages." })
