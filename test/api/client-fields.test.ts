@@ -69,7 +69,7 @@ describe('API fields for clients', () => {
       const res = await gql<Snapshot>(api.url, SNAPSHOT, { address: t.address });
       expect(res.errors).toBeUndefined();
       expect(api.statements).toHaveLength(1);
-      const { lastEventCursor, eventCount } = res.data?.thread as Snapshot['thread'];
+      const { lastEventCursor, eventCount } = (res.data as Snapshot).thread;
       expect(eventCount).toBe(1 + t.messages.length); // ThreadCreated + one MessagePublished each
       const after = `query ($address: ID!, $after: String) {
         events(threadAddress: $address, after: $after, first: 10) { nodes { __typename threadSequence } }
