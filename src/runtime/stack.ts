@@ -8,7 +8,6 @@ import type { RunningIndexer } from '../../indexer/index.js';
 import { Auth } from '../api/graphql/auth/auth.js';
 import { mountGraphql } from '../api/graphql/mount.js';
 import { buildApiSchema } from '../api/graphql/schema.js';
-import { startEventHub } from '../api/graphql/subscriptions/event-hub.js';
 import { syncStatusService } from '../api/graphql/sync-status.js';
 import { createHttpServer, type HttpServer } from '../api/http-server.js';
 import { type ChainEndpoints, resolveChainEndpoints } from '../chain/endpoints.js';
@@ -23,7 +22,6 @@ import { openReadReplica, replicaReadiness } from '../db/read-replica.js';
 import { postgresReadiness } from '../db/readiness.js';
 import { createEmbedder, type Embedder } from '../embed/index.js';
 import { choirMetrics } from '../observability/choir-metrics.js';
-import { registerEventHubMetrics } from '../observability/event-metrics.js';
 import { HealthRegistry, SERVICE_HEALTH } from '../observability/health.js';
 import { registerIndexerMetrics } from '../observability/indexer-metrics.js';
 import { timedEmbedder, timedRpc, timedVectorStore } from '../observability/instrument.js';
@@ -43,6 +41,7 @@ import { createSubmissions } from '../pipeline/submission-service.js';
 import type { Submissions } from '../pipeline/submissions.js';
 import { createVectorStore, IN_MEMORY, type VectorStore } from '../vector/index.js';
 import { mountWeb } from '../web/mount.js';
+import { startApiEvents } from './api-events.js';
 import { startConsistency } from './consistency.js';
 import { lockDir } from './dir-lock.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -173,9 +172,14 @@ export async function startStack(
   await mountWeb(http.app, { logger: logger.child({ component: 'web' }) });
   startConsistency({ config, db, vectorStore, embedder, relayer, indexer, http, logger, lifecycle });
   // One LISTEN connection per process feeds every subscription (src/api/graphql/subscriptions/event-hub.ts).
-  const events = await startEventHub({ url: db.url, sql: db.pool, logger: logger.child({ component: 'events' }) });
-  lifecycle.onClose('event-hub', () => events.close());
-  registerEventHubMetrics(metrics, events);
+  const { events, caches } = await startApiEvents({
+    url: db.url,
+    pool: db.pool,
+    settings: config.api,
+    metrics,
+    logger,
+    lifecycle,
+  });
   const graphql = await mountGraphql(http, await buildApiSchema(), {
     health,
     logger: logger.child({ component: 'graphql' }),
@@ -185,6 +189,7 @@ export async function startStack(
     metrics: measures,
     auth: new Auth(db.pool, config.api),
     events,
+    ...(caches ? { caches } : {}),
     vectorStore,
     embedder,
     indexerStatus: () => indexer.status(),

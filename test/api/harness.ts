@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Keypair } from '@solana/web3.js';
 import type pg from 'pg';
 import { Auth } from '../../src/api/graphql/auth/auth.js';
+import type { ApiCaches } from '../../src/api/graphql/cache/api-caches.js';
 import type { ApiServices } from '../../src/api/graphql/context.js';
 import { type GraphqlMount, mountGraphql } from '../../src/api/graphql/mount.js';
 import { type Sql, statementText } from '../../src/api/graphql/read/records.js';
@@ -26,7 +27,7 @@ export interface RunningApi {
 
 export async function startApi(
   db: { url: string; pool: pg.Pool },
-  options: { env?: Record<string, string>; services?: Partial<ApiServices> } = {},
+  options: { env?: Record<string, string>; services?: Partial<ApiServices>; caches?: ApiCaches } = {},
 ): Promise<RunningApi> {
   const statements: string[] = [];
   const sql: Sql = {
@@ -45,7 +46,14 @@ export async function startApi(
     logger: silentLogger,
     shutdownTimeoutMs: 1_000,
   });
-  const hub = await startEventHub({ url: db.url, sql: db.pool, logger: silentLogger, reconnectMs: 50 });
+  const caches = options.caches;
+  const hub = await startEventHub({
+    url: db.url,
+    sql: db.pool,
+    logger: silentLogger,
+    reconnectMs: 50,
+    ...(caches ? { beforeDeliver: caches.onEvent } : {}),
+  });
   const mount: GraphqlMount = await mountGraphql(http, await buildApiSchema(), {
     health,
     logger: silentLogger,
@@ -53,6 +61,7 @@ export async function startApi(
     db: sql,
     auth: new Auth(db.pool, settings),
     events: hub,
+    ...(caches ? { caches } : {}),
     ...options.services,
   });
   await http.listen();

@@ -7,6 +7,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { Submissions } from '../../pipeline/submissions.js';
 import type { VectorStore } from '../../vector/types.js';
 import type { Auth, Credential } from './auth/auth.js';
+import type { ApiCaches } from './cache/api-caches.js';
 import type { Loaders } from './loaders/loaders.js';
 import type { Sql } from './read/records.js';
 import type { EventHub } from './subscriptions/event-hub.js';
@@ -31,6 +32,11 @@ export interface ApiServices {
   readonly metrics?: ChoirMetrics;
   readonly auth?: Auth;
   readonly events?: EventHub;
+  /**
+   * In-process caches of thread state and search hits, dropped by the hub's events before they are delivered
+   * (cache/api-caches.ts). Thread state is cached only when reads go to the primary (no `readDb`).
+   */
+  readonly caches?: ApiCaches;
   readonly vectorStore?: VectorStore;
   readonly embedder?: Embedder;
   readonly indexerStatus?: () => IndexerStatus;

@@ -24,7 +24,9 @@ function contextClass(services: ApiServices) {
 
     /** Built on first use: a subscription that never reads a relation never builds them. */
     get loaders(): Loaders {
-      this.built ??= createLoaders(services.readDb ?? services.db ?? noDatabase, this.signal);
+      // A replica may lag the events that drop cache entries: what it returns is not cached (it could outlive them).
+      const caches = services.readDb ? undefined : services.caches;
+      this.built ??= createLoaders(services.readDb ?? services.db ?? noDatabase, this.signal, caches);
       return this.built;
     }
 

@@ -12,6 +12,21 @@ export const apiSection = defineSection(
       example: '100',
       description: 'Largest `first` a connection (threads, messages, events, search) accepts.',
     }),
+    API_CACHE_TTL_MS: v.int({
+      default: '5000',
+      min: 0,
+      max: 3_600_000,
+      example: '5000',
+      description:
+        "Longest an API process serves thread state or a search's vector hits from its in-process cache; events drop entries at once, this bounds changes that come without one (0 turns the caches off).",
+    }),
+    API_CACHE_ENTRIES: v.int({
+      default: '10000',
+      min: 1,
+      max: 10_000_000,
+      example: '10000',
+      description: 'Most entries each in-process cache (threads, co-authors, search hits) keeps.',
+    }),
     API_MAX_DEPTH: v.int({
       default: '12',
       min: 2,
@@ -99,6 +114,8 @@ export const apiSection = defineSection(
   },
   (e) => ({
     maxPageSize: e.API_MAX_PAGE_SIZE,
+    cacheTtlMs: e.API_CACHE_TTL_MS,
+    cacheEntries: e.API_CACHE_ENTRIES,
     maxDepth: e.API_MAX_DEPTH,
     maxComplexity: e.API_MAX_COMPLEXITY,
     maxAliases: e.API_MAX_ALIASES,

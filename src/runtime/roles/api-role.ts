@@ -6,7 +6,6 @@
 import { Auth } from '../../api/graphql/auth/auth.js';
 import { mountGraphql } from '../../api/graphql/mount.js';
 import { buildApiSchema } from '../../api/graphql/schema.js';
-import { startEventHub } from '../../api/graphql/subscriptions/event-hub.js';
 import { syncStatusService } from '../../api/graphql/sync-status.js';
 import { openRelayer } from '../../chain/open-relayer.js';
 import { rpcReadiness } from '../../chain/readiness.js';
@@ -16,13 +15,13 @@ import { openDatabase } from '../../db/database.js';
 import { redactUrl } from '../../db/pool.js';
 import { openReadReplica, replicaReadiness } from '../../db/read-replica.js';
 import { createEmbedder } from '../../embed/index.js';
-import { registerEventHubMetrics } from '../../observability/event-metrics.js';
 import { timedEmbedder, timedRpc, timedVectorStore } from '../../observability/instrument.js';
 import type { Logger } from '../../observability/logger.js';
 import { countedSubmissions } from '../../observability/submission-metrics.js';
 import { vectorStoreReadiness } from '../../observability/system-checks.js';
 import { createSubmissions } from '../../pipeline/submission-service.js';
 import { createVectorStore } from '../../vector/index.js';
+import { startApiEvents } from '../api-events.js';
 import type { Lifecycle } from '../lifecycle.js';
 import { roleChain } from './chain.js';
 import { observe } from './observe.js';
@@ -79,9 +78,14 @@ export async function startApiRole(config: Config, logger: Logger, lifecycle: Li
     metrics,
   );
 
-  const events = await startEventHub({ url: db.url, sql: db.pool, logger: logger.child({ component: 'events' }) });
-  lifecycle.onClose('event-hub', () => events.close());
-  registerEventHubMetrics(metrics, events);
+  const { events, caches } = await startApiEvents({
+    url: db.url,
+    pool: db.pool,
+    settings: config.api,
+    metrics,
+    logger,
+    lifecycle,
+  });
   const graphql = await mountGraphql(http, await buildApiSchema(), {
     health,
     logger: logger.child({ component: 'graphql' }),
@@ -91,6 +95,7 @@ export async function startApiRole(config: Config, logger: Logger, lifecycle: Li
     metrics: measures,
     auth: new Auth(db.pool, config.api),
     events,
+    ...(caches ? { caches } : {}),
     vectorStore,
     embedder,
     submissions,

@@ -5,6 +5,7 @@
  */
 import DataLoader from 'dataloader';
 import { ChoirError } from '../../../errors/index.js';
+import { type ApiCaches, cachedBatch } from '../cache/api-caches.js';
 import { type EventPageArgs, eventPagesByThread } from '../read/events.js';
 import { type MessagePageArgs, messagePagesByThread, messagesByAddress, messagesByHash } from '../read/messages.js';
 import type { Page } from '../read/page.js';
@@ -105,7 +106,8 @@ const NOTHING_FOLDED: FoldedIndex = { coAuthors: new Map(), pages: new Map(), vo
  * A request's loaders. Each DataLoader (and the folded index) is built when first used: a thread page uses two of
  * them, and 10,000 idle subscriptions would otherwise hold 10,000 sets of empty caches.
  */
-export function createLoaders(db: Sql, signal?: AbortSignal): Loaders {
+/** `caches`: the process's thread-state caches (cache/api-caches.ts); absent, every load reads Postgres. */
+export function createLoaders(db: Sql, signal?: AbortSignal, caches?: ApiCaches): Loaders {
   const sql = guardedSql(db, signal);
   const message = lazy<Loaders['message']>(
     () =>
@@ -120,17 +122,20 @@ export function createLoaders(db: Sql, signal?: AbortSignal): Loaders {
   };
   const thread = lazy<Loaders['thread']>(
     () =>
-      new DataLoader(async (addresses) => {
-        const found = byKey(await threadsByAddress(sql, addresses), (t) => t.address);
-        return addresses.map((a) => found.get(a) ?? null);
-      }),
+      new DataLoader((addresses) =>
+        cachedBatch<ThreadRecord | null>(
+          caches?.threads,
+          addresses,
+          async (missing) => byKey(await threadsByAddress(sql, missing), (t) => t.address),
+          null,
+        ),
+      ),
   );
   const coAuthors = lazy<Loaders['coAuthors']>(
     () =>
-      new DataLoader(async (addresses) => {
-        const found = await coAuthorsByThread(sql, addresses);
-        return addresses.map((a) => found.get(a) ?? []);
-      }),
+      new DataLoader((addresses) =>
+        cachedBatch<string[]>(caches?.coAuthors, addresses, (missing) => coAuthorsByThread(sql, missing), []),
+      ),
   );
   const votes = lazy<Loaders['votes']>(
     () =>

@@ -9,6 +9,7 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { isChoirError } from '../../../errors/index.js';
 import type { HitPayload, VectorFilter } from '../../../vector/types.js';
+import { ALL_TAG, type CachedHit, threadTag } from '../cache/api-caches.js';
 import type { ApiContext } from '../context.js';
 import type { MessageRecord } from '../read/records.js';
 import { searchPostgres } from '../read/search-fallback.js';
@@ -62,18 +63,10 @@ export class SearchResolver {
       ...(Object.keys(createdAt).length ? { createdAt } : {}),
     };
 
-    let hits: { address: string; score: number; payload: HitPayload }[];
+    const vectorLimit = Math.min(1_000, filter?.kind ? limit * KIND_OVERFETCH : limit);
+    let hits: readonly CachedHit[];
     try {
-      const embedder = requireService(ctx, 'embedder');
-      const store = requireService(ctx, 'vectorStore');
-      const [vector] = await embedder.embed([text]);
-      const points = await store.query({
-        vector: vector as Float32Array,
-        filter: vectorFilter,
-        limit: Math.min(1_000, filter?.kind ? limit * KIND_OVERFETCH : limit),
-        withContent: false,
-      });
-      hits = points.map((p) => ({ address: p.payload.message_address, score: p.score, payload: p.payload }));
+      hits = await cachedSearch(ctx, { text, vectorFilter, vectorLimit });
     } catch (err) {
       if (isChoirError(err) && !FALLBACK_CODES.has(err.code)) throw err;
       ctx.logger.warn({ err }, 'vector search failed: answering from Postgres (degraded)');
@@ -108,6 +101,40 @@ export class SearchResolver {
     }
     return { hits: out, degraded: false, tookMs: took(ctx, 'vector', started) };
   }
+}
+
+/**
+ * The embedding and vector query of a search, through the process's cache when it has one (cache/api-caches.ts):
+ * keyed by the query, its filter and limit; dropped by any event of the filtered thread, or by any event at all
+ * when the search spans every thread.
+ */
+async function cachedSearch(
+  ctx: ApiContext,
+  q: { text: string; vectorFilter: VectorFilter; vectorLimit: number },
+): Promise<readonly CachedHit[]> {
+  const cache = ctx.caches?.search;
+  const key = JSON.stringify([q.text, q.vectorFilter, q.vectorLimit]);
+  const cached = cache?.get(key);
+  if (cached) return cached;
+  const ticket = cache?.ticket() ?? 0;
+  const embedder = requireService(ctx, 'embedder');
+  const store = requireService(ctx, 'vectorStore');
+  const [vector] = await embedder.embed([q.text]);
+  const points = await store.query({
+    vector: vector as Float32Array,
+    filter: q.vectorFilter,
+    limit: q.vectorLimit,
+    withContent: false,
+  });
+  const hits = points.map((p) => ({
+    address: p.payload.message_address,
+    score: p.score,
+    payload: { thread_id: p.payload.thread_id, content_hash: p.payload.content_hash },
+  }));
+  const threads = q.vectorFilter.threadId;
+  const tags = threads === undefined ? [ALL_TAG] : (typeof threads === 'string' ? [threads] : threads).map(threadTag);
+  cache?.set(key, hits, tags, ticket);
+  return hits;
 }
 
 /** Milliseconds since `started`, observed as `choir_search_response_time_seconds{mode}`. */

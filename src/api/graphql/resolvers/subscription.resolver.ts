@@ -42,7 +42,8 @@ function uiUpdate(ctx: ApiContext, e: EventRecord) {
 
 /** Each payload gets fresh loaders: a subscription outlives any one snapshot of the data. */
 function refresh(ctx: ApiContext) {
-  (ctx as { loaders: ApiContext['loaders'] }).loaders = createLoaders(ctx.db ?? noDatabase);
+  // The hub dropped what this event changed from the caches before delivering it: they are safe to read here.
+  (ctx as { loaders: ApiContext['loaders'] }).loaders = createLoaders(ctx.db ?? noDatabase, undefined, ctx.caches);
 }
 
 const NOTIFY: Partial<Record<EventType, NotificationKind>> = {

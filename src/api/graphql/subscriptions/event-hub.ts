@@ -29,6 +29,8 @@ export async function startEventHub(options: {
   sql: Sql;
   logger: Logger;
   reconnectMs?: number;
+  /** Called with each event before any listener: the API's caches drop what it changed (cache/api-caches.ts). */
+  beforeDeliver?: (event: EventRecord) => void;
 }): Promise<EventHub> {
   const { sql, logger } = options;
   const listeners = new Set<EventListener>();
@@ -45,6 +47,8 @@ export async function startEventHub(options: {
       if (rows.length === 0) break;
       for (const e of rows) {
         position = e.sequence;
+        // Before delivery: a subscriber that has the event must not read state from before it.
+        options.beforeDeliver?.(e);
         for (const l of listeners) {
           try {
             l(e);
