@@ -2,9 +2,11 @@
 // stable `extensions.code` (never INTERNAL, never a stack trace, a path or an HTML page) — under a status a client
 // can act on; /healthz answers between batches, and nothing already stored changes (the relayed mutations are sent
 // with garbage, forged and replayed signatures: replays of accepted actions are accepted again as nothing new).
+import { PublicKey } from '@solana/web3.js';
 import bs58 from 'bs58';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentHash, messageCanonicalMessage } from '../../programs/choir/client/index.js';
 import {
   awkwardValue,
   awkwardVariables,
@@ -17,11 +19,12 @@ import {
   storedChecksums,
 } from '../support/graphql-fuzz.js';
 import { useMigratedPool } from '../support/migrated-pool.js';
-import { type FuzzFixture, startFuzzFixture } from './fuzz-fixture.js';
+import { type FuzzFixture, type Signed, startFuzzFixture } from './fuzz-fixture.js';
+import { walletSign } from './sign.js';
 
 const SEED = 1818;
 const RUNS = 500;
-const MAX_BODY = 16_384;
+const MAX_BODY = 131_072;
 const STATUSES = new Set([200, 400, 401, 403, 405, 406, 413, 415, 429, 431]);
 
 interface HttpCase {
@@ -253,5 +256,41 @@ describe('GraphQL over HTTP under seeded random requests', () => {
       message: expect.stringContaining('graphql-ws'),
       extensions: { code: 'BAD_REQUEST' },
     });
+  });
+
+  it('what the fuzz found: a 100,000-character key is refused at once, not decoded for half a minute', async () => {
+    const started = Date.now();
+    const res = await send(
+      post('long key', request('query ($a: ID!) { thread(address: $a) { address } }', { a: 'x'.repeat(100_000) })),
+    );
+    expect(JSON.parse(res.text).errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    // Before: bs58 decoding (quadratic) held the event loop for about 25 s.
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('what the fuzz found: validly signed content or a title with NUL is BAD_USER_INPUT, not INTERNAL', async () => {
+    const before = await storedChecksums(db.pool);
+    const [thread] = f.threads;
+    const content = 'nul \u0000 inside';
+    const signature = walletSign(
+      f.author,
+      messageCanonicalMessage(new PublicKey(thread?.address as string), contentHash(content)),
+    );
+    const submit = f.signed[1] as Signed;
+    const message = { input: { ...(submit.variables.input as object), content, signature } };
+    const submitted = JSON.parse((await send(post('nul', request(submit.query, message)))).text);
+    expect(submitted.errors[0]).toMatchObject({
+      message: expect.stringContaining('input.content'),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    // The title is not signed: the accepted thread's signed request with a NUL title.
+    const create = f.signed[3] as Signed;
+    const titled = { input: { ...(create.variables.input as object), title: 'a\u0000b' } };
+    const created = JSON.parse((await send(post('nul', request(create.query, titled)))).text);
+    expect(created.errors[0]).toMatchObject({
+      message: expect.stringContaining('input.title'),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    expect(await storedChecksums(db.pool)).toEqual(before);
   });
 });

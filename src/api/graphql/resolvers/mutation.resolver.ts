@@ -23,7 +23,7 @@ import {
   VoteSubmission,
   WalletAction,
 } from '../types/mutations.js';
-import { badInput, hex32, publicKey, signature } from '../validate.js';
+import { badInput, hex32, publicKey, signature, storableText } from '../validate.js';
 
 const MAX_CO_AUTHORS = 32;
 const MAX_TITLE = 200;
@@ -51,6 +51,7 @@ export class MutationResolver {
     if (input.title !== undefined && input.title !== null && input.title.length > MAX_TITLE) {
       throw badInput('input.title', `must be at most ${MAX_TITLE} characters`);
     }
+    if (input.title) storableText('input.title', input.title);
     signature('input.signature', input.signature);
     const accepted = await requireService(ctx, 'submissions').createThread(
       {
@@ -82,6 +83,7 @@ export class MutationResolver {
     const author = publicKey('input.author', input.author);
     signature('input.signature', input.signature);
     if (input.content.length === 0) throw badInput('input.content', 'must not be empty');
+    storableText('input.content', input.content);
     const accepted = await requireService(ctx, 'submissions').submitMessage(
       { threadAddress, content: input.content, author, signature: input.signature },
       meta(ctx),
