@@ -3,9 +3,13 @@
  * thread's last event cursor read with the thread (load, then subscribe from exactly there), messages by address
  * in one batch, and why a message was rolled back after a reload.
  */
-import { getIntrospectionQuery } from 'graphql';
+import { type DocumentNode, getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_INTROSPECTION_DEPTH } from '../../src/api/graphql/limits/operation-limits.js';
+import { checkOperationLimits, MAX_INTROSPECTION_DEPTH } from '../../src/api/graphql/limits/operation-limits.js';
+import { buildApiSchema } from '../../src/api/graphql/schema.js';
+import * as operations from '../../src/client/generated/graphql.js';
+import { readSection } from '../../src/config/section.js';
+import { apiSection } from '../../src/config/sections/api.js';
 import { appendEvents } from '../../src/events/append-events.js';
 import { useMigratedPool } from '../support/migrated-pool.js';
 import { gql, key, type RunningApi, sha, startApi } from './harness.js';
@@ -51,6 +55,27 @@ describe('API fields for clients', () => {
       const res = await gql(api.url, `{ __schema { queryType { name } } ${deep} }`);
       expect(res.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
       expect(res.errors?.[0]?.message).toMatch(/13 levels deep/);
+    });
+  });
+
+  describe("the SDK's own operations", () => {
+    it('every one passes the default limits (the thread stream selects one field per event type)', async () => {
+      const schema = await buildApiSchema();
+      const settings = readSection(apiSection, {});
+      const documents = Object.entries(operations).filter(([name]) => name.endsWith('Document'));
+      expect(documents.length).toBeGreaterThan(20);
+      for (const [name, document] of documents) {
+        const errors = checkOperationLimits(schema, document as DocumentNode, null, {}, settings);
+        expect({ name, errors: errors.map((e) => e.message) }).toEqual({ name, errors: [] });
+      }
+    });
+
+    it('an alias bomb is still refused: 51 aliases of one field', async () => {
+      const t = threads[0] as SeededThread;
+      const aliases = Array.from({ length: 51 }, (_, i) => `a${i}: thread(address: "${t.address}") { address }`);
+      const res = await gql(api.url, `{ ${aliases.join(' ')} }`);
+      expect(res.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+      expect(res.errors?.[0]?.message).toMatch(/lists 51 fields/);
     });
   });
 

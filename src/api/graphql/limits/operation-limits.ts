@@ -2,7 +2,8 @@
  * Limits checked on a parsed, validated operation before it runs, the same for HTTP and graphql-ws:
  * - depth: the deepest selection (fragments expanded) — a cyclic schema (thread → messages → thread …) would
  *   otherwise let one query walk the whole database;
- * - breadth: fields listed in one selection set, aliases included — `a1: thread(…) a2: thread(…) …` ×10,000;
+ * - breadth: response names in one selection set, aliases included — `a1: thread(…) a2: thread(…) …` ×10,000
+ *   (a field repeated across inline fragments on different types is one name: one slot in the answer);
  * - cost: graphql-query-complexity over the `complexity` each field declares (lists: page size × what each node
  *   selects), default 1 per field.
  * Introspection (`__schema`, `__type`) walks the type system, not the data: its subtrees count toward neither the
@@ -81,9 +82,11 @@ function measure(set: SelectionSetNode, fragments: Fragments, level = 0, inIntro
   let depth = inIntrospection ? 0 : level;
   let introspection = inIntrospection ? level : 0;
   let breadth = 0;
-  let fields = 0;
+  // Distinct response names: `a1: thread(…) a2: thread(…)` are two, while the same field under inline fragments
+  // on different types (`... on A { id } ... on B { id }`) is one answer slot, as graphql-js merges it.
+  const names = new Set<string>();
   for (const field of flatten(set, fragments, new Set())) {
-    fields++;
+    names.add(field.alias?.value ?? field.name.value);
     const entering = !inIntrospection && INTROSPECTION.has(field.name.value);
     // An introspection field is level 1 of its own subtree.
     const here = entering ? 0 : level;
@@ -98,7 +101,7 @@ function measure(set: SelectionSetNode, fragments: Fragments, level = 0, inIntro
       breadth = Math.max(breadth, inner.breadth);
     }
   }
-  return { depth, breadth: Math.max(breadth, fields), introspection };
+  return { depth, breadth: Math.max(breadth, names.size), introspection };
 }
 
 /** The operation without its introspection fields (they are priced by their depth bound, not by cost). */
