@@ -161,6 +161,8 @@ export const awkwardValue: fc.Arbitrary<unknown> = fc.oneof(
     JSON.parse('{"__proto__": {"polluted": 1}}'),
   ),
   fc.string({ unit: 'binary', maxLength: 40 }),
+  // Long text where a short key or signature belongs.
+  fc.integer({ min: 30_000, max: 100_000 }).map((n) => 'x'.repeat(n)),
   fc.integer(),
   fc.double(),
   fc.string({ maxLength: 3_000 }),
