@@ -142,14 +142,17 @@ export class QdrantDouble {
     } as Schemas['CollectionInfo'];
   }
 
-  /** Starts listening on a free loopback port and returns the base URL. */
-  async start(): Promise<string> {
+  /**
+   * Starts listening on a free loopback port (or on `port`: a restart after `stop()`, as a Qdrant coming back from
+   * an outage at its old address) and returns the base URL.
+   */
+  async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     return this.url;
   }
 
