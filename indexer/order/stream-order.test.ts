@@ -101,4 +101,19 @@ describe('StreamOrder', () => {
     order.take(1);
     expect(order.oldestAt).toBe(700);
   });
+
+  it('says when a slot has ended with nothing held, so a batch need not wait to fill', () => {
+    const order = new StreamOrder(10n);
+    feed(order, [account(11, 'a')]);
+    expect(order.atSlotEnd).toBe(false); // the slot's status has not come
+    feed(order, [status(11)]);
+    expect(order.atSlotEnd).toBe(true);
+    feed(order, [status(10, 'confirmed')]);
+    expect(order.atSlotEnd).toBe(false); // not a processed status: more of the stream may follow
+    feed(order, [account(13, 'held')]);
+    feed(order, [status(12)]);
+    expect(order.atSlotEnd).toBe(false); // slot 13's update is held behind its own status
+    feed(order, [status(13)]);
+    expect(order.atSlotEnd).toBe(true);
+  });
 });

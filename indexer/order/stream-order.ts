@@ -49,6 +49,8 @@ export class StreamOrder {
   /** queue[0, readyCount) may be committed. */
   private readyCount = 0;
   private gapFound: Gap | null = null;
+  /** The newest accepted update was a processed slot status. */
+  private lastWasProcessed = false;
 
   /** `cursor`: the last slot whose changes are committed; the stream resumes after it. */
   constructor(private readonly cursor: bigint) {
@@ -68,6 +70,7 @@ export class StreamOrder {
       }
       this.seenProcessed.add(update.slot);
     }
+    this.lastWasProcessed = update.kind === 'slot' && update.status === 'processed';
     if (update.kind === 'slot' && (update.status === 'processed' || update.status === 'dead')) {
       if (update.slot > this.accepted) this.accepted = update.slot;
     }
@@ -88,6 +91,15 @@ export class StreamOrder {
     const taken = this.queue.splice(0, Math.min(this.readyCount, max));
     this.readyCount -= taken.length;
     return { updates: taken.map((q) => q.update), cursor: taken.at(-1)?.safe ?? null };
+  }
+
+  /**
+   * The stream is at the end of a slot with nothing held: its processed status came last (after the slot's accounts
+   * and transactions), so nothing more is expected until the next block. A batch need not wait to fill — on a live
+   * chain that wait is pure latency between the block and its events.
+   */
+  get atSlotEnd(): boolean {
+    return this.lastWasProcessed && this.readyCount === this.queue.length;
   }
 
   /** Updates that may be committed now. */

@@ -121,13 +121,15 @@ export async function runStreamSession(o: SessionOptions): Promise<ChoirError> {
         await waitForWork();
         continue;
       }
-      // Let a batch fill for up to batchMs, unless it is full or the stream is over.
+      // Let a batch fill for up to batchMs, unless it is full, the stream is over, or a slot just ended with nothing
+      // behind it (live: the next block is a slot away, so waiting only delays this one's events).
       const firstAt = order.oldestAt ?? Date.now();
       const waitMs = o.batchMs - (Date.now() - firstAt);
       const size = sizer.size;
-      if (order.ready < size && !ended && waitMs > 0) {
+      const fill = () => order.ready < size && !ended && !order.atSlotEnd;
+      if (fill() && waitMs > 0) {
         await waitForWork(waitMs);
-        if (order.ready < size && !ended && Date.now() - firstAt < o.batchMs) continue;
+        if (fill() && Date.now() - firstAt < o.batchMs) continue;
       }
       const arrivedAt = order.oldestAt ?? Date.now();
       const batch = order.take(size);
