@@ -10,8 +10,15 @@ import { ChoirError } from '../errors/index.js';
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const HEX64 = /^[0-9a-f]{64}$/i;
 
+/**
+ * The longest base58 text of 32 and 64 bytes. Checked before decoding: base58 decoding is quadratic in the text's
+ * length, and a 100,000-character "address" held the event loop for ~25 s (found by the GraphQL fuzz).
+ */
+const MAX_ADDRESS_CHARS = 44;
+const MAX_SIGNATURE_CHARS = 88;
+
 export function parseAddress(field: string, value: unknown): PublicKey {
-  if (typeof value === 'string') {
+  if (typeof value === 'string' && value.length <= MAX_ADDRESS_CHARS) {
     try {
       const bytes = bs58.decode(value);
       if (bytes.length === 32) return new PublicKey(bytes);
@@ -30,7 +37,7 @@ export function parseHex32(field: string, value: unknown): Uint8Array {
 }
 
 export function parseSignature(value: unknown): Uint8Array {
-  if (typeof value === 'string') {
+  if (typeof value === 'string' && value.length <= MAX_SIGNATURE_CHARS) {
     try {
       const bytes = bs58.decode(value);
       if (bytes.length === 64) return bytes;
