@@ -124,7 +124,13 @@ const db = await createMigratedDatabase();
 const pool = new pg.Pool({ connectionString: db.url, max: 4 });
 const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
 const devnet = await startDevnet(testSettings({ finalityDepth: 2 }), silentLogger, { inMemory: true });
-const indexer = launch(devnet, { url: db.url, pool });
+// Each commit with the moment its oldest update reached the indexer: splits the indexer's hop into stream and write.
+const commits: { arrivedAt: number; committedAt: number }[] = [];
+const indexer = launch(
+  devnet,
+  { url: db.url, pool },
+  { onCommit: (c) => commits.push({ arrivedAt: c.arrivedAt, committedAt: now() }) },
+);
 const clock = setInterval(() => devnet.tick(), 100);
 const api = await startChild(
   process.execPath,
@@ -276,6 +282,8 @@ try {
   await listener.query('LISTEN choir_events');
   const chain: number[] = [];
   const toPostgres: number[] = [];
+  const toIndexer: number[] = [];
+  const indexerWrite: number[] = [];
   const fromPostgres: number[] = [];
   let chainMissing = 0;
   for (let r = 1; r <= CHAIN_ROUNDS; r++) {
@@ -298,6 +306,11 @@ try {
       [message],
     );
     const sequence = BigInt(rows[0]?.sequence ?? -1);
+    const written = commits.find((c) => c.committedAt >= t0);
+    if (written) {
+      toIndexer.push(written.arrivedAt - t0);
+      indexerWrite.push(written.committedAt - written.arrivedAt);
+    }
     const commit = notified.find((n) => n.sequence >= sequence);
     if (commit) {
       toPostgres.push(commit.at - t0);
@@ -313,6 +326,11 @@ try {
   console.log(
     `  of which chain → Postgres commit (the indexer): p50 ${p(toPostgres, 0.5).toFixed(1)} ms, p99 ${p(toPostgres, 0.99).toFixed(1)} ms; ` +
       `Postgres commit → delivery (the API): p50 ${p(fromPostgres, 0.5).toFixed(1)} ms, p99 ${p(fromPostgres, 0.99).toFixed(1)} ms`,
+  );
+  console.log(
+    `    the indexer's hop: block → first update received (devnet Geyser + gRPC client) p50 ${p(toIndexer, 0.5).toFixed(1)} ms, ` +
+      `p99 ${p(toIndexer, 0.99).toFixed(1)} ms; received → batch committed p50 ${p(indexerWrite, 0.5).toFixed(1)} ms, ` +
+      `p99 ${p(indexerWrite, 0.99).toFixed(1)} ms`,
   );
   const chainSorted = [...chain].sort((a, b) => a - b);
   console.log(
@@ -343,6 +361,8 @@ try {
       p99Ms: round1(quantile(chainSorted, 0.99)),
       missing: chainMissing,
       chainToPostgres: { p50Ms: round1(p(toPostgres, 0.5)), p99Ms: round1(p(toPostgres, 0.99)) },
+      blockToIndexer: { p50Ms: round1(p(toIndexer, 0.5)), p99Ms: round1(p(toIndexer, 0.99)) },
+      indexerReceivedToCommit: { p50Ms: round1(p(indexerWrite, 0.5)), p99Ms: round1(p(indexerWrite, 0.99)) },
       postgresToDelivery: { p50Ms: round1(p(fromPostgres, 0.5)), p99Ms: round1(p(fromPostgres, 0.99)) },
     },
     loadAverage: { before: loadBefore, after: loadAfter },

@@ -29,6 +29,7 @@ export function launch(
     env?: Record<string, string>;
     reset?: boolean;
     outboxRetry?: { baseDelayMs?: number; maxDelayMs?: number };
+    onCommit?: Parameters<typeof startIndexer>[0]['onCommit'];
   } = {},
 ) {
   return startIndexer({
@@ -38,6 +39,7 @@ export function launch(
     vectorStore: extra.vectorStore,
     reset: extra.reset,
     outboxRetry: extra.outboxRetry,
+    onCommit: extra.onCommit,
   });
 }
 
