@@ -5,48 +5,36 @@
  */
 
 import type { RunningIndexer } from '../../indexer/index.js';
-import { Auth } from '../api/graphql/auth/auth.js';
-import { mountGraphql } from '../api/graphql/mount.js';
-import { buildApiSchema } from '../api/graphql/schema.js';
-import { syncStatusService } from '../api/graphql/sync-status.js';
 import { createHttpServer, type HttpServer } from '../api/http-server.js';
 import { type ChainEndpoints, resolveChainEndpoints } from '../chain/endpoints.js';
-import { openRelayer } from '../chain/open-relayer.js';
 import { rpcReadiness } from '../chain/readiness.js';
 import type { Relayer } from '../chain/relayer.js';
-import { registerRelayerMetrics, relayerReadiness } from '../chain/relayer-health.js';
 import type { Config } from '../config/index.js';
 import { type Database, openDatabase } from '../db/database.js';
 import { redactUrl } from '../db/pool.js';
-import { openReadReplica, replicaReadiness } from '../db/read-replica.js';
 import { postgresReadiness } from '../db/readiness.js';
-import { createEmbedder, type Embedder } from '../embed/index.js';
+import type { Embedder } from '../embed/index.js';
 import { choirMetrics } from '../observability/choir-metrics.js';
 import { HealthRegistry, SERVICE_HEALTH } from '../observability/health.js';
 import { registerIndexerMetrics } from '../observability/indexer-metrics.js';
-import { timedEmbedder, timedRpc, timedVectorStore } from '../observability/instrument.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetricsRegistry } from '../observability/metrics.js';
 import { registerPostgresCollector } from '../observability/postgres-collector.js';
 import { countedSubmissions } from '../observability/submission-metrics.js';
-import {
-  embedderReadiness,
-  geyserReadiness,
-  vectorStoreReadiness,
-  withLagLimits,
-} from '../observability/system-checks.js';
-import { registerVectorStoreMetrics } from '../observability/vector-metrics.js';
-import { type RunningPipeline, startPipeline } from '../pipeline/start-pipeline.js';
+import { geyserReadiness, withLagLimits } from '../observability/system-checks.js';
+import type { RunningPipeline } from '../pipeline/start-pipeline.js';
 import { createSubmissions } from '../pipeline/submission-service.js';
 import type { Submissions } from '../pipeline/submissions.js';
-import { createVectorStore, IN_MEMORY, type VectorStore } from '../vector/index.js';
+import { IN_MEMORY, type VectorStore } from '../vector/index.js';
 import { mountWeb } from '../web/mount.js';
-import { startApiEvents } from './api-events.js';
 import { startConsistency } from './consistency.js';
 import { lockDir } from './dir-lock.js';
 import type { Lifecycle } from './lifecycle.js';
+import { openReplica, openStores } from './open-stores.js';
 import { type StackChain, startChain, startIndexing } from './parts/compose.js';
 import type { PartExit } from './parts/supervisor.js';
+import { serveApi } from './serve-api.js';
+import { startWritePath } from './write-path.js';
 
 export interface Stack {
   db: Database;
@@ -92,31 +80,16 @@ export async function startStack(
   registerPostgresCollector(metrics, db.pool, { logger: logger.child({ component: 'metrics' }) });
   if (db.embedded) logger.info({ url: db.url }, `Postgres: ${db.url}`);
   else logger.info({ url: redactUrl(db.url) }, 'using the configured Postgres');
-  // The API's read-only queries on a replica when DATABASE_READ_URL is set (docs/scaling.md).
-  const replica = openReadReplica(config.database);
-  if (replica) {
-    lifecycle.onClose('read replica', () => replica.close());
-    health.register(replicaReadiness(replica.pool));
-    logger.info({ url: redactUrl(replica.url) }, 'API reads on the read replica');
-  }
+  const part = { config, logger, lifecycle, health, metrics, measures };
+  const replica = openReplica(part);
 
   // The devnet runs in a child process unless ISOLATE_PARTS=false (runtime/parts/compose.ts).
   const { chain, failed: chainFailed } = await startChain(config, endpoints, logger, lifecycle);
   health.register(rpcReadiness(chain.rpcUrl));
 
   // Embedder, vector store and RPC are timed where they are created (src/observability/instrument.ts).
-  const embedder = timedEmbedder(
-    await createEmbedder(config.embed, logger, { maxContentBytes: config.vector.maxContentBytes }),
-    measures,
-  );
-  lifecycle.onClose('embedder', () => embedder.close());
-  const vectorStore = timedVectorStore(await createVectorStore(config.vector, logger, embedder), measures);
-  lifecycle.onClose('vector-store', () => vectorStore.close());
-  // Stops here with QDRANT_INDEX_MISMATCH ("run choir rebuild-index") when the collection was built by another embedder.
-  await vectorStore.ensureCollection();
-  health.register(vectorStoreReadiness(vectorStore));
-  health.register(embedderReadiness(embedder));
-  registerVectorStoreMetrics(metrics, vectorStore);
+  const stores = await openStores(part, 'workers');
+  const { embedder, vectorStore } = stores;
 
   // The indexer streams from whichever chain was chosen above, and keeps vector payloads in step via the outbox.
   const indexerMetrics = registerIndexerMetrics(metrics, () => indexer.status());
@@ -137,26 +110,11 @@ export async function startStack(
 
   // The write path: the relayer pays for relayed actions; the workers run here because the embedded vector store
   // belongs to this process (with Qdrant, more processes could run them: claims are leased).
-  const relayer = await openRelayer(
-    config.pipeline,
-    { rpcUrl: chain.rpcUrl, ...(chain.local ? { devnetDataDir: config.devnet.dataDir } : {}) },
-    logger,
-    { wrapRpc: (rpc) => timedRpc(rpc, measures) },
-  );
-  health.register(relayerReadiness(relayer, config.pipeline.relayerMinBalance));
-  registerRelayerMetrics(metrics, relayer);
-  const pipeline = startPipeline({
-    pool: db.pool,
-    store: vectorStore,
-    embedder,
-    relayer,
-    logger,
-    metrics: measures,
-    batch: config.pipeline.batch,
-    retryMaxMs: config.pipeline.retryMaxMs,
+  const { relayer, pipeline } = await startWritePath(part, {
+    db,
+    stores,
+    chain: { rpcUrl: chain.rpcUrl, ...(chain.local ? { devnetDataDir: config.devnet.dataDir } : {}) },
   });
-  // Closed before the indexer and the stores it writes to (the lifecycle closes in reverse order).
-  lifecycle.onClose('pipeline', () => pipeline.close());
   const submissions = countedSubmissions(
     createSubmissions({
       pool: db.pool,
@@ -171,41 +129,15 @@ export async function startStack(
   // The web page at / and GraphiQL at GET /graphql for browsers, ahead of the GraphQL handler (src/web/mount.ts).
   await mountWeb(http.app, { logger: logger.child({ component: 'web' }) });
   startConsistency({ config, db, vectorStore, embedder, relayer, indexer, http, logger, lifecycle });
-  // One LISTEN connection per process feeds every subscription (src/api/graphql/subscriptions/event-hub.ts).
-  const { events, caches } = await startApiEvents({
-    url: db.url,
-    pool: db.pool,
-    settings: config.api,
-    metrics,
-    logger,
-    lifecycle,
-  });
-  const graphql = await mountGraphql(http, await buildApiSchema(), {
-    health,
-    logger: logger.child({ component: 'graphql' }),
-    settings: config.api,
-    db: db.pool,
-    ...(replica ? { readDb: replica.pool } : {}),
-    metrics: measures,
-    auth: new Auth(db.pool, config.api),
-    events,
-    ...(caches ? { caches } : {}),
-    vectorStore,
-    embedder,
-    indexerStatus: () => indexer.status(),
+  await serveApi(part, {
+    http,
+    db,
+    replica,
+    stores,
     submissions,
-    syncStatus: syncStatusService({
-      pool: db.pool,
-      store: vectorStore,
-      rpc: relayer.rpc,
-      stream: config.indexer.stream,
-    }),
-    nodeEnv: process.env.NODE_ENV,
+    indexerStatus: () => indexer.status(),
+    syncRpc: relayer.rpc,
   });
-  await http.listen();
-  lifecycle.onClose('http', () => http.close());
-  // Closed before the HTTP server: subscriptions end with a close frame instead of a dropped socket.
-  lifecycle.onClose('graphql', () => graphql.close());
   const failed = Promise.race([chainFailed, indexerFailed]);
   return { db, chain, embedder, vectorStore, indexer, relayer, pipeline, submissions, http, health, failed };
 }

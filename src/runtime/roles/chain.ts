@@ -3,6 +3,7 @@
  * does): with no endpoints configured it uses the local devnet's ports from the settings.
  */
 import { resolveChainEndpoints } from '../../chain/endpoints.js';
+import type { RelayerChain } from '../../chain/open-relayer.js';
 import type { Config } from '../../config/index.js';
 
 export interface RoleChain {
@@ -23,4 +24,9 @@ export function roleChain(config: Config): RoleChain {
     geyserXToken: config.devnet.xToken,
     devnetDataDir: config.devnet.dataDir,
   };
+}
+
+/** The chain as the relayer needs it: on the local devnet, the folder its key persists beside. */
+export function relayerChain(chain: RoleChain): RelayerChain {
+  return { rpcUrl: chain.rpcUrl, ...(chain.devnetDataDir ? { devnetDataDir: chain.devnetDataDir } : {}) };
 }
