@@ -10,7 +10,7 @@ import { eventCursor } from '../read/cursor.js';
 import { lastEventsByThread } from '../read/events.js';
 import type { MessagePageArgs } from '../read/messages.js';
 import type { ThreadRecord } from '../read/records.js';
-import { foldedLastEvent, hasRelations, type LastEvent } from '../read/thread-relations.js';
+import { foldedLastEvent, hasRelations, type LastEvent, type ThreadRelations } from '../read/thread-relations.js';
 import { threadPage } from '../read/threads.js';
 import { EventConnection, MessageConnection, ThreadConnection } from '../types/connections.js';
 import { EventTypeEnum, ListOrder, MessageKind, MessageStatus } from '../types/enums.js';
