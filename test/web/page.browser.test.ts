@@ -1,12 +1,12 @@
 /**
  * The web page in headless Chromium (Debian's chromium + playwright-core) against the whole stack: it loads; a
- * message sent from the page shows as pending at once and then confirmed; one sent elsewhere appears live; a
+ * message sent from the page shows as pending at once, then stored and confirmed, each step live; one sent elsewhere appears live; a
  * restart of the service mid-stream loses nothing on the page. A screenshot is saved to test-artifacts/.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Keypair } from '@solana/web3.js';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ChoirClient,
@@ -15,6 +15,7 @@ import {
   StoreThreadSnapshotDocument,
   type ThreadView,
 } from '../../src/client/node.js';
+import { launchChromium, STATUS_RECORDER } from '../support/browser.js';
 import { type ChoirStack, startChoirStack } from '../support/choir-stack.js';
 import { skipEmbeddedPostgres } from '../support/embedded-reachable.js';
 import { CHROMIUM, missingTool } from '../support/system-tools.js';
@@ -43,34 +44,13 @@ describe.skipIf(skipEmbeddedPostgres('web page in Chromium') || missing !== null
 
     beforeAll(async () => {
       stack = await startChoirStack('web');
-      browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-        ],
-      });
+      browser = await launchChromium();
       const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
       // The page's development key is this one (so the other client can make it a co-author).
-      // Plain JavaScript: it runs in the page, whose globals this file's types (Node's) do not describe.
       await context.addInitScript({
-        content: `
-          localStorage.setItem('choir.devKey', '${hex(pageKey.secretKey.subarray(0, 32))}');
-          const seen = {};
-          window.__statuses = seen;
-          new MutationObserver(() => {
-            for (const el of document.querySelectorAll('[data-testid=message]')) {
-              const a = el.getAttribute('data-address') ?? '';
-              const s = el.getAttribute('data-status') ?? '';
-              const list = (seen[a] ??= []);
-              if (list.at(-1) !== s) list.push(s);
-            }
-          }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
-        `,
+        content: `localStorage.setItem('choir.devKey', '${hex(pageKey.secretKey.subarray(0, 32))}');`,
       });
+      await context.addInitScript({ content: STATUS_RECORDER });
       page = await context.newPage();
       other = createNodeChoirClient({ url: stack.url, signer: await keypairSigner(otherKey.secretKey) });
       const created = await other.createThread({
@@ -97,7 +77,7 @@ describe.skipIf(skipEmbeddedPostgres('web page in Chromium') || missing !== null
       expect(await page.getByTestId('indexer-lag').textContent()).toMatch(/lag \d+ slots/);
     }, 120_000);
 
-    it('a message sent from the page shows as pending at once, then confirmed', async () => {
+    it('a message sent from the page shows as pending at once, then stored and confirmed, live', async () => {
       const content = 'sent from the page';
       const address = other.messageAddress(thread, content);
       await page.getByTestId('compose').fill(content);
@@ -110,8 +90,10 @@ describe.skipIf(skipEmbeddedPostgres('web page in Chromium') || missing !== null
         )
         .waitFor({ timeout: 60_000 });
       const seen = await statuses(address);
-      expect(seen[0]).toBe('PENDING');
+      // PENDING, then STORED from MessageStored: no reload needed to see it.
+      expect(seen.slice(0, 2)).toEqual(['PENDING', 'STORED']);
       expect(seen).not.toContain('ROLLED_BACK');
+      expect((await pageView(page, thread)).reloads).toBe(0);
       expect(await item.textContent()).toContain(content);
     }, 90_000);
 

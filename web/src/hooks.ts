@@ -25,3 +25,13 @@ export function usePoll<T>(load: () => Promise<T>, ms: number): { value: T | nul
   }, [load, ms]);
   return state;
 }
+
+/** The current time, refreshed every `ms` (for states that change with time alone: a spec's expiry). */
+export function useNow(ms: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return now;
+}

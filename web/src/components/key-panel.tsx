@@ -16,18 +16,22 @@ export function KeyPanel({
 }) {
   const [wallets, setWallets] = useState<readonly StandardWallet[]>([]);
   const [source, setSource] = useState<string>('');
+  const [connecting, setConnecting] = useState<string | null>(null);
   const [session, setSession] = useState(client.sessions.current());
   useEffect(() => {
     const list = discoverWallets(() => setWallets(list()));
     setWallets(list());
   }, []);
   const use = async (label: string, make: () => Promise<Signer>) => {
+    setConnecting(label);
     try {
       const s = await make();
       setSource(label);
       onSigner(s, label);
     } catch (err) {
       onError(err);
+    } finally {
+      setConnecting(null);
     }
   };
   const signIn = async () => {
@@ -54,7 +58,9 @@ export function KeyPanel({
               development key — kept in this browser's localStorage; for local development only
             </span>
           ) : (
-            <span className="pill good">{source}</span>
+            <span className="pill good" data-testid="wallet-label">
+              {source} (Wallet Standard)
+            </span>
           )}
         </p>
       ) : (
@@ -62,8 +68,15 @@ export function KeyPanel({
       )}
       <div className="row">
         {wallets.map((w) => (
-          <button key={w.name} type="button" onClick={() => use(w.name, () => walletSigner(w))}>
-            {w.name}
+          <button
+            key={w.name}
+            type="button"
+            disabled={connecting !== null}
+            onClick={() => use(w.name, () => walletSigner(w))}
+            data-testid="use-wallet"
+            data-wallet={w.name}
+          >
+            {connecting === w.name ? `Connecting ${w.name}…` : `Connect ${w.name}`}
           </button>
         ))}
         <button type="button" data-testid="use-dev-key" onClick={() => use('development', developmentSigner)}>

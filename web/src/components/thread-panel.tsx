@@ -1,6 +1,8 @@
 import type { ChoirClient, MessageEntry, Signer, ThreadStore } from 'choir/client';
 import { type FormEvent, useState } from 'react';
-import { useThreadView } from '../hooks.js';
+import { useNow, useThreadView } from '../hooks.js';
+import { SpecForm } from './spec-form.js';
+import { ActionStatus, useWalletAction } from './wallet-action.js';
 
 const BADGE: Record<MessageEntry['status'], string> = {
   PENDING: 'pending',
@@ -13,23 +15,53 @@ const BADGE: Record<MessageEntry['status'], string> = {
 
 const short = (key: string) => `${key.slice(0, 4)}…${key.slice(-4)}`;
 
+/** Ends an expired spec (anyone may; the signing wallet pays the fee, the stake becomes the co-authors' income). */
+function ExpireButton({ client, m, signer }: { client: ChoirClient; m: MessageEntry; signer: Signer | null }) {
+  const [state, run] = useWalletAction();
+  return (
+    <>
+      <button
+        type="button"
+        disabled={!signer?.signTransaction || state.phase === 'busy' || state.phase === 'done'}
+        title={signer?.signTransaction ? 'The signing wallet pays the fee' : 'Pick a key that signs transactions'}
+        onClick={() => run(() => client.expireSpec(m.address))}
+        data-testid="expire-spec"
+      >
+        {state.phase === 'busy' ? 'Expiring…' : 'Expire (wallet pays)'}
+      </button>
+      <ActionStatus state={state} testId="expire-status" />
+    </>
+  );
+}
+
 function MessageItem({
+  client,
   m,
+  signer,
   canVote,
+  now,
   onVote,
   onDismiss,
 }: {
+  client: ChoirClient;
   m: MessageEntry;
+  signer: Signer | null;
   canVote: boolean;
+  now: number;
   onVote(approve: boolean): void;
   onDismiss(): void;
 }) {
+  // A little after expiresAt: the program compares with the chain's clock, which moves with its slots.
+  const expired =
+    m.kind === 'SPEC' && m.chainStatus === 'PENDING' && !!m.expiresAt && Date.parse(m.expiresAt) + 2_000 <= now;
   return (
     <li
       className={`message ${m.local ? 'optimistic' : ''}`}
       data-testid="message"
       data-address={m.address}
       data-status={m.status}
+      data-kind={m.kind}
+      data-author={m.author}
     >
       <div className="meta">
         <span className={`badge ${m.status.toLowerCase()}`} data-testid="badge">
@@ -57,7 +89,8 @@ function MessageItem({
           <span className="muted">
             {m.approvals} approve · {m.denials} deny · stake {m.stake}
           </span>
-          {canVote && m.chainStatus === 'PENDING' && (
+          {expired && <ExpireButton client={client} m={m} signer={signer} />}
+          {canVote && m.chainStatus === 'PENDING' && !expired && (
             <>
               <button type="button" onClick={() => onVote(true)}>
                 Approve
@@ -86,7 +119,9 @@ export function ThreadPanel({
   onError(error: unknown): void;
 }) {
   const view = useThreadView(store);
+  const now = useNow(5_000);
   const [text, setText] = useState('');
+  const [divest, runDivest] = useWalletAction();
   const t = view.thread;
   const coAuthor = !!signer && !!t?.coAuthors.includes(signer.publicKey);
   const submit = (event: FormEvent) => {
@@ -119,13 +154,31 @@ export function ThreadPanel({
               {short(k)}
             </code>
           ))}
+          {coAuthor && (
+            <>
+              {' '}
+              <button
+                type="button"
+                disabled={!signer?.signTransaction || divest.phase === 'busy'}
+                title="Withdraw your share of the thread's balance (your wallet signs and pays the fee)"
+                onClick={() => runDivest(() => client.divest(view.address))}
+                data-testid="divest"
+              >
+                {divest.phase === 'busy' ? 'Divesting…' : 'Divest my share'}
+              </button>{' '}
+              <ActionStatus state={divest} testId="divest-status" />
+            </>
+          )}
         </p>
       )}
       <ol className="messages">
         {view.messages.map((m) => (
           <MessageItem
             key={m.address}
+            client={client}
             m={m}
+            signer={signer}
+            now={now}
             canVote={coAuthor}
             onVote={(approve) => vote(m.address, approve)}
             onDismiss={() => store.dismiss(m.address)}
@@ -145,6 +198,8 @@ export function ThreadPanel({
           Send
         </button>
       </form>
+      {/* Co-authors post directly; anyone else proposes a spec (with a stake) to join. */}
+      {t && !coAuthor && <SpecForm client={client} thread={view.address} minStake={t.minStake} signer={signer} />}
     </section>
   );
 }
