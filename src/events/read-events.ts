@@ -1,31 +1,6 @@
 import type pg from 'pg';
-import type { EventType, StoredEvent } from './types.js';
-
-interface EventRow {
-  sequence: string;
-  thread_address: string;
-  thread_sequence: string;
-  type: EventType;
-  payload: Record<string, unknown>;
-  slot: string | null;
-  tx_signature: string | null;
-  instruction_index: number | null;
-  created_at: Date;
-}
-
-function toEvent(r: EventRow): StoredEvent {
-  return {
-    sequence: BigInt(r.sequence),
-    threadAddress: r.thread_address,
-    threadSequence: BigInt(r.thread_sequence),
-    type: r.type,
-    payload: r.payload,
-    slot: r.slot === null ? null : BigInt(r.slot),
-    txSignature: r.tx_signature,
-    instructionIndex: r.instruction_index,
-    createdAt: r.created_at,
-  };
-}
+import { type EventRow, toStoredEvent } from './event-row.js';
+import type { StoredEvent } from './types.js';
 
 /** Events after `sequence` (exclusive), oldest first: what a subscription replays from its cursor. */
 export async function readEventsAfter(
@@ -39,5 +14,5 @@ export async function readEventsAfter(
       ORDER BY sequence LIMIT $3`,
     [sequence.toString(), options.threadAddress ?? null, options.limit ?? 1000],
   );
-  return rows.map(toEvent);
+  return rows.map(toStoredEvent);
 }

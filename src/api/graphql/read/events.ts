@@ -1,9 +1,10 @@
 /** Event log pages in log order (global sequence), optionally one thread's or some types'. */
+import { type EventRow, toStoredEvent } from '../../../events/event-row.js';
 import type { EventType } from '../../../events/types.js';
 import { eventCursor, eventSequence } from './cursor.js';
 import { countOrEstimate } from './estimate.js';
 import { type Page, toPage } from './page.js';
-import { type EventRecord, prepared, type Sql, toEvent } from './records.js';
+import { type EventRecord, prepared, type Sql } from './records.js';
 
 export interface EventPageArgs {
   first: number;
@@ -48,14 +49,14 @@ export async function eventsAfter(
     conditions.push(`e.thread_address = ANY($${values.length}::text[])`);
     shape += 'n';
   }
-  const { rows } = await sql.query(
+  const { rows } = await sql.query<EventRow>(
     prepared(
       `events_after_${shape}`,
       `SELECT e.* FROM events e WHERE ${conditions.join(' AND ')} ORDER BY e.sequence LIMIT $2`,
     ),
     values,
   );
-  return rows.map(toEvent);
+  return rows.map(toStoredEvent);
 }
 
 export async function eventPage(sql: Sql, args: EventPageArgs): Promise<Page<EventRecord>> {
@@ -87,7 +88,7 @@ export async function eventPagesByThread(
   args: Omit<EventPageArgs, 'threadAddress'>,
 ): Promise<Map<string, Page<EventRecord>>> {
   const types = args.types?.length ? args.types : null;
-  const { rows } = await sql.query(
+  const { rows } = await sql.query<EventRow>(
     `SELECT e.* FROM unnest($1::text[]) AS q(thread_address)
       CROSS JOIN LATERAL (SELECT * FROM events e
                            WHERE e.thread_address = q.thread_address AND e.sequence > $2
@@ -97,7 +98,7 @@ export async function eventPagesByThread(
   );
   const byThread = new Map<string, EventRecord[]>();
   for (const raw of rows) {
-    const e = toEvent(raw);
+    const e = toStoredEvent(raw);
     const list = byThread.get(e.threadAddress);
     if (list) list.push(e);
     else byThread.set(e.threadAddress, [e]);

@@ -138,17 +138,3 @@ export function toVote(raw: Raw): VoteRecord {
   row.createdAt = raw.created_at;
   return row;
 }
-
-export function toEvent(r: Raw): EventRecord {
-  return {
-    sequence: BigInt(r.sequence),
-    threadAddress: r.thread_address,
-    threadSequence: BigInt(r.thread_sequence),
-    type: r.type,
-    payload: r.payload,
-    slot: r.slot === null ? null : BigInt(r.slot),
-    txSignature: r.tx_signature,
-    instructionIndex: r.instruction_index,
-    createdAt: r.created_at,
-  };
-}
