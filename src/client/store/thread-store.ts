@@ -314,7 +314,8 @@ export class ThreadStore {
       this.startReload(effects.reload);
       return;
     }
-    for (const address of touchedMessages(e)) {
+    const touched = touchedMessages(e);
+    for (const address of touched) {
       const entry = this.state.messages.get(address);
       // An event about it: the server holds it, whatever the mutation's answer will say.
       if (entry?.local) {
@@ -324,7 +325,7 @@ export class ThreadStore {
         if (local === 'rejected') this.reads.message(address);
       }
     }
-    this.reads.applied(e, touchedMessages(e));
+    this.reads.applied(e, touched);
     for (const address of effects.hydrate) this.reads.message(address);
     if (effects.refreshHeader) this.reads.header();
     this.changed();
