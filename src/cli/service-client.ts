@@ -40,7 +40,7 @@ async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> 
 
 export async function askService<T>(
   baseUrl: string,
-  operation: 'sync' | 'reconcile' | 'rebuild-index',
+  operation: 'sync' | 'reconcile' | 'rebuild-index' | 'adopt-content',
   body: Record<string, unknown>,
   onProgress: (p: ProgressLine) => void,
 ): Promise<T | undefined> {

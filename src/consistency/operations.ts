@@ -9,6 +9,7 @@ import type { RpcClient } from '../chain/rpc-client.js';
 import type { Embedder } from '../embed/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { VectorStore } from '../vector/types.js';
+import { type AdoptReport, adoptContent, type OfferedContent } from './adopt-content.js';
 import { type RebuildOptions, type RebuildReport, rebuildIndex } from './rebuild-index.js';
 import { type ReconcileSummary, type RunOptions, reconcileAll, type SyncSummary, syncAll } from './run-all.js';
 
@@ -27,6 +28,11 @@ export interface ConsistencyOperations {
   sync(options?: RunOptions): Promise<SyncSummary>;
   reconcile(options?: RunOptions & { dryRun?: boolean }): Promise<ReconcileSummary>;
   rebuildIndex(options?: RebuildOptions): Promise<RebuildReport>;
+  /** Stores offered texts as the copies of records that have none, then restores their points (adopt-content.ts). */
+  adoptContent(
+    offered: readonly OfferedContent[],
+    onProgress?: (p: { done: number; total: number }) => void,
+  ): Promise<AdoptReport>;
 }
 
 export function consistencyOperations(deps: ConsistencyDeps): ConsistencyOperations {
@@ -42,5 +48,6 @@ export function consistencyOperations(deps: ConsistencyDeps): ConsistencyOperati
       // A dry run writes nothing: it need not wait for a running repair.
       options.dryRun ? reconcileAll(deps, options) : exclusive(() => reconcileAll(deps, options)),
     rebuildIndex: (options = {}) => exclusive(() => rebuildIndex(deps, options)),
+    adoptContent: (offered, onProgress) => exclusive(() => adoptContent(deps, offered, onProgress)),
   };
 }

@@ -18,7 +18,7 @@ import type { VectorStore } from '../vector/index.js';
 import type { Lifecycle } from './lifecycle.js';
 
 export interface ConsistencyParts {
-  readonly config: Pick<Config, 'pipeline' | 'indexer'>;
+  readonly config: Pick<Config, 'pipeline' | 'indexer' | 'vector'>;
   readonly db: Pick<Database, 'pool'>;
   readonly vectorStore: VectorStore;
   readonly embedder: Embedder;
@@ -48,6 +48,6 @@ export function startConsistency(parts: ConsistencyParts): ConsistencyOperations
     logger,
   });
   parts.lifecycle.onClose('reconcile', () => schedule.close());
-  mountAdmin(parts.http.app, operations, logger);
+  mountAdmin(parts.http.app, operations, logger, parts.config.vector.maxContentBytes);
   return operations;
 }

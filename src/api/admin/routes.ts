@@ -6,14 +6,20 @@
  *   POST /admin/sync           { thread? }            → progress lines, then { result: SyncSummary }
  *   POST /admin/reconcile      { thread?, dryRun? }   → progress lines, then { result: ReconcileSummary }
  *   POST /admin/rebuild-index  {}                     → progress lines, then { result: RebuildReport }
+ *   POST /admin/adopt-content  { messages: [{ address, content }] }
+ *                                                     → progress lines, then { result: AdoptReport }
  */
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import { type OfferedContent, parseOffered } from '../../consistency/adopt-content.js';
 import type { ConsistencyOperations } from '../../consistency/operations.js';
 import { ChoirError, toChoirError } from '../../errors/index.js';
 import type { Logger } from '../../observability/logger.js';
 import { isRecordAddress } from '../../vector/point-id.js';
 import { isLoopbackRequest } from './loopback.js';
 import { ndjson } from './ndjson.js';
+
+/** MAX_CONTENT_BYTES's default (src/config/sections/vector.ts). */
+const DEFAULT_MAX_CONTENT_BYTES = 65_536;
 
 /** Progress lines at most this often (the last one always goes). */
 const PROGRESS_EVERY_MS = 100;
@@ -51,11 +57,11 @@ type Operation = (
   progress: (p: Record<string, unknown>) => void,
 ) => Promise<unknown>;
 
-function streamed(operation: Operation, logger: Logger) {
+function streamed(operation: Operation, logger: Logger, o: { parse?: (req: Request) => ReturnType<typeof body> } = {}) {
   return async (req: Request, res: Response) => {
     let args: ReturnType<typeof body>;
     try {
-      args = body(req);
+      args = (o.parse ?? body)(req);
     } catch (err) {
       const e = toChoirError(err);
       res.status(400).json({ error: { code: e.code, message: e.message } });
@@ -80,10 +86,29 @@ function streamed(operation: Operation, logger: Logger) {
   };
 }
 
-export function adminRouter(operations: ConsistencyOperations, logger: Logger): Router {
+export function adminRouter(
+  operations: ConsistencyOperations,
+  logger: Logger,
+  maxContentBytes = DEFAULT_MAX_CONTENT_BYTES,
+): Router {
   const log = logger.child({ component: 'admin' });
   const router = Router();
-  router.use(localOnly, express.json({ limit: '16kb' }));
+  router.use(localOnly);
+  // Texts for records written straight to the chain (`choir devnet seed`): a bigger body than the other routes.
+  router.post('/adopt-content', express.json({ limit: '16mb' }), (req, res) => {
+    let offered: OfferedContent[];
+    try {
+      offered = parseOffered(req.body, maxContentBytes);
+    } catch (err) {
+      const e = toChoirError(err);
+      res.status(400).json({ error: { code: e.code, message: e.message } });
+      return;
+    }
+    return streamed((_, progress) => operations.adoptContent(offered, (p) => progress({ ...p })), log, {
+      parse: () => ({}),
+    })(req, res);
+  });
+  router.use(express.json({ limit: '16kb' }));
   router.post(
     '/sync',
     streamed(({ thread }, progress) => operations.sync({ thread, onProgress: (p) => progress({ ...p }) }), log),
@@ -102,7 +127,12 @@ export function adminRouter(operations: ConsistencyOperations, logger: Logger): 
   return router;
 }
 
-/** Mounts the admin routes under `/admin`. */
-export function mountAdmin(app: express.Express, operations: ConsistencyOperations, logger: Logger): void {
-  app.use('/admin', adminRouter(operations, logger));
+/** Mounts the admin routes under `/admin`. `maxContentBytes`: the largest text adopt-content takes (VECTOR_MAX_CONTENT_BYTES). */
+export function mountAdmin(
+  app: express.Express,
+  operations: ConsistencyOperations,
+  logger: Logger,
+  maxContentBytes = DEFAULT_MAX_CONTENT_BYTES,
+): void {
+  app.use('/admin', adminRouter(operations, logger, maxContentBytes));
 }

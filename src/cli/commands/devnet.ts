@@ -3,13 +3,15 @@ import { ChoirError, naming } from '../../errors/index.js';
 import { createLogger } from '../../observability/logger.js';
 import { Lifecycle } from '../../runtime/lifecycle.js';
 import type { Command, ParsedArgs } from '../command.js';
+import { offerSeedContent } from '../offer-seed-content.js';
+import { serviceUrl } from '../service-client.js';
 
 const USAGE = 'choir devnet [seed [--rpc URL] [--threads N] [--messages N] [--specs N]]';
 
 export const devnetCommand: Command = {
   name: 'devnet',
   summary:
-    'Run the local chain alone (JSON-RPC 8899, WebSocket 8900, Geyser 10000); `devnet seed` fills it with demo data',
+    'Run the local chain alone (JSON-RPC 8899, WebSocket 8900, Geyser 10000); `devnet seed` fills it with demo data (and hands their texts to a choir service running here)',
   usage: USAGE,
   options: {
     rpc: { type: 'string' },
@@ -91,6 +93,9 @@ async function seed(args: ParsedArgs): Promise<number> {
       ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     }),
   );
+  // A service running here gets the texts (the chain holds only their hashes): searchable, and sync stays clean.
+  const service = serviceUrl(config.server);
+  if (service) await offerSeedContent(service, result.messages, logger);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   return 0;
 }
