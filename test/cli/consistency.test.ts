@@ -4,17 +4,11 @@
  * with none they open the stores themselves — and refuse to when a service holds the embedded vector store.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mountAdmin } from '../../src/api/admin/routes.js';
-import { createHttpServer, type HttpServer } from '../../src/api/http-server.js';
-import { consistencyOperations } from '../../src/consistency/index.js';
-import { HealthRegistry } from '../../src/observability/health.js';
-import { silentLogger } from '../../src/observability/logger.js';
-import { createMetricsRegistry } from '../../src/observability/metrics.js';
+import { type HttpServer } from '../../src/api/http-server.js';
 import { lockDir } from '../../src/runtime/dir-lock.js';
-import { newThread, post, type Service, startService } from '../consistency/harness.js';
+import { newThread, post, type Service, serveAdmin, startService } from '../consistency/harness.js';
 import { embedder } from '../pipeline/harness.js';
 import { runChoir } from '../support/choir-process.js';
-import { freePort } from '../support/ports.js';
 
 describe('choir sync / reconcile / rebuild-index', () => {
   let s: Service;
@@ -22,27 +16,11 @@ describe('choir sync / reconcile / rebuild-index', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     s = await startService();
-    const port = await freePort();
-    http = createHttpServer({
-      host: '127.0.0.1',
-      port,
-      shutdownTimeoutMs: 1_000,
-      health: new HealthRegistry(),
-      metrics: createMetricsRegistry(),
-      logger: silentLogger,
-    });
-    const operations = consistencyOperations({
-      ...s.deps,
-      store: s.store,
-      embedder,
-      stream: 'choir',
-      logger: silentLogger,
-    });
-    mountAdmin(http.app, operations, silentLogger);
-    await http.listen();
+    const admin = await serveAdmin(s);
+    http = admin.http;
     env = {
       HOST: '127.0.0.1',
-      PORT: String(port),
+      PORT: String(admin.port),
       LOG_LEVEL: 'warn',
       DATABASE_URL: s.db.url,
       SOLANA_RPC_URL: s.devnet.rpcUrl,

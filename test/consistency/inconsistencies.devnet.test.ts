@@ -7,20 +7,15 @@
  */
 import { Keypair, type PublicKey } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mountAdmin } from '../../src/api/admin/routes.js';
-import { createHttpServer, type HttpServer } from '../../src/api/http-server.js';
-import { consistencyOperations, type SyncSummary } from '../../src/consistency/index.js';
+import { type HttpServer } from '../../src/api/http-server.js';
+import { type SyncSummary } from '../../src/consistency/index.js';
 import type { ReconcileSummary } from '../../src/consistency/run-all.js';
-import { HealthRegistry } from '../../src/observability/health.js';
-import { silentLogger } from '../../src/observability/logger.js';
-import { createMetricsRegistry } from '../../src/observability/metrics.js';
 import { sha256Hex } from '../../src/vector/point-id.js';
 import type { PointPayload, StoredPoint } from '../../src/vector/types.js';
 import { until } from '../indexer/harness.js';
-import { embedder, messageRequest } from '../pipeline/harness.js';
+import { messageRequest } from '../pipeline/harness.js';
 import { runChoir } from '../support/choir-process.js';
-import { freePort } from '../support/ports.js';
-import { meta, newThread, post, type Service, startService } from './harness.js';
+import { meta, newThread, post, type Service, serveAdmin, startService } from './harness.js';
 
 const THREADS = 20;
 const PER_THREAD = 12;
@@ -52,22 +47,9 @@ describe('100 random inconsistencies', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     s = await startService();
-    const port = await freePort();
-    http = createHttpServer({
-      host: '127.0.0.1',
-      port,
-      shutdownTimeoutMs: 1_000,
-      health: new HealthRegistry(),
-      metrics: createMetricsRegistry(),
-      logger: silentLogger,
-    });
-    mountAdmin(
-      http.app,
-      consistencyOperations({ ...s.deps, store: s.store, embedder, stream: 'choir', logger: silentLogger }),
-      silentLogger,
-    );
-    await http.listen();
-    env = { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn' };
+    const admin = await serveAdmin(s);
+    http = admin.http;
+    env = { HOST: '127.0.0.1', PORT: String(admin.port), LOG_LEVEL: 'warn' };
   }, 120_000);
   afterAll(async () => {
     await http?.close();

@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RebuildProgress, rebuildIndex, syncThread } from '../../src/consistency/index.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { legacyMessagePointId, messagePointId, sha256Hex } from '../../src/vector/point-id.js';
-import { QdrantVectorStore } from '../../src/vector/qdrant/qdrant-store.js';
 import type { StoredPoint, VectorStore } from '../../src/vector/types.js';
 import { openPool, until } from '../indexer/harness.js';
 import { embedder, messageRequest } from '../pipeline/harness.js';
+import { qdrantTestStore } from '../pipeline/qdrant-store.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
 import { QdrantDouble } from '../support/qdrant-double/server.js';
 import { messageAddress, THREAD_A } from '../vector/fixtures.js';
@@ -127,19 +127,10 @@ describe('rebuild-index on Qdrant', () => {
   });
 
   it('re-keys points of the old content-hash identity to message addresses', async () => {
-    const store = new QdrantVectorStore(
-      {
-        url: double.url,
-        timeoutMs: 2_000,
-        collection: 'messages',
-        dimension: embedder.dimension,
-        model: embedder.modelId,
-        maxContentBytes: 65_536,
-        upsertBatchSize: 64,
-        retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
-      },
-      silentLogger,
-    );
+    const store = qdrantTestStore(double.url, embedder, {
+      upsertBatchSize: 64,
+      retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+    });
     await store.ensureCollection();
     const author = new PublicKey(new Uint8Array(32).fill(3)).toBase58();
     await pool.query(

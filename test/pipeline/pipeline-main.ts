@@ -20,8 +20,8 @@ import { createPool } from '../../src/db/pool.js';
 import { HashingEmbedder } from '../../src/embed/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startPipeline } from '../../src/pipeline/start-pipeline.js';
-import { QdrantVectorStore } from '../../src/vector/qdrant/qdrant-store.js';
 import type { VectorStore } from '../../src/vector/types.js';
+import { qdrantTestStore } from './qdrant-store.js';
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -59,17 +59,10 @@ const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<pg.QueryR
 };
 
 const embedder = new HashingEmbedder(64);
-const qdrant = new QdrantVectorStore(
-  {
-    url: env('QDRANT_URL'),
-    timeoutMs: 5_000,
-    collection: 'messages',
-    dimension: embedder.dimension,
-    model: embedder.modelId,
-    maxContentBytes: 65_536,
-    upsertBatchSize: 256,
-    retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
-  },
+const qdrant = qdrantTestStore(
+  env('QDRANT_URL'),
+  embedder,
+  { timeoutMs: 5_000, retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 } },
   logger,
 );
 await qdrant.ensureCollection();

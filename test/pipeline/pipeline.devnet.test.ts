@@ -6,77 +6,39 @@
 import { Keypair, PublicKey } from '@solana/web3.js';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningIndexer } from '../../indexer/index.js';
 import { CHOIR_PROGRAM_ID, contentHash, findMessageAddress } from '../../programs/choir/client/index.js';
 import type { Relayer } from '../../src/chain/relayer.js';
 import { syncThread } from '../../src/consistency/index.js';
 import type { Devnet } from '../../src/devnet/index.js';
 import { isChoirError } from '../../src/errors/index.js';
-import { silentLogger } from '../../src/observability/logger.js';
-import { type RunningPipeline, startPipeline } from '../../src/pipeline/start-pipeline.js';
 import { createSubmissions } from '../../src/pipeline/submission-service.js';
 import type { Submissions } from '../../src/pipeline/submissions.js';
 import { messagePointId } from '../../src/vector/point-id.js';
 import type { VectorStore } from '../../src/vector/types.js';
-import { startTestDevnet } from '../indexer/devnet-driver.js';
-import { launch, openPool, until } from '../indexer/harness.js';
-import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
+import { until } from '../indexer/harness.js';
 import type { FlakyStore } from './flaky-store.js';
-import {
-  embedder,
-  flakyFetch,
-  fundedRelayer,
-  messageRequest,
-  newStore,
-  signWith,
-  statusCounts,
-  threadRequest,
-} from './harness.js';
+import { flakyFetch, fundedRelayer, messageRequest, signWith, statusCounts, threadRequest } from './harness.js';
+import { type PipelineService, startPipelineService } from './service.js';
 
 const meta = { requestId: 'test' };
 
 describe('submission pipeline on the devnet', () => {
+  let s: PipelineService;
   let devnet: Devnet;
-  let db: TestDatabase;
   let pool: pg.Pool;
-  let indexer: RunningIndexer;
   let store: FlakyStore;
   let relayer: Relayer;
-  let pipeline: RunningPipeline;
   let submissions: Submissions;
-  let ticker: NodeJS.Timeout | undefined;
   const author = Keypair.generate();
   const other = Keypair.generate();
   let thread: PublicKey;
 
-  const tick = (on: boolean) => {
-    if (ticker) clearInterval(ticker);
-    ticker = on ? setInterval(() => devnet.tick(), 100) : undefined;
-  };
-
   beforeAll(async () => {
-    devnet = await startTestDevnet();
-    db = await createMigratedDatabase();
-    pool = openPool(db.url);
-    store = newStore();
-    indexer = launch(
-      devnet,
-      { url: db.url, pool },
-      { vectorStore: store, outboxRetry: { baseDelayMs: 20, maxDelayMs: 200 } },
-    );
-    relayer = await fundedRelayer(devnet);
-    pipeline = startPipeline({
-      pool,
-      store: store as unknown as VectorStore,
-      embedder,
-      relayer,
-      logger: silentLogger,
-      retryMaxMs: 200,
-      resendEveryMs: 200,
-      resendGraceS: 1,
+    s = await startPipelineService({
+      workers: { retryMaxMs: 200, resendEveryMs: 200, resendGraceS: 1 },
+      tickDuringSetup: false,
     });
-    submissions = createSubmissions({ pool, relayer, maxContentBytes: 4096, onEnqueued: (k) => pipeline.wake(k) });
-    tick(true);
+    ({ devnet, pool, store, relayer, submissions } = s);
     const created = await submissions.createThread(threadRequest(author, [other.publicKey], 'pipeline test'), meta);
     expect(created.created).toBe(true);
     thread = new PublicKey(created.address);
@@ -87,16 +49,11 @@ describe('submission pipeline on the devnet', () => {
   }, 60_000);
 
   afterAll(async () => {
-    tick(false);
-    await pipeline?.close();
-    await indexer?.close();
-    await pool?.end();
-    await db?.drop();
-    await devnet?.close();
+    await s?.close();
   });
 
   it('takes submissions to CONFIRMED with one point each, batching transactions', async () => {
-    const before = pipeline.stats.transactions;
+    const before = s.pipeline.stats.transactions;
     const accepted = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
         submissions.submitMessage(messageRequest(author, thread, `hello ${i}`), meta),
@@ -111,7 +68,7 @@ describe('submission pipeline on the devnet', () => {
       return (c.CONFIRMED ?? 0) + (c.FINALIZED ?? 0) === 60;
     });
     for (const a of accepted) expect(store.points.has(messagePointId(a.address))).toBe(true);
-    const sent = pipeline.stats.transactions - before;
+    const sent = s.pipeline.stats.transactions - before;
     expect(sent).toBeGreaterThan(0);
     expect(sent).toBeLessThan(60 / 2);
 
@@ -200,16 +157,8 @@ describe('submission pipeline on the devnet', () => {
   it('completes every submission with an RPC failing half its calls', async () => {
     const flaky = flakyFetch(0.5, 7);
     const flakyRelayer = await fundedRelayer(devnet, flaky);
-    const second = startPipeline({
-      pool,
-      store: store as unknown as VectorStore,
-      embedder,
-      relayer: flakyRelayer,
-      logger: silentLogger,
-      retryMaxMs: 100,
-      resendEveryMs: 0,
-    });
-    await pipeline.close();
+    const second = s.startWorkers({ relayer: flakyRelayer, retryMaxMs: 100, resendEveryMs: 0 });
+    await s.pipeline.close();
     try {
       const flakySubmissions = createSubmissions({ pool, relayer: flakyRelayer, maxContentBytes: 4096 });
       await Promise.all(
@@ -230,23 +179,14 @@ describe('submission pipeline on the devnet', () => {
       expect(flaky.failures).toBeGreaterThan(20);
     } finally {
       await second.close();
-      pipeline = startPipeline({
-        pool,
-        store: store as unknown as VectorStore,
-        embedder,
-        relayer,
-        logger: silentLogger,
-        retryMaxMs: 200,
-        resendEveryMs: 200,
-        resendGraceS: 1,
-      });
+      s.pipeline = s.startWorkers();
     }
   }, 60_000);
 
   it('re-sends a message whose slot the chain abandoned', async () => {
-    tick(false);
+    s.tick(false);
     const a = await submissions.submitMessage(messageRequest(author, thread, 'on a dead fork'), meta);
-    pipeline.wake('message.submit');
+    s.pipeline.wake('message.submit');
     const row = async () =>
       (await pool.query('SELECT status, slot FROM messages WHERE address = $1', [a.address])).rows[0];
     await until('recorded on the open slot', async () => (await row()).status === 'RECORDED');
@@ -260,7 +200,7 @@ describe('submission pipeline on the devnet', () => {
     expect(await onChain()).not.toBeNull();
     devnet.faults.abandonSlot();
     await until('gone from the chain', async () => (await onChain()) === null);
-    tick(true);
+    s.tick(true);
     await until('re-sent and confirmed', async () => ['CONFIRMED', 'FINALIZED'].includes((await row()).status), 30_000);
     expect(await onChain()).not.toBeNull();
   }, 60_000);

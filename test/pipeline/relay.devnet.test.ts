@@ -5,66 +5,34 @@
 import { Keypair, PublicKey } from '@solana/web3.js';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningIndexer } from '../../indexer/index.js';
 import { contentHash, findMessageAddress, findThreadAddress } from '../../programs/choir/client/index.js';
-import type { Relayer } from '../../src/chain/relayer.js';
 import type { Devnet } from '../../src/devnet/index.js';
-import { silentLogger } from '../../src/observability/logger.js';
 import { CHAIN_RELAY_KIND } from '../../src/pipeline/kinds.js';
-import { type RunningPipeline, startPipeline } from '../../src/pipeline/start-pipeline.js';
-import { createSubmissions } from '../../src/pipeline/submission-service.js';
+import type { RunningPipeline } from '../../src/pipeline/start-pipeline.js';
 import type { Submissions } from '../../src/pipeline/submissions.js';
-import type { VectorStore } from '../../src/vector/types.js';
-import { ChainDriver, startTestDevnet } from '../indexer/devnet-driver.js';
-import { launch, openPool, until } from '../indexer/harness.js';
-import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
+import { ChainDriver } from '../indexer/devnet-driver.js';
+import { until } from '../indexer/harness.js';
 import type { FlakyStore } from './flaky-store.js';
-import { embedder, fundedRelayer, newStore, threadRequest, voteSignature } from './harness.js';
+import { threadRequest, voteSignature } from './harness.js';
+import { type PipelineService, startPipelineService } from './service.js';
 
 const meta = { requestId: 'relay-test' };
 
 describe('relayed thread creations and votes', () => {
+  let s: PipelineService;
   let devnet: Devnet;
-  let db: TestDatabase;
   let pool: pg.Pool;
-  let indexer: RunningIndexer;
   let store: FlakyStore;
-  let relayer: Relayer;
   let pipeline: RunningPipeline;
   let submissions: Submissions;
-  let ticker: NodeJS.Timeout;
   const author = Keypair.generate();
 
   beforeAll(async () => {
-    devnet = await startTestDevnet();
-    ticker = setInterval(() => devnet.tick(), 100);
-    db = await createMigratedDatabase();
-    pool = openPool(db.url);
-    store = newStore();
-    indexer = launch(
-      devnet,
-      { url: db.url, pool },
-      { vectorStore: store, outboxRetry: { baseDelayMs: 20, maxDelayMs: 200 } },
-    );
-    relayer = await fundedRelayer(devnet);
-    pipeline = startPipeline({
-      pool,
-      store: store as unknown as VectorStore,
-      embedder,
-      relayer,
-      logger: silentLogger,
-      retryMaxMs: 200,
-      resendEveryMs: 0,
-    });
-    submissions = createSubmissions({ pool, relayer, maxContentBytes: 4096, onEnqueued: (k) => pipeline.wake(k) });
+    s = await startPipelineService();
+    ({ devnet, pool, store, pipeline, submissions } = s);
   }, 60_000);
   afterAll(async () => {
-    clearInterval(ticker);
-    await pipeline?.close();
-    await indexer?.close();
-    await pool?.end();
-    await db?.drop();
-    await devnet?.close();
+    await s?.close();
   });
 
   const rolledBack = async (thread: string) =>

@@ -10,74 +10,47 @@
 import { Keypair } from '@solana/web3.js';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningIndexer } from '../../indexer/index.js';
-import type { Relayer } from '../../src/chain/relayer.js';
 import type { Devnet } from '../../src/devnet/index.js';
-import { silentLogger } from '../../src/observability/logger.js';
-import { type RunningPipeline, startPipeline } from '../../src/pipeline/start-pipeline.js';
-import { createSubmissions } from '../../src/pipeline/submission-service.js';
-import { QdrantVectorStore } from '../../src/vector/qdrant/qdrant-store.js';
-import { ChainDriver, startTestDevnet } from '../indexer/devnet-driver.js';
-import { launch, openPool, until } from '../indexer/harness.js';
-import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
+import type { Submissions } from '../../src/pipeline/submissions.js';
+import type { QdrantVectorStore } from '../../src/vector/qdrant/qdrant-store.js';
+import { ChainDriver } from '../indexer/devnet-driver.js';
+import { until } from '../indexer/harness.js';
 import { QdrantDouble } from '../support/qdrant-double/server.js';
-import { embedder, fundedRelayer, messageRequest } from './harness.js';
+import { embedder, messageRequest } from './harness.js';
+import { qdrantTestStore } from './qdrant-store.js';
+import { type PipelineService, startPipelineService } from './service.js';
 
 const SUBMISSIONS = 1_000;
 const OUTAGE_MS = 30_000;
 const meta = { requestId: 'vector-outage' };
 
 describe('vector store down for 30 s during 1,000 submissions', () => {
+  let s: PipelineService<QdrantVectorStore>;
   let devnet: Devnet;
-  let db: TestDatabase;
   let pool: pg.Pool;
   let double: QdrantDouble;
   let store: QdrantVectorStore;
-  let indexer: RunningIndexer;
-  let relayer: Relayer;
-  let pipeline: RunningPipeline;
-  let ticker: NodeJS.Timeout;
+  let submissions: Submissions;
 
   beforeAll(async () => {
-    devnet = await startTestDevnet();
-    ticker = setInterval(() => devnet.tick(), 100);
-    db = await createMigratedDatabase();
-    pool = openPool(db.url);
     double = new QdrantDouble();
-    await double.start();
-    store = new QdrantVectorStore(
-      {
-        url: double.url,
-        timeoutMs: 2_000,
-        collection: 'messages',
-        dimension: embedder.dimension,
-        model: embedder.modelId,
-        maxContentBytes: 65_536,
-        upsertBatchSize: 256,
-        retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 },
+    s = await startPipelineService({
+      store: async () => {
+        await double.start();
+        const store = qdrantTestStore(double.url, embedder);
+        await store.ensureCollection();
+        return store;
       },
-      silentLogger,
-    );
-    await store.ensureCollection();
-    indexer = launch(
-      devnet,
-      { url: db.url, pool },
-      { vectorStore: store, outboxRetry: { baseDelayMs: 50, maxDelayMs: 1_000 } },
-    );
-    relayer = await fundedRelayer(devnet);
-    // The production backoff shape, capped at 2 s so recovery is prompt once the store answers again.
-    pipeline = startPipeline({ pool, store, embedder, relayer, logger: silentLogger, retryMaxMs: 2_000 });
+      outboxRetry: { baseDelayMs: 50, maxDelayMs: 1_000 },
+      // The production backoff shape, capped at 2 s so recovery is prompt once the store answers again.
+      workers: { retryMaxMs: 2_000 },
+      onClose: () => double.stop(),
+    });
+    ({ devnet, pool, store, submissions } = s);
   }, 60_000);
 
   afterAll(async () => {
-    clearInterval(ticker);
-    await pipeline?.close();
-    await indexer?.close();
-    await store?.close();
-    await pool?.end();
-    await db?.drop();
-    await double?.stop();
-    await devnet?.close();
+    await s?.close();
   });
 
   it('accepts every submission during the outage and completes each one after it', { timeout: 240_000 }, async () => {
@@ -87,12 +60,6 @@ describe('vector store down for 30 s during 1,000 submissions', () => {
     chain.fund(author.publicKey);
     const thread = chain.createThread([author]);
     await until('thread indexed', async () => (await pool.query('SELECT 1 FROM threads')).rowCount === 1, 30_000);
-    const submissions = createSubmissions({
-      pool,
-      relayer,
-      maxContentBytes: 4096,
-      onEnqueued: (k) => pipeline.wake(k),
-    });
     const count = async (where: string) =>
       (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages WHERE ${where}`)).rows[0]?.n;
 
