@@ -22,7 +22,10 @@ export interface AdoptReport {
   readonly held: number;
   /** Texts that do not hash to their record's content hash: refused. */
   readonly mismatched: string[];
-  /** Addresses with no row yet (the indexer has not applied the record): offer them again later. */
+  /**
+   * Records not indexed at `confirmed` yet (no row, or a row still PROCESSED; reconcile reads the chain at
+   * confirmed, so their points could not be restored yet): offer them again shortly.
+   */
   readonly notIndexed: string[];
   /** Points restored by the reconcile of the touched threads. */
   readonly pointsRestored: number;
@@ -64,11 +67,12 @@ export async function adoptContent(
        UPDATE messages m SET content = o.content, updated_at = now()
          FROM offered o
         WHERE m.address = o.address AND m.content IS NULL AND m.content_hash = o.hash
+          AND m.commitment IN ('CONFIRMED', 'FINALIZED')
        RETURNING m.address, m.thread_address
      )
      SELECT o.address, coalesce(s.thread_address, m.thread_address) AS thread_address,
             CASE WHEN s.address IS NOT NULL THEN 'stored'
-                 WHEN m.address IS NULL THEN 'not_indexed'
+                 WHEN m.address IS NULL OR m.commitment NOT IN ('CONFIRMED', 'FINALIZED') THEN 'not_indexed'
                  WHEN m.content_hash <> o.hash THEN 'mismatched'
                  ELSE 'held' END AS outcome
        FROM offered o

@@ -2,33 +2,19 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type ChoirProcess, runChoir, waitForStatus } from '../support/choir-process.js';
+import { describe, expect, it } from 'vitest';
+import { runChoir, waitForStatus } from '../support/choir-process.js';
 import { embeddedPostgresBlocked, skipEmbeddedPostgres } from '../support/embedded-reachable.js';
 import { freePort } from '../support/ports.js';
+import { privateStartEnv, useStartDir } from '../support/start-env.js';
 
 describe.skipIf(skipEmbeddedPostgres('choir start'))('choir start with no configuration (embedded Postgres)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'choir-start-'));
-  chmodSync(dir, 0o755);
-  const running: ChoirProcess[] = [];
-  afterAll(async () => {
-    for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { dir, running } = useStartDir('choir-start-');
 
   it('comes up ready, keeps its data across a clean restart and across a kill -9', async () => {
     // Defaults everywhere except what must not collide with other tests or a developer's running instance:
     // ports and data folders.
-    const env = {
-      PORT: String(await freePort()),
-      EMBEDDED_PG_PORT: String(await freePort()),
-      EMBEDDED_PG_DIR: join(dir, 'pg'),
-      DEVNET_DATA_DIR: join(dir, 'devnet'),
-      DEVNET_RPC_PORT: '0',
-      DEVNET_WS_PORT: '0',
-      DEVNET_GEYSER_PORT: '0',
-      VECTOR_DATA_DIR: join(dir, 'vectors'),
-    };
+    const env = await privateStartEnv(dir);
     const start = () => {
       const p = runChoir(['start'], env);
       running.push(p);
@@ -62,6 +48,22 @@ describe.skipIf(skipEmbeddedPostgres('choir start'))('choir start with no config
     expect(await status.exited).toBe(0);
     expect(status.output()).toContain('"pending":[]');
     expect((await fetch(readyz)).status).toBe(200);
+
+    // Seeded data as a new user makes it: the seed hands its texts to the running service, so sync is clean.
+    const rpc = proc.output().match(/Solana RPC +(http:\/\/\S+)/)?.[1] as string;
+    const seeded = runChoir(['devnet', 'seed', '--rpc', rpc, '--threads', '1', '--messages', '2', '--specs', '1'], env);
+    const seedCode = await seeded.exited;
+    expect(
+      seedCode,
+      seeded
+        .output()
+        .split('\n')
+        .filter((l) => !l.includes('"level":30'))
+        .join('\n'),
+    ).toBe(0);
+    const sync = runChoir(['sync', '--json'], env);
+    expect(await sync.exited, sync.output()).toBe(0);
+    expect(sync.output()).toContain('"consistent":true');
 
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
