@@ -26,6 +26,7 @@ import { messageRequest, threadRequest } from '../test/pipeline/harness.js';
 import { runChoir } from '../test/support/choir-process.js';
 import { freePort } from '../test/support/ports.js';
 import { createMigratedDatabase } from '../test/support/postgres.js';
+import { inProcessStackEnv } from '../test/support/start-env.js';
 import { processCpuSeconds, sumCpuSeconds } from './support/cpu-time.js';
 
 const MESSAGES = Number(process.argv[2] ?? 1_000);
@@ -61,17 +62,8 @@ const dbA = await createMigratedDatabase();
 const lifecycle = new Lifecycle(silentLogger);
 const stack = await startStack(
   loadConfig({
-    DATABASE_URL: dbA.url,
-    PORT: String(await freePort()),
-    HOST: '127.0.0.1',
-    DEVNET_DATA_DIR: join(dir, 'devnet'),
-    DEVNET_RPC_PORT: '0',
-    DEVNET_WS_PORT: '0',
-    DEVNET_GEYSER_PORT: '0',
+    ...(await inProcessStackEnv(dbA.url, dir)),
     DEVNET_FINALITY_DEPTH: '4',
-    VECTOR_DATA_DIR: 'memory://',
-    // Everything in this process: the config object given here, not the environment, is what it runs with.
-    ISOLATE_PARTS: 'false',
   }),
   silentLogger,
   lifecycle,

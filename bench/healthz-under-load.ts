@@ -7,20 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runChoir, waitForStatus } from '../test/support/choir-process.js';
 import { type HealthzUnderLoad, healthzUnderLoad } from '../test/support/healthz-under-load.js';
-import { freePort } from '../test/support/ports.js';
+import { privateStartEnv } from '../test/support/start-env.js';
 
 async function measure(isolate: boolean): Promise<HealthzUnderLoad> {
   const dir = mkdtempSync(join(tmpdir(), 'choir-bench-healthz-'));
   chmodSync(dir, 0o755);
   const env = {
-    PORT: String(await freePort()),
-    EMBEDDED_PG_PORT: String(await freePort()),
-    EMBEDDED_PG_DIR: join(dir, 'pg'),
-    DEVNET_DATA_DIR: join(dir, 'devnet'),
-    DEVNET_RPC_PORT: '0',
-    DEVNET_WS_PORT: '0',
-    DEVNET_GEYSER_PORT: '0',
-    VECTOR_DATA_DIR: join(dir, 'vectors'),
+    ...(await privateStartEnv(dir)),
     ISOLATE_PARTS: String(isolate),
     LOG_LEVEL: 'warn',
   };

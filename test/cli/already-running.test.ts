@@ -1,33 +1,18 @@
 // A second `npm start` in the same checkout must not replay the running devnet's ledger or open its vector store:
 // it stops at once with the pid of the running choir and exit code 2. `choir devnet` alone is refused the same way.
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type ChoirProcess, runChoir, waitForStatus } from '../support/choir-process.js';
+import { describe, expect, it } from 'vitest';
+import { runChoir, waitForStatus } from '../support/choir-process.js';
 import { skipEmbeddedPostgres } from '../support/embedded-reachable.js';
 import { freePort } from '../support/ports.js';
+import { privateStartEnv, useStartDir } from '../support/start-env.js';
 
 describe.skipIf(skipEmbeddedPostgres('already running'))('a second choir in the same checkout', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'choir-twice-'));
-  chmodSync(dir, 0o755);
-  const running: ChoirProcess[] = [];
-  afterAll(async () => {
-    for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { dir, running } = useStartDir('choir-twice-');
 
   it('says "choir is already running here (pid N)" and exits 2, leaving the first one serving', async () => {
-    const env = {
-      PORT: String(await freePort()),
-      EMBEDDED_PG_PORT: String(await freePort()),
-      EMBEDDED_PG_DIR: join(dir, 'pg'),
-      DEVNET_DATA_DIR: join(dir, 'devnet'),
-      DEVNET_RPC_PORT: String(await freePort()),
-      DEVNET_WS_PORT: String(await freePort()),
-      DEVNET_GEYSER_PORT: String(await freePort()),
-      VECTOR_DATA_DIR: join(dir, 'vectors'),
-    };
+    const env = await privateStartEnv(dir, { rpc: await freePort(), ws: await freePort(), geyser: await freePort() });
     const first = runChoir(['start'], env);
     running.push(first);
     await waitForStatus(`http://127.0.0.1:${env.PORT}/readyz`, 200, first);

@@ -1,37 +1,16 @@
-// Issue 18's isolation goal, measured alone (a `*.load.test.ts` runs in `npm test`'s second pass, with no other
-// suite on the cores): with the devnet and the indexer in child processes, /healthz keeps p99 < 50 ms while a
-// 330-call getProgramAccounts batch (three times) and an ingest burst run against the same `choir start`.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type ChoirProcess, runChoir, waitForStatus } from '../support/choir-process.js';
+import { describe, expect, it } from 'vitest';
+import { runChoir, waitForStatus } from '../support/choir-process.js';
 import { skipEmbeddedPostgres } from '../support/embedded-reachable.js';
 import { healthzUnderLoad } from '../support/healthz-under-load.js';
-import { freePort } from '../support/ports.js';
+import { privateStartEnv, useStartDir } from '../support/start-env.js';
 
 describe.skipIf(skipEmbeddedPostgres('healthz under load'))(
   '/healthz while the chain and the indexer work hard',
   () => {
-    const dir = mkdtempSync(join(tmpdir(), 'choir-load-'));
-    chmodSync(dir, 0o755);
-    const running: ChoirProcess[] = [];
-    afterAll(() => {
-      for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    });
+    const { dir, running } = useStartDir('choir-load-');
 
     it('keeps /healthz p99 under 50 ms during a 330-call getProgramAccounts batch and an ingest burst', async () => {
-      const env = {
-        PORT: String(await freePort()),
-        EMBEDDED_PG_PORT: String(await freePort()),
-        EMBEDDED_PG_DIR: join(dir, 'pg'),
-        DEVNET_DATA_DIR: join(dir, 'devnet'),
-        DEVNET_RPC_PORT: '0',
-        DEVNET_WS_PORT: '0',
-        DEVNET_GEYSER_PORT: '0',
-        VECTOR_DATA_DIR: join(dir, 'vectors'),
-      };
+      const env = await privateStartEnv(dir);
       const api = `http://127.0.0.1:${env.PORT}`;
       const main = runChoir(['start'], env);
       running.push(main);

@@ -3,14 +3,13 @@
 // closes everything in order, and a part that cannot run stops the service with its code. (That a heavy JSON-RPC
 // batch and an ingest burst cannot stall /healthz is measured alone: healthz-under-load.load.test.ts.)
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CHOIR_PROGRAM_SO_PATH } from '../../programs/choir/client/index.js';
 import { type ChoirProcess, runChoir, waitForStatus } from '../support/choir-process.js';
 import { skipEmbeddedPostgres } from '../support/embedded-reachable.js';
-import { freePort } from '../support/ports.js';
+import { privateStartEnv, useStartDir } from '../support/start-env.js';
 
 /** The node child processes of `pid` running a part's entry file. */
 function partPid(pid: number, part: 'devnet' | 'indexer'): number | null {
@@ -30,36 +29,20 @@ async function until<T>(what: string, check: () => Promise<T | null | false>, ti
 }
 
 describe.skipIf(skipEmbeddedPostgres('isolation'))('choir start with its parts in child processes', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'choir-parts-'));
-  chmodSync(dir, 0o755);
-  const running: ChoirProcess[] = [];
+  const { dir, running } = useStartDir('choir-parts-');
   let main: ChoirProcess;
   let env: Record<string, string>;
   let api: string;
   let rpcUrl: string;
 
   beforeAll(async () => {
-    env = {
-      PORT: String(await freePort()),
-      EMBEDDED_PG_PORT: String(await freePort()),
-      EMBEDDED_PG_DIR: join(dir, 'pg'),
-      DEVNET_DATA_DIR: join(dir, 'devnet'),
-      DEVNET_RPC_PORT: '0',
-      DEVNET_WS_PORT: '0',
-      DEVNET_GEYSER_PORT: '0',
-      VECTOR_DATA_DIR: join(dir, 'vectors'),
-    };
+    env = await privateStartEnv(dir);
     api = `http://127.0.0.1:${env.PORT}`;
     main = runChoir(['start'], env);
     running.push(main);
     const report = await waitForStatus(`${api}/readyz`, 200, main);
     rpcUrl = report.dependencies.find((d: { name: string }) => d.name === 'chain').details.rpcUrl;
   }, 240_000);
-
-  afterAll(async () => {
-    for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('runs the devnet and the indexer as children, their log lines tagged with the part', async () => {
     const pid = main.child.pid as number;

@@ -1,13 +1,11 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedDevnet } from '../../src/devnet/index.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { type ChoirProcess, runChoir, waitForStatus } from '../support/choir-process.js';
+import { runChoir, waitForStatus } from '../support/choir-process.js';
 import { skipEmbeddedPostgres } from '../support/embedded-reachable.js';
 import { freePort } from '../support/ports.js';
+import { privateStartEnv, useStartDir } from '../support/start-env.js';
 
 /** What one seeded thread (2 messages, 2 specs: one approved, one rejected) produces in the event log. */
 const PER_THREAD = {
@@ -49,26 +47,11 @@ async function waitFor<T>(fn: () => Promise<T>, done: (value: T) => boolean, tim
 describe.skipIf(skipEmbeddedPostgres('npm start end to end'))(
   'npm start end to end: devnet → Geyser → indexer → Postgres',
   () => {
-    const dir = mkdtempSync(join(tmpdir(), 'choir-e2e-'));
-    chmodSync(dir, 0o755);
-    const running: ChoirProcess[] = [];
-    afterAll(() => {
-      for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    });
+    const { dir, running } = useStartDir('choir-e2e-');
 
     it('indexes what clients do on the local chain, and a restart neither loses nor repeats an event', async () => {
       const rpcPort = await freePort();
-      const env = {
-        PORT: String(await freePort()),
-        EMBEDDED_PG_PORT: String(await freePort()),
-        EMBEDDED_PG_DIR: join(dir, 'pg'),
-        DEVNET_DATA_DIR: join(dir, 'devnet'),
-        DEVNET_RPC_PORT: String(rpcPort),
-        DEVNET_WS_PORT: String(await freePort()),
-        DEVNET_GEYSER_PORT: '0',
-        VECTOR_DATA_DIR: join(dir, 'vectors'),
-      };
+      const env = await privateStartEnv(dir, { rpc: rpcPort, ws: await freePort() });
       const readyz = `http://127.0.0.1:${env.PORT}/readyz`;
       let proc = runChoir(['start'], env);
       running.push(proc);

@@ -22,8 +22,8 @@ import { type Stack, startStack } from '../../src/runtime/stack.js';
 import { gql } from '../api/harness.js';
 import { walletSign } from '../api/sign.js';
 import { threadRequest } from '../pipeline/harness.js';
-import { freePort } from '../support/ports.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
+import { inProcessStackEnv } from '../support/start-env.js';
 
 type LogLine = Record<string, unknown> & { msg?: string; requestId?: string };
 
@@ -77,15 +77,7 @@ describe('the measures and the request id through a running stack', () => {
   beforeAll(async () => {
     db = await createMigratedDatabase();
     const config = loadConfig({
-      DATABASE_URL: db.url,
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      DEVNET_DATA_DIR: join(dir, 'devnet'),
-      DEVNET_RPC_PORT: '0',
-      DEVNET_WS_PORT: '0',
-      DEVNET_GEYSER_PORT: '0',
-      VECTOR_DATA_DIR: 'memory://',
-      ISOLATE_PARTS: 'false',
+      ...(await inProcessStackEnv(db.url, dir)),
       API_RATE_LIMIT_IP_PER_MINUTE: '0',
       API_RATE_LIMIT_PER_MINUTE: '0',
     });

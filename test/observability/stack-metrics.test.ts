@@ -14,6 +14,7 @@ import { type Stack, startStack } from '../../src/runtime/stack.js';
 import { runChoir } from '../support/choir-process.js';
 import { freePort } from '../support/ports.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
+import { inProcessStackEnv } from '../support/start-env.js';
 
 /** Every metric name a dashboard query references, histogram series (`_bucket`, `_sum`, `_count`) folded. */
 function dashboardMetrics(exposed: Set<string>): string[] {
@@ -41,16 +42,7 @@ describe('the started stack exposes what the dashboard and /readyz promise', () 
   beforeAll(async () => {
     db = await createMigratedDatabase();
     const config = loadConfig({
-      DATABASE_URL: db.url,
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      DEVNET_DATA_DIR: join(dir, 'devnet'),
-      DEVNET_RPC_PORT: '0',
-      DEVNET_WS_PORT: '0',
-      DEVNET_GEYSER_PORT: '0',
-      VECTOR_DATA_DIR: 'memory://',
-      // Everything in this process: the config object given here, not the environment, is what it runs with.
-      ISOLATE_PARTS: 'false',
+      ...(await inProcessStackEnv(db.url, dir)),
       LOG_LEVEL: 'silent',
     });
     stack = await startStack(config, silentLogger, lifecycle);
