@@ -2,7 +2,8 @@
  * The Submissions the API calls. Every method verifies first (shapes, then the signature, then membership, so a
  * non-co-author costs no fee), then commits in one Postgres transaction everything the action needs: the optimistic
  * row and its event for subscribers, and the outbox item a worker drives to the chain. Once a method resolves the
- * action survives any crash; the same signed action sent twice is accepted once (`created: false`).
+ * action survives any crash; the same signed action sent twice is accepted once (`created: false`). Messages are
+ * committed in groups (accept-messages.ts): those submitted while a commit is in flight share the next one.
  */
 import { randomBytes } from 'node:crypto';
 import { type PublicKey, Transaction } from '@solana/web3.js';
@@ -24,10 +25,10 @@ import type { Relayer } from '../chain/relayer.js';
 import { RpcFailure } from '../chain/rpc-client.js';
 import { transactionFailed } from '../chain/transaction-error.js';
 import { ChoirError } from '../errors/index.js';
-import { appendEvents } from '../events/index.js';
 import { withFlow } from '../observability/flow.js';
+import { createAcceptQueue } from './accept-messages.js';
+import { coAuthorsOfThreads, notCoAuthor, threadNotFound } from './co-authors.js';
 import { CHAIN_RELAY_KIND, type ChainRelayWork, MESSAGE_SUBMIT_KIND, type MessageSubmitWork } from './kinds.js';
-import { enqueue } from './outbox/index.js';
 import type {
   Accepted,
   CreateThreadRequest,
@@ -75,12 +76,9 @@ function nonNegative(field: string, value: unknown, max: bigint): bigint {
   return value;
 }
 
-/** An item's payload: its work, the request's ids (and the event it appended), and when it was accepted. */
-function traced<W extends object>(work: W, meta: RequestMeta, eventId?: bigint): W {
-  return withFlow(
-    { ...work, acceptedAt: Date.now() },
-    { requestId: meta.requestId, ...(eventId === undefined ? {} : { eventId: eventId.toString() }) },
-  );
+/** An item's payload: its work, the request's ids, and when it was accepted. */
+function traced<W extends object>(work: W, meta: RequestMeta): W {
+  return withFlow({ ...work, acceptedAt: Date.now() }, { requestId: meta.requestId });
 }
 
 /** Inserts a relay item unless its key exists; true when it was new. */
@@ -95,27 +93,16 @@ async function insertRelay(client: pg.ClientBase, key: string, work: ChainRelayW
 export function createSubmissions(o: SubmissionServiceOptions): Submissions {
   const programId = o.programId ?? CHOIR_PROGRAM_ID;
 
+  const accepts = createAcceptQueue(o.pool, { onCommitted: () => o.onEnqueued?.(MESSAGE_SUBMIT_KIND) });
+
   async function coAuthorsOf(thread: string): Promise<string[]> {
-    const { rows } = await o.pool.query<{ pubkeys: string[] | null }>(
-      `SELECT (SELECT array_agg(c.pubkey ORDER BY c.position) FROM thread_co_authors c WHERE c.thread_address = t.address)
-              AS pubkeys
-         FROM threads t WHERE t.address = $1`,
-      [thread],
-    );
-    if (rows.length === 0) {
-      throw new ChoirError('NOT_FOUND', `thread ${thread} does not exist (or is not indexed yet)`, {
-        details: { threadAddress: thread },
-      });
-    }
-    return rows[0]?.pubkeys ?? [];
+    const keys = (await coAuthorsOfThreads(o.pool, [thread])).get(thread);
+    if (!keys) throw threadNotFound(thread);
+    return keys;
   }
 
   function requireCoAuthor(coAuthors: readonly string[], key: string, thread: string, role: string) {
-    if (!coAuthors.includes(key)) {
-      throw new ChoirError('NOT_CO_AUTHOR', `${role} ${key} is not a co-author of thread ${thread}`, {
-        details: { threadAddress: thread, key },
-      });
-    }
+    if (!coAuthors.includes(key)) throw notCoAuthor(key, thread, role);
   }
 
   return {
@@ -181,7 +168,7 @@ export function createSubmissions(o: SubmissionServiceOptions): Submissions {
 
       const threadAddress = thread.toBase58();
       const authorKey = author.toBase58();
-      requireCoAuthor(await coAuthorsOf(threadAddress), authorKey, threadAddress, 'author');
+      // Membership is checked with the batch the message is committed in (one query for its threads).
       const address = findMessageAddress(thread, hash, programId)[0].toBase58();
       const hashHex = Buffer.from(hash).toString('hex');
       const work: MessageSubmitWork = {
@@ -192,45 +179,8 @@ export function createSubmissions(o: SubmissionServiceOptions): Submissions {
         signature: req.signature,
       };
 
-      const created = await inTransaction(o.pool, async (c) => {
-        const inserted = await c.query(
-          `INSERT INTO messages (address, thread_address, content_hash, author, content, status)
-           VALUES ($1, $2, $3, $4, $5, 'PENDING') ON CONFLICT DO NOTHING`,
-          [address, threadAddress, hashHex, authorKey, req.content],
-        );
-        if (inserted.rowCount === 0) {
-          const { rows } = await c.query<{ author: string; status: string; has_content: boolean }>(
-            'SELECT author, status, content IS NOT NULL AS has_content FROM messages WHERE address = $1 FOR UPDATE',
-            [address],
-          );
-          const row = rows[0];
-          if (row && row.author !== authorKey) {
-            throw new ChoirError('DUPLICATE_CONTENT', `thread ${threadAddress} already holds this content`, {
-              details: { threadAddress, messageAddress: address },
-            });
-          }
-          // Same author: the same signed action again. Only a rolled-back attempt, or a message the chain has
-          // without our content copy, has anything left to do.
-          if (row && row.status !== 'ROLLED_BACK' && row.has_content) return false;
-          await c.query(
-            `UPDATE messages SET content = $2, last_error = NULL,
-                    status = CASE WHEN status = 'ROLLED_BACK' THEN 'PENDING'::message_status ELSE status END,
-                    updated_at = now()
-              WHERE address = $1`,
-            [address, req.content],
-          );
-        }
-        const [event] = await appendEvents(c, [
-          {
-            threadAddress,
-            type: 'MessageSubmitted',
-            payload: { messageAddress: address, contentHash: hashHex, author: authorKey, requestId: meta.requestId },
-          },
-        ]);
-        await enqueue(c, [{ kind: MESSAGE_SUBMIT_KIND, key: address, payload: traced(work, meta, event?.sequence) }]);
-        return true;
-      });
-      if (created) o.onEnqueued?.(MESSAGE_SUBMIT_KIND);
+      // Committed together with the messages submitted meanwhile (accept-messages.ts); resolves after the commit.
+      const created = await accepts.accept({ work, content: req.content, requestId: meta.requestId });
       return { address, created };
     },
 
