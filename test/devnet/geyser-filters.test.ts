@@ -6,7 +6,6 @@ import {
   ACCOUNT_KIND_THREAD,
   CHOIR_PROGRAM_ID,
   contentHash,
-  createThreadInstruction,
   findMessageAddress,
   findThreadAddress,
   MESSAGE_ACCOUNT_SIZE,
@@ -14,7 +13,16 @@ import {
   ThreadOffsets,
 } from '../../programs/choir/client/index.js';
 import type { Devnet } from '../../src/devnet/index.js';
-import { type CollectedStream, execute, funded, statusText, subscribe, testDevnet, until } from './support.js';
+import {
+  type CollectedStream,
+  execute,
+  funded,
+  ownThreadInstruction,
+  statusText,
+  subscribe,
+  testDevnet,
+  until,
+} from './support.js';
 
 const key = (bytes: Uint8Array | undefined) => bs58.encode(bytes ?? new Uint8Array());
 
@@ -54,19 +62,7 @@ describe('devnet Geyser: filters with the official Yellowstone client', () => {
     const hash = contentHash('hello devnet');
     [message] = findMessageAddress(thread, hash);
     choirSignatures = [
-      execute(
-        devnet,
-        [
-          createThreadInstruction({
-            payer: author.publicKey,
-            creator: author.publicKey,
-            threadId,
-            coAuthors: [author.publicKey],
-            minStake: 0n,
-          }),
-        ],
-        [author],
-      ),
+      execute(devnet, [ownThreadInstruction(author.publicKey, threadId)], [author]),
       execute(
         devnet,
         [submitMessageInstruction({ payer: author.publicKey, author: author.publicKey, thread, contentHash: hash })],

@@ -8,19 +8,14 @@ import {
   VersionedTransaction,
 } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  contentHash,
-  createThreadInstruction,
-  findThreadAddress,
-  submitMessageInstruction,
-} from '../../programs/choir/client/index.js';
+import { contentHash, findThreadAddress, submitMessageInstruction } from '../../programs/choir/client/index.js';
 import { encodeAccountFramed } from '../../src/devnet/geyser/account-wire.js';
 import { frame } from '../../src/devnet/geyser/batched-writes.js';
 import { encodeAccount, encodeTransaction } from '../../src/devnet/geyser/encode.js';
 import { encodeTransactionFramed } from '../../src/devnet/geyser/transaction-wire.js';
 import type { Devnet, LedgerEvent } from '../../src/devnet/index.js';
 import { base58, decodeTransaction } from '../../src/devnet/ledger/wire.js';
-import { execute, funded, testDevnet } from './support.js';
+import { execute, funded, ownThreadInstruction, testDevnet } from './support.js';
 
 type AccountEvent = Extract<LedgerEvent, { kind: 'account' }>;
 type TransactionEvent = Extract<LedgerEvent, { kind: 'transaction' }>;
@@ -81,19 +76,7 @@ describe('devnet Geyser: hand-written update encodings are the official codec by
     const author = funded(devnet);
     const threadId = new Uint8Array(32).fill(7);
     const [thread] = findThreadAddress(threadId);
-    execute(
-      devnet,
-      [
-        createThreadInstruction({
-          payer: author.publicKey,
-          creator: author.publicKey,
-          threadId,
-          coAuthors: [author.publicKey],
-          minStake: 0n,
-        }),
-      ],
-      [author],
-    );
+    execute(devnet, [ownThreadInstruction(author.publicKey, threadId)], [author]);
     const hash = contentHash('wire');
     const submit = () =>
       submitMessageInstruction({ payer: author.publicKey, author: author.publicKey, thread, contentHash: hash });

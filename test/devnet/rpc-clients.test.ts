@@ -21,7 +21,7 @@ import {
   ThreadOffsets,
 } from '../../programs/choir/client/index.js';
 import type { Devnet } from '../../src/devnet/index.js';
-import { testDevnet, until } from './support.js';
+import { ownThreadInstruction, testDevnet, until } from './support.js';
 
 describe('devnet JSON-RPC with @solana/web3.js and @solana/kit', () => {
   let devnet: Devnet;
@@ -58,13 +58,7 @@ describe('devnet JSON-RPC with @solana/web3.js and @solana/kit', () => {
     const [thread] = findThreadAddress(threadId);
     const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash('confirmed');
     const tx = new Transaction({ feePayer: payer.publicKey, blockhash, lastValidBlockHeight }).add(
-      createThreadInstruction({
-        payer: payer.publicKey,
-        creator: payer.publicKey,
-        threadId,
-        coAuthors: [payer.publicKey],
-        minStake: 0n,
-      }),
+      ownThreadInstruction(payer.publicKey, threadId),
     );
     tx.sign(payer);
     const signature = await connection.sendRawTransaction(tx.serialize());
@@ -227,13 +221,7 @@ describe('devnet JSON-RPC with @solana/web3.js and @solana/kit', () => {
     const [thread] = findThreadAddress(threadId);
     const { blockhash } = await connection.getLatestBlockhash('processed');
     const tx = new Transaction({ feePayer: payer.publicKey, recentBlockhash: blockhash }).add(
-      createThreadInstruction({
-        payer: payer.publicKey,
-        creator: payer.publicKey,
-        threadId,
-        coAuthors: [payer.publicKey],
-        minStake: 0n,
-      }),
+      ownThreadInstruction(payer.publicKey, threadId),
     );
     tx.sign(payer);
     await connection.sendRawTransaction(tx.serialize());

@@ -1,8 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction, type TransactionInstruction } from '@solana/web3.js';
+import {
+  Keypair,
+  LAMPORTS_PER_SOL,
+  type PublicKey,
+  SystemProgram,
+  Transaction,
+  type TransactionInstruction,
+} from '@solana/web3.js';
 import { SubscribeRequest, type SubscribeUpdate } from '@triton-one/yellowstone-grpc';
+import { createThreadInstruction } from '../../programs/choir/client/index.js';
 import { readSection } from '../../src/config/section.js';
 import { type DevnetSettings, devnetSection } from '../../src/config/sections/devnet.js';
 import { YellowstoneClient as Client } from '../../src/devnet/geyser/official-client.js';
@@ -129,4 +137,9 @@ export function transferAndTick(devnet: Devnet, from: Keypair): void {
     [from],
   );
   devnet.tick();
+}
+
+/** A thread whose one co-author creates it and pays for it. */
+export function ownThreadInstruction(owner: PublicKey, threadId: Uint8Array): TransactionInstruction {
+  return createThreadInstruction({ payer: owner, creator: owner, threadId, coAuthors: [owner], minStake: 0n });
 }
