@@ -93,20 +93,21 @@ function measure(name: string, build: (run: number) => Case, runs = 1): Figure {
 
 const people = Array.from({ length: 10 }, () => chain.newFunded(100n * SOL));
 const [alice, bob] = people as [Keypair, Keypair];
+/** A thread of alice and bob, created and paid for by alice (she signs). */
+const aliceCreatesThread = (threadId: Uint8Array) =>
+  createThreadInstruction({
+    payer: alice.publicKey,
+    creator: alice.publicKey,
+    threadId,
+    coAuthors: [alice.publicKey, bob.publicKey],
+    minStake: 0n,
+  });
 
 measure(
   'create_thread (2 co-authors, signed)',
   (run) => {
     const threadId = seeded(`signed thread ${run}`);
-    const coAuthors = [alice.publicKey, bob.publicKey];
-    const ix = createThreadInstruction({
-      payer: alice.publicKey,
-      creator: alice.publicKey,
-      threadId,
-      coAuthors,
-      minStake: 0n,
-    });
-    return { ixs: [ix], signers: [alice], bump: findThreadAddress(threadId)[1] };
+    return { ixs: [aliceCreatesThread(threadId)], signers: [alice], bump: findThreadAddress(threadId)[1] };
   },
   RUNS,
 );
@@ -137,15 +138,7 @@ measure(
     const threadId = seeded(`pre-funded thread ${run}`);
     const [address, bump] = findThreadAddress(threadId);
     prefund(address);
-    const coAuthors = [alice.publicKey, bob.publicKey];
-    const ix = createThreadInstruction({
-      payer: alice.publicKey,
-      creator: alice.publicKey,
-      threadId,
-      coAuthors,
-      minStake: 0n,
-    });
-    return { ixs: [ix], signers: [alice], bump };
+    return { ixs: [aliceCreatesThread(threadId)], signers: [alice], bump };
   },
   Math.max(1, Math.round(RUNS / 10)),
 );
