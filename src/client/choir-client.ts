@@ -25,6 +25,7 @@ import {
   IndexerStatusDocument,
   PrepareTransactionDocument,
   type PrepareTransactionInput,
+  ProvideContentDocument,
   SearchDocument,
   type SearchFilter,
   SendTransactionDocument,
@@ -289,17 +290,49 @@ export class ChoirClient {
 
   // ── Wallet-paid actions: prepare → sign → send ─────────────────────────────────────────────────────────────
 
-  /** A spec (staked proposal) by someone who is not a co-author; the wallet pays the fee and the stake. */
-  submitSpec(threadAddress: string, content: string, stake: bigint) {
+  /**
+   * A spec (staked proposal) by someone who is not a co-author; the wallet pays the fee and the stake. The chain
+   * records only the text's hash: once the record is indexed, the text goes to the service (`provideContent`, in the
+   * background), so the thread shows it and search finds it.
+   */
+  async submitSpec(threadAddress: string, content: string, stake: bigint) {
     const signer = this.requireSigner();
-    return this.walletPaid({
+    const signature = await this.walletPaid({
       action: 'SUBMIT_SPEC',
       threadAddress,
       author: signer.publicKey,
       content,
       stake: stake.toString(),
     });
+    const address = findMessageAddress(new PublicKey(threadAddress), contentHash(content), this.programId)[0];
+    const offering = this.provideContent([{ address: address.toBase58(), content }]).catch(() => 0);
+    this.pendingTexts.add(offering);
+    void offering.finally(() => this.pendingTexts.delete(offering));
+    return signature;
   }
+
+  /**
+   * Gives the service the texts of records it does not hold (each must hash to its record); offers those whose
+   * records are not indexed yet again, every half second, until `deadlineMs`. Returns how many it stored.
+   */
+  async provideContent(messages: { address: string; content: string }[], deadlineMs = 60_000): Promise<number> {
+    const deadline = Date.now() + deadlineMs;
+    let offered = messages;
+    let stored = 0;
+    while (offered.length > 0) {
+      const { provideContent } = await this.request(ProvideContentDocument, { messages: offered });
+      stored += provideContent.stored;
+      const waiting = new Set(provideContent.notIndexed);
+      offered = offered.filter((m) => waiting.has(m.address));
+      if (offered.length === 0 || Date.now() > deadline || this.closed) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    return stored;
+  }
+
+  /** Texts being offered in the background (submitSpec): settled before `close()` returns. */
+  private readonly pendingTexts = new Set<Promise<number>>();
+  private closed = false;
 
   divest(threadAddress: string) {
     return this.walletPaid({ action: 'DIVEST', threadAddress, coAuthor: this.requireSigner().publicKey });
@@ -365,6 +398,8 @@ export class ChoirClient {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled(this.pendingTexts);
     for (const { store } of this.stores.values()) store.close();
     this.stores.clear();
     await this.ws.dispose();

@@ -10,6 +10,8 @@ import { buildApiSchema } from '../api/graphql/schema.js';
 import { syncStatusService } from '../api/graphql/sync-status.js';
 import type { HttpServer } from '../api/http-server.js';
 import type { RpcClient } from '../chain/rpc-client.js';
+import { type OfferedContent, parseOffered } from '../consistency/adopt-content.js';
+import type { ConsistencyOperations } from '../consistency/operations.js';
 import type { Database } from '../db/database.js';
 import type { ReadReplica } from '../db/read-replica.js';
 import type { Submissions } from '../pipeline/submissions.js';
@@ -28,6 +30,8 @@ export async function serveApi(
     indexerStatus?: () => IndexerStatus;
     /** The chain client `syncStatus` reads through; absent: the API answers it with INTERNAL (not configured). */
     syncRpc?: RpcClient;
+    /** The process's consistency operations' `adoptContent` (`provideContent`); absent: INTERNAL (not configured). */
+    adoptContent?: ConsistencyOperations['adoptContent'];
   },
 ): Promise<void> {
   const { config, logger, lifecycle, health, metrics, measures } = part;
@@ -63,6 +67,15 @@ export async function serveApi(
             rpc: o.syncRpc,
             stream: config.indexer.stream,
           }),
+        }
+      : {}),
+    ...(o.adoptContent
+      ? {
+          // The same bounds as the admin route (the vector store's content limit among them).
+          adoptContent: (offered: readonly OfferedContent[]) =>
+            (o.adoptContent as NonNullable<typeof o.adoptContent>)(
+              parseOffered({ messages: offered }, config.vector.maxContentBytes),
+            ),
         }
       : {}),
     nodeEnv: process.env.NODE_ENV,

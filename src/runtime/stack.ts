@@ -128,7 +128,17 @@ export async function startStack(
   const http = createHttpServer({ ...config.server, health, metrics, logger: logger.child({ component: 'http' }) });
   // The web page at / and GraphiQL at GET /graphql for browsers, ahead of the GraphQL handler (src/web/mount.ts).
   await mountWeb(http.app, { logger: logger.child({ component: 'web' }) });
-  startConsistency({ config, db, vectorStore, embedder, relayer, indexer, http, logger, lifecycle });
+  const consistency = startConsistency({
+    config,
+    db,
+    vectorStore,
+    embedder,
+    relayer,
+    indexer,
+    http,
+    logger,
+    lifecycle,
+  });
   await serveApi(part, {
     http,
     db,
@@ -137,6 +147,7 @@ export async function startStack(
     submissions,
     indexerStatus: () => indexer.status(),
     syncRpc: relayer.rpc,
+    adoptContent: consistency.adoptContent,
   });
   const failed = Promise.race([chainFailed, indexerFailed]);
   return { db, chain, embedder, vectorStore, indexer, relayer, pipeline, submissions, http, health, failed };

@@ -129,6 +129,9 @@ describe.skipIf(skipEmbeddedPostgres('client SDK against the stack'))('client SD
     expect(signature).toMatch(/^[1-9A-HJ-NP-Za-km-z]{64,88}$/);
     const spec = a.messageAddress(created.address, 'make bob a co-author');
     await store.waitFor((v) => v.messages.some((m) => m.address === spec && m.kind === 'SPEC'), 60_000);
+    // The chain holds only the spec's hash: the SDK gives the service its text once the record is indexed
+    // (provideContent), and the store shows it after the service's Recovered event.
+    await store.waitFor((v) => v.messages.find((m) => m.address === spec)?.content === 'make bob a co-author', 60_000);
     await a.vote(spec, true);
     const view = await store.waitFor(
       (v) => v.messages.find((m) => m.address === spec)?.chainStatus === 'APPROVED' && v.thread?.coAuthors.length === 2,

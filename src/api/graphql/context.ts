@@ -1,5 +1,6 @@
 import type { IndexerStatus } from '../../../indexer/status/status.js';
 import type { ApiSettings } from '../../config/sections/api.js';
+import type { AdoptReport, OfferedContent } from '../../consistency/adopt-content.js';
 import type { Embedder } from '../../embed/types.js';
 import type { ChoirMetrics } from '../../observability/choir-metrics.js';
 import type { HealthRegistry } from '../../observability/health.js';
@@ -41,6 +42,8 @@ export interface ApiServices {
   readonly embedder?: Embedder;
   readonly indexerStatus?: () => IndexerStatus;
   readonly submissions?: Submissions;
+  /** Stores offered texts of records that have none off chain, then their points (`provideContent`). */
+  readonly adoptContent?: (offered: readonly OfferedContent[]) => Promise<AdoptReport>;
   /** Compares one thread across chain, vector store and Postgres (`syncStatus`). */
   readonly syncStatus?: SyncStatusService;
   /** Whether the chain is a local devnet (reported by `health`). */

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AuthResolver } from './resolvers/auth.resolver.js';
+import { ContentResolver } from './resolvers/content.resolver.js';
 import { MessageResolver } from './resolvers/message.resolver.js';
 import { MutationResolver } from './resolvers/mutation.resolver.js';
 import { SearchResolver } from './resolvers/search.resolver.js';
@@ -11,6 +12,7 @@ import { ThreadResolver } from './resolvers/thread.resolver.js';
 import { EVENT_OBJECT_TYPES } from './types/events.js';
 
 export const resolvers = [
+  ContentResolver,
   ThreadResolver,
   MessageResolver,
   SearchResolver,

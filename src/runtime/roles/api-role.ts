@@ -3,9 +3,12 @@
  * own LISTEN hub). Any number run behind a load balancer against one Postgres; the workers and the indexer run
  * elsewhere. Search needs a shared vector store (QDRANT_URL); without one it answers from Postgres, degraded.
  */
+
+import { CHOIR_PROGRAM_ID } from '../../../programs/choir/client/index.js';
 import { rpcReadiness } from '../../chain/readiness.js';
 import type { Relayer } from '../../chain/relayer.js';
 import type { Config } from '../../config/index.js';
+import { consistencyOperations } from '../../consistency/operations.js';
 import { openDatabase } from '../../db/database.js';
 import type { Logger } from '../../observability/logger.js';
 import { countedSubmissions } from '../../observability/submission-metrics.js';
@@ -52,7 +55,20 @@ export async function startApiRole(config: Config, logger: Logger, lifecycle: Li
     submissions,
     // syncStatus reads the chain through the relayer's RPC client and the shared vector store's points; without
     // either, this process answers it with INTERNAL ("no syncStatus configured").
-    ...(relayer && config.vector.qdrant ? { syncRpc: relayer.rpc } : {}),
+    ...(relayer && config.vector.qdrant
+      ? {
+          syncRpc: relayer.rpc,
+          adoptContent: consistencyOperations({
+            pool: db.pool,
+            store: stores.vectorStore,
+            embedder: stores.embedder,
+            rpc: relayer.rpc,
+            programId: CHOIR_PROGRAM_ID.toBase58(),
+            stream: config.indexer.stream,
+            logger: logger.child({ component: 'consistency' }),
+          }).adoptContent,
+        }
+      : {}),
   });
   return { role: 'api', url: http.url(), db, health, metrics, stopped: new Promise(() => {}) };
 }
