@@ -47,15 +47,35 @@ function step(name: string) {
 }
 
 const pool = createPool({ url, size: 6, applicationName: 'choir-pipeline-test' });
-// Status updates are the steps `stored` and `recorded`: observe them on the pool the workers use.
-const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<pg.QueryResult>;
-(pool as { query: unknown }).query = async (...args: unknown[]) => {
-  const result = await query(...args);
-  const [sql, params] = args as [unknown, unknown[] | undefined];
-  if (typeof sql === 'string' && sql.includes('UPDATE messages SET status = $2') && (result.rowCount ?? 0) > 0) {
-    step(String(params?.[1]).toLowerCase());
-  }
-  return result;
+// Status updates are the steps `stored` and `recorded`: observed on the pool the workers use. A step moves rows and
+// appends their events in one transaction (status-step.ts), so it has completed at that transaction's COMMIT: a
+// checked-out client remembers the step its UPDATE made and reports it when it commits (COPY streams and callback
+// calls pass through untouched).
+const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+const observed = new WeakSet<object>();
+(pool as { connect: unknown }).connect = async (...args: unknown[]) => {
+  if (args.length > 0) return connect(...args);
+  const client = (await connect()) as pg.PoolClient;
+  if (observed.has(client)) return client;
+  observed.add(client);
+  const clientQuery = client.query.bind(client) as (...a: unknown[]) => unknown;
+  let made: string | undefined;
+  (client as { query: unknown }).query = (...a: unknown[]) => {
+    const [sql, params] = a as [unknown, unknown[] | undefined];
+    if (typeof sql !== 'string' || typeof a[a.length - 1] === 'function') return clientQuery(...a);
+    return (clientQuery(...a) as Promise<pg.QueryResult>).then((result) => {
+      if (sql.includes('UPDATE messages SET status = $2') && (result.rowCount ?? 0) > 0) {
+        made = String(params?.[1]).toLowerCase();
+      } else if (sql === 'ROLLBACK') made = undefined;
+      else if (sql === 'COMMIT' && made !== undefined) {
+        const name = made;
+        made = undefined;
+        step(name);
+      }
+      return result;
+    });
+  };
+  return client;
 };
 
 const embedder = new HashingEmbedder(64);
