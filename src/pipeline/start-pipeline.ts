@@ -83,8 +83,10 @@ export function startPipeline(o: PipelineOptions): RunningPipeline {
     }),
   );
   const messages = {
+    // One waiting loop is enough for what was just enqueued (it claims everything due): waking all of them made the
+    // others claim nothing, a wasted round trip each per commit.
     wake: () => {
-      for (const loop of messageLoops) loop.wake();
+      for (const loop of messageLoops) if (loop.wake()) return;
     },
     stop: () => Promise.all(messageLoops.map((loop) => loop.stop())),
   };

@@ -37,8 +37,8 @@ export interface OutboxWorkerOptions<P> {
 export interface OutboxWorker {
   /** Claims and handles one batch now; returns how many items it handled. */
   runOnce(): Promise<number>;
-  /** Wakes the loop (e.g. after enqueueing). */
-  wake(): void;
+  /** Wakes the loop (e.g. after enqueueing); false when it was not waiting (busy with a batch, or stopped). */
+  wake(): boolean;
   stop(): Promise<void>;
 }
 
@@ -98,7 +98,11 @@ export function startOutboxWorker<P>(o: OutboxWorkerOptions<P>): OutboxWorker {
 
   return {
     runOnce,
-    wake: () => wakeUp?.(),
+    wake: () => {
+      if (!wakeUp) return false;
+      wakeUp();
+      return true;
+    },
     async stop() {
       stopped = true;
       wakeUp?.();
