@@ -48,9 +48,14 @@ async function writeCoAuthors(client: pg.ClientBase, rows: readonly ThreadRow[])
   await client.query(CO_AUTHORS_UPSERT, columnArrays(CO_AUTHORS, flat));
 }
 
+/**
+ * Rows go in address order: the submission pipeline inserts message rows in batches too (accept-messages.ts), and
+ * two multi-row writers that lock the same rows in different orders deadlock; in one order they only queue.
+ */
 export async function writeMessages(client: pg.ClientBase, rows: readonly MessageRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await client.query(MESSAGES_UPSERT, columnArrays(MESSAGES, rows));
+  const ordered = [...rows].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  await client.query(MESSAGES_UPSERT, columnArrays(MESSAGES, ordered));
 }
 
 export async function writeVotes(client: pg.ClientBase, rows: readonly VoteRow[]): Promise<void> {

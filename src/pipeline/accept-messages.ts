@@ -50,6 +50,13 @@ interface Waiting {
   readonly reject: (err: unknown) => void;
 }
 
+/** Attempts of one batch aborted by a deadlock or serialization failure (40P01, 40001). */
+const CONFLICT_ATTEMPTS = 5;
+const isConflict = (err: unknown) => {
+  const code = (err as { code?: unknown }).code;
+  return code === '40P01' || code === '40001';
+};
+
 const INSERT_SQL = `
 INSERT INTO messages (address, thread_address, content_hash, author, content, status)
 SELECT a, t, h, au, c, 'PENDING' FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(a, t, h, au, c)
@@ -87,7 +94,7 @@ export function createAcceptQueue(pool: pg.Pool, o: AcceptQueueOptions = {}): Ac
   async function commitOrSplit(batch: Waiting[]): Promise<void> {
     let outcomes: Map<Waiting, boolean | ChoirError>;
     try {
-      outcomes = await commit(batch);
+      outcomes = await commitRetryingConflicts(batch);
     } catch (err) {
       if (batch.length === 1) {
         batch[0]?.reject(err);
@@ -102,6 +109,21 @@ export function createAcceptQueue(pool: pg.Pool, o: AcceptQueueOptions = {}): Ac
       const v = outcomes.get(w);
       if (typeof v === 'boolean') w.resolve(v);
       else w.reject(v);
+    }
+  }
+
+  /**
+   * A deadlock or serialization failure is nobody's fault: the indexer upserts the same rows in its own batches
+   * (a record it streams while we accept it again), and Postgres aborts one side. Try the batch again, briefly.
+   */
+  async function commitRetryingConflicts(batch: readonly Waiting[]): Promise<Map<Waiting, boolean | ChoirError>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await commit(batch);
+      } catch (err) {
+        if (!isConflict(err) || attempt >= CONFLICT_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+      }
     }
   }
 
@@ -120,6 +142,9 @@ export function createAcceptQueue(pool: pg.Pool, o: AcceptQueueOptions = {}): Ac
       return refusal === undefined;
     });
     if (members.length === 0) return outcomes;
+    // Rows locked in address order, as the indexer writes them (write-rows.ts): two writers of the same rows then
+    // queue behind each other instead of deadlocking.
+    members.sort((x, y) => (x.a.work.address < y.a.work.address ? -1 : x.a.work.address > y.a.work.address ? 1 : 0));
 
     const client = await pool.connect();
     try {

@@ -8,6 +8,7 @@
 import { Keypair, type PublicKey } from '@solana/web3.js';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentHash, findMessageAddress } from '../../programs/choir/client/index.js';
 import { MESSAGE_SUBMIT_KIND } from '../../src/pipeline/kinds.js';
 import { createSubmissions } from '../../src/pipeline/submission-service.js';
 import type { Submissions } from '../../src/pipeline/submissions.js';
@@ -139,5 +140,76 @@ describe('accepting messages in groups', () => {
     expect(again).toEqual({ address: first.address, created: true });
     const { rows } = await pool.query('SELECT status, last_error FROM messages WHERE address = $1', [first.address]);
     expect(rows[0]).toEqual({ status: 'PENDING', last_error: null });
+  });
+
+  it('survives a deadlock with another writer of the same rows (the indexer): the batch is tried again', async () => {
+    const t = threads[1] as PublicKey;
+    // Two texts whose record addresses sort A < B: the batch locks A, then waits for B.
+    const texts = ['deadlock one', 'deadlock two'];
+    const addresses = texts.map((x) => findMessageAddress(t, contentHash(x))[0].toBase58());
+    const [a, b] = (addresses[0] as string) < (addresses[1] as string) ? [0, 1] : [1, 0];
+    const row = (i: number) => [
+      addresses[i],
+      t.toBase58(),
+      Buffer.from(contentHash(texts[i] as string)).toString('hex'),
+      author.publicKey.toBase58(),
+    ];
+    const insert = `INSERT INTO messages (address, thread_address, content_hash, author, status) VALUES ($1, $2, $3, $4, 'RECORDED')`;
+    // The other writer holds B uncommitted, as an indexer batch in flight would.
+    const other = await pool.connect();
+    await other.query('BEGIN');
+    await other.query(insert, row(b));
+    const accepted = Promise.all(
+      texts.map((x) => submissions.submitMessage(messageRequest(author, t, x), { requestId: 'dl' })),
+    );
+    await new Promise((r) => setTimeout(r, 200)); // the batch now holds A and waits for B
+    // The other writer now wants A: a cycle. Postgres aborts one side after deadlock_timeout (1 s).
+    const otherOutcome = await other.query(insert, row(a)).then(
+      () => 'inserted',
+      (e: { code?: string }) => e.code,
+    );
+    await other.query(otherOutcome === 'inserted' ? 'COMMIT' : 'ROLLBACK');
+    other.release();
+    const results = await accepted;
+    expect(results.map((r) => r.address).sort()).toEqual([...addresses].sort());
+    const { rows } = await pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM messages WHERE address = ANY ($1::text[]) AND content IS NOT NULL',
+      [addresses],
+    );
+    expect(rows[0]?.n).toBe(2);
+  }, 30_000);
+
+  it('tries a lone message again when Postgres aborts its transaction as a deadlock victim', async () => {
+    // A lone message has no batch to split: before, the deadlock reached its caller as a failure.
+    let aborted = 0;
+    const flaky = new Proxy(pool, {
+      get(target, prop, receiver) {
+        if (prop !== 'connect') return Reflect.get(target, prop, receiver);
+        return async (...args: unknown[]) => {
+          // pool.query checks out with a callback: left alone (only transactions use connect() with no arguments).
+          if (args.length > 0) return (target.connect as (...a: unknown[]) => unknown)(...args);
+          const client = await target.connect();
+          const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+          return new Proxy(client, {
+            get(c, p, r) {
+              if (p !== 'query') return Reflect.get(c, p, r);
+              return (...args: unknown[]) => {
+                if (aborted === 0 && typeof args[0] === 'string' && args[0].includes('INSERT INTO messages')) {
+                  aborted += 1;
+                  return Promise.reject(Object.assign(new Error('deadlock detected'), { code: '40P01' }));
+                }
+                return query(...args);
+              };
+            },
+          });
+        };
+      },
+    });
+    const lone = createSubmissions({ pool: flaky, maxContentBytes: 4096 });
+    const accepted = await lone.submitMessage(messageRequest(author, threads[0] as PublicKey, 'a lone victim'), {
+      requestId: 'victim',
+    });
+    expect(aborted).toBe(1);
+    expect(accepted.created).toBe(true);
   });
 });
