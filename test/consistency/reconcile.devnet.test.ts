@@ -52,6 +52,25 @@ describe('reconcile', () => {
       Array.from({ length: 8 }, (_, i) => `reconcile ${i}`),
     )) as string[] & { length: 8 };
     expect(await syncThread(s.deps, t)).toMatchObject({ consistent: true, chainMessages: 8, points: 8, rows: 8 });
+    // Finalized first: a promotion landing mid-test would carry the tampered co-authors below from Postgres into
+    // every point (the indexer's payload update), a real effect but not the differences this test injects.
+    await until(
+      'thread and messages finalized',
+      async () =>
+        (
+          await s.pool.query(
+            `SELECT 1 FROM threads WHERE address = $1 AND commitment = 'FINALIZED'
+              AND NOT EXISTS (SELECT 1 FROM messages WHERE thread_address = $1 AND commitment <> 'FINALIZED')`,
+            [t],
+          )
+        ).rowCount === 1,
+      60_000,
+    );
+    await until(
+      'payload updates applied',
+      async () =>
+        (await s.pool.query(`SELECT 1 FROM outbox WHERE kind = 'vector.payload' AND state <> 'DONE'`)).rowCount === 0,
+    );
     const contentOf = async (x: string) =>
       (await s.pool.query('SELECT content FROM messages WHERE address = $1', [x])).rows[0]?.content;
     const contentD = await contentOf(d as string);
@@ -143,7 +162,20 @@ describe('reconcile', () => {
           [spec],
         )
       ).rows;
-    await until('votes indexed', async () => (await votes()).length === 2);
+    // Sync reads the chain at confirmed: wait until the thread, the spec and its votes are indexed at confirmed.
+    await until(
+      'votes confirmed',
+      async () =>
+        (
+          await s.pool.query(
+            `SELECT 1 FROM votes v JOIN messages m ON m.address = v.message_address
+               JOIN threads t ON t.address = m.thread_address
+              WHERE v.message_address = $1 AND v.commitment <> 'PROCESSED' AND m.commitment <> 'PROCESSED'
+                AND t.commitment <> 'PROCESSED'`,
+            [spec],
+          )
+        ).rowCount === 2,
+    );
     const indexed = await votes();
     const differences = async () => (await syncThread(s.deps, t)).differences.map((d) => [d.kind, d.address]).sort();
     expect(await differences()).toEqual([['content_lost', spec]]);
