@@ -37,10 +37,10 @@ export const indexerSection = defineSection(
       description: 'Most stream updates applied in one Postgres transaction.',
     }),
     INDEXER_BATCH_TARGET_MS: v.int({
-      default: '250',
+      default: '150',
       min: 0,
       max: 60_000,
-      example: '250',
+      example: '150',
       description:
         'Time budget of one batch transaction: batches hold fewer than INDEXER_BATCH_MAX updates when that many would take longer to write (learned from recent batches); 0: always fill up to INDEXER_BATCH_MAX.',
     }),
