@@ -11,6 +11,7 @@ import { normaliseFilter } from '../../src/vector/filter.js';
 import type { VectorFilter, VectorPoint, VectorStore } from '../../src/vector/types.js';
 import { seededRandom } from '../embed/synthetic-text.js';
 import { ALICE, BOB, CAROL, message, THREAD_A, THREAD_B } from './fixtures.js';
+import { freshInMemoryDatabase } from './fresh-database.js';
 import { runVectorStoreContract } from './vector-store.contract.js';
 
 const DIM = 24;
@@ -247,7 +248,7 @@ describe('embedded store with the memory index', () => {
 
 // The HNSW path (memory index off) still meets the contract.
 runVectorStoreContract('embedded with HNSW (memory index off)', async () => {
-  const database = await openEmbeddedDatabase(IN_MEMORY, 100);
+  const database = await freshInMemoryDatabase();
   return {
     async open({ dimension, model }) {
       return new EmbeddedVectorStore(

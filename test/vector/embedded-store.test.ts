@@ -5,14 +5,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isChoirError } from '../../src/errors/index.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createVectorStore } from '../../src/vector/create-vector-store.js';
-import { type EmbeddedDatabase, IN_MEMORY, openEmbeddedDatabase } from '../../src/vector/embedded/database.js';
+import type { EmbeddedDatabase } from '../../src/vector/embedded/database.js';
 import { EmbeddedVectorStore } from '../../src/vector/embedded/embedded-store.js';
 import type { VectorStore } from '../../src/vector/types.js';
 import { axisVector, DIM, MODEL, message } from './fixtures.js';
+import { freshInMemoryDatabase } from './fresh-database.js';
 import { runVectorStoreContract } from './vector-store.contract.js';
 
 runVectorStoreContract('embedded (PGlite + pgvector)', async () => {
-  const database: EmbeddedDatabase = await openEmbeddedDatabase(IN_MEMORY, 100);
+  const database: EmbeddedDatabase = await freshInMemoryDatabase();
   const stores: VectorStore[] = [];
   return {
     async open({ dimension, model }) {

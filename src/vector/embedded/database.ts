@@ -31,6 +31,15 @@ const META_SCHEMA = `
   ALTER TABLE choir_collections ADD COLUMN IF NOT EXISTS schema_version integer NOT NULL DEFAULT 1;
 `;
 
+/** The session settings the store relies on (a clone of a database needs them again: they are not stored). */
+export async function applySessionSettings(db: Pick<PGlite, 'exec'>, efSearch: number): Promise<void> {
+  // Filtered HNSW scans keep walking the graph until enough rows pass the filter (pgvector ≥ 0.8); rows may come
+  // back slightly out of order, so the store re-sorts them. ef_search trades latency for recall.
+  await db.exec(`SET hnsw.iterative_scan = relaxed_order; SET hnsw.ef_search = ${Math.trunc(efSearch)};`);
+  // Room to build an HNSW graph in memory: building it on disk pages is many times slower.
+  await db.exec("SET maintenance_work_mem = '512MB'");
+}
+
 /**
  * Opens (creating if needed) the embedded Postgres with pgvector in `dataDir`, and upgrades collections written by
  * an earlier layout in place (migrate.ts) before anything reads them.
@@ -66,11 +75,7 @@ export async function openEmbeddedDatabase(
     release();
     throw err;
   }
-  // Filtered HNSW scans keep walking the graph until enough rows pass the filter (pgvector ≥ 0.8); rows may come
-  // back slightly out of order, so the store re-sorts them. ef_search trades latency for recall.
-  await db.exec(`SET hnsw.iterative_scan = relaxed_order; SET hnsw.ef_search = ${Math.trunc(efSearch)};`);
-  // Room to build an HNSW graph in memory: building it on disk pages is many times slower.
-  await db.exec("SET maintenance_work_mem = '512MB'");
+  await applySessionSettings(db, efSearch);
   return {
     db,
     async close() {
