@@ -160,11 +160,26 @@ describe.skipIf(skipEmbeddedPostgres('web page with a Wallet Standard wallet') |
   },
 );
 
+interface PageElement {
+  getAttribute(name: string): string | null;
+  readonly textContent: string | null;
+}
+
 /** A wallet-paid action's outcome as its status element shows it: `done …` or `failed <code>: <message>`. */
 async function settled(page: Page, testId: string): Promise<string> {
-  const el = page.locator(`[data-testid=${testId}][data-phase=done], [data-testid=${testId}][data-phase=failed]`);
-  await el.waitFor({ timeout: 60_000 });
-  return `${await el.getAttribute('data-phase')} ${await el.textContent()}`;
+  // Read in the page in one step, the moment it settles: the thread panel may re-render right after (a Recovered
+  // event makes the store reload), and a locator found by waitFor can be gone by the time it is read.
+  const handle = await page.waitForFunction(
+    (id) => {
+      // Runs in the page (this file is compiled without the DOM library).
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): PageElement | null } }).document;
+      const el = doc.querySelector(`[data-testid=${id}][data-phase=done], [data-testid=${id}][data-phase=failed]`);
+      return el ? `${el.getAttribute('data-phase')} ${el.textContent}` : null;
+    },
+    testId,
+    { timeout: 60_000 },
+  );
+  return (await handle.jsonValue()) as string;
 }
 
 async function lamports(rpcUrl: string, address: string): Promise<number> {
