@@ -8,6 +8,7 @@
  */
 import type { PublicKey, TransactionInstruction } from '@solana/web3.js';
 import bs58 from 'bs58';
+import { compactU16 } from './compact-u16.js';
 
 export interface CompiledMessage {
   readonly bytes: Buffer;
@@ -19,19 +20,6 @@ interface Key {
   signer: boolean;
   writable: boolean;
   index: number;
-}
-
-function compactU16(n: number, out: number[]) {
-  let rest = n;
-  for (;;) {
-    const byte = rest & 0x7f;
-    rest >>= 7;
-    if (rest === 0) {
-      out.push(byte);
-      return;
-    }
-    out.push(byte | 0x80);
-  }
 }
 
 export function compileLegacyMessage(

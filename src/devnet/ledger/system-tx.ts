@@ -1,21 +1,8 @@
 import bs58 from 'bs58';
+import { compactU16 } from '../../chain/compact-u16.js';
 import type { Signer } from './signer.js';
 
 export const SYSTEM_PROGRAM_ID = '11111111111111111111111111111111';
-
-function compactU16(n: number): number[] {
-  const out: number[] = [];
-  let rest = n;
-  for (;;) {
-    const byte = rest & 0x7f;
-    rest >>= 7;
-    if (rest === 0) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
 
 function u64(value: bigint): number[] {
   const out: number[] = [];
