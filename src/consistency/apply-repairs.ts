@@ -9,6 +9,7 @@ import type { VoteRow } from '../../indexer/write/rows.js';
 import { fromMessageAccount, fromThreadAccount, type Provenance } from '../../indexer/write/rows.js';
 import { insertMissingVotes, writeMessages, writeThreads } from '../../indexer/write/write-rows.js';
 import type { MessageAccount } from '../../programs/choir/client/index.js';
+import { inTransaction } from '../db/transaction.js';
 import type { Embedder } from '../embed/types.js';
 import { appendEvents } from '../events/index.js';
 import type { NewEvent } from '../events/types.js';
@@ -180,15 +181,5 @@ async function repairPostgres(client: pg.ClientBase, state: ThreadState, repairs
 export async function applyRepairs(deps: RepairDeps, state: ThreadState, repairs: readonly Repair[]): Promise<void> {
   if (repairs.length === 0) return;
   await repairVectorStore(deps, state, repairs);
-  const client = await deps.pool.connect();
-  try {
-    await client.query('BEGIN');
-    await repairPostgres(client, state, repairs);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  await inTransaction(deps.pool, (client) => repairPostgres(client, state, repairs));
 }

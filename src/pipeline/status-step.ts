@@ -5,6 +5,7 @@
  * already made RECORDED (its MessagePublished said so) or that was rolled back meanwhile is left alone and silent.
  */
 import type pg from 'pg';
+import { inTransaction } from '../db/transaction.js';
 import { appendEvents } from '../events/index.js';
 
 const STEP_EVENT = { STORED: 'MessageStored', RECORDED: 'MessageRecorded' } as const;
@@ -16,13 +17,11 @@ export async function setStatus(
   from: readonly string[],
 ): Promise<void> {
   if (addresses.length === 0) return;
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ address: string; thread_address: string; content_hash: string }>(
       `UPDATE messages SET status = $2::message_status, updated_at = now()
-        WHERE address = ANY ($1::text[]) AND status = ANY ($3::message_status[])
-       RETURNING address, thread_address, content_hash`,
+      WHERE address = ANY ($1::text[]) AND status = ANY ($3::message_status[])
+     RETURNING address, thread_address, content_hash`,
       [addresses, to, from],
     );
     await appendEvents(
@@ -33,11 +32,5 @@ export async function setStatus(
         payload: { messageAddress: r.address, contentHash: r.content_hash, status: to },
       })),
     );
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
