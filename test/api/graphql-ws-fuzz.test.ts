@@ -338,7 +338,10 @@ describe('graphql-ws under seeded random frames', () => {
       }
     });
     expect(failures, `seed ${SEED}: ${failures.length} of ${all.length}`).toEqual([]);
-    expect(printed.mock.calls.map((c) => String(c[0]))).toEqual([]);
+    // Each call with its error's stack: a flake here must say where it came from.
+    expect(printed.mock.calls.map((c) => c.map((x) => (x instanceof Error ? x.stack : String(x))).join(' '))).toEqual(
+      [],
+    );
 
     const last = await publish();
     const deadline = Date.now() + 10_000;

@@ -6,12 +6,11 @@
  * graphql-ws does not go through Apollo's formatError.
  */
 import type { Server } from 'node:http';
-import type { Socket } from 'node:net';
 import type { ExecutionArgs } from 'graphql';
 import { GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
 // Renamed: biome reads a `use…` call as a React hook.
 import { useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { ChoirError, toChoirError } from '../../errors/index.js';
 import type { Credential } from './auth/auth.js';
 import type { ApiServices } from './context.js';
@@ -22,6 +21,7 @@ import type { LimitChecker } from './limits/limit-cache.js';
 import { charge, type RateLimits } from './limits/rate-limit.js';
 import { authenticate, buildContext, readOwnWrites } from './request-context.js';
 import { createSharedSubscribe } from './subscriptions/shared-execution.js';
+import { batchSends } from './ws-batch-sends.js';
 import { guardConnection } from './ws-guard.js';
 
 interface ConnectionState {
@@ -56,7 +56,7 @@ export function startWsServer(
   // protection) closes the socket with 1009, since ws must refuse it before reading it.
   const hardCap = Math.max(settings.maxBodyBytes * 4, settings.maxBodyBytes + 65_536);
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: hardCap });
-  wss.on('connection', batchSends);
+  wss.on('connection', (ws) => batchSends(ws, services.logger));
   // Before graphql-ws attaches its listeners: server-only messages close with 4400, refused frames log at debug.
   wss.on('connection', (ws) => guardConnection(ws, services.logger));
   const gauge = services.metrics?.webSocketConnections;
@@ -172,30 +172,4 @@ export function startWsServer(
       await disposable.dispose();
     },
   };
-}
-
-/**
- * Coalesces what one fan-out sends on a connection into one socket write: the hub hands a connection holding 100
- * subscriptions 100 messages within one drain of the microtask queue, and ws would otherwise write (a syscall) per
- * frame. The socket is corked at the first send and uncorked on the next tick, which Node runs once the microtask
- * queue is drained: still in the same turn, so a lone message (a replay, which awaits each write) is not delayed
- * to a later turn. ws's own per-frame cork nests inside.
- * `_socket` is ws's underlying net.Socket (not in its typings, present in every ws version).
- */
-function batchSends(ws: WebSocket) {
-  const socket = (ws as unknown as { _socket?: Socket })._socket;
-  if (!socket) return;
-  const send = ws.send.bind(ws);
-  let corked = false;
-  ws.send = ((...args: Parameters<WebSocket['send']>) => {
-    if (!corked) {
-      corked = true;
-      socket.cork();
-      process.nextTick(() => {
-        corked = false;
-        socket.uncork();
-      });
-    }
-    return (send as (...a: unknown[]) => void)(...args);
-  }) as WebSocket['send'];
 }
