@@ -95,7 +95,11 @@ describe('vector store outage', () => {
         if (down) throw new Error('vector store unavailable');
         if ('messageAddresses' in target)
           for (const a of target.messageAddresses) points.set(a, { ...points.get(a), ...patch });
-        else threadPatches.set(String(target.filter.threadId), patch);
+        else {
+          // set_payload merges keys, as Qdrant does: a later patch keeps the earlier ones' other keys.
+          const k = String(target.filter.threadId);
+          threadPatches.set(k, { ...threadPatches.get(k), ...patch });
+        }
       },
     };
     const indexer = launch(devnet, db, { vectorStore: store, outboxRetry: { baseDelayMs: 100, maxDelayMs: 2_000 } });
@@ -123,7 +127,14 @@ describe('vector store outage', () => {
     await new Promise((r) => setTimeout(r, 30_000)); // the outage lasts 30 s
     expect(points.size).toBe(0);
     down = false;
-    await until('payloads landed', () => addresses.every((a) => points.get(a)?.status === 'FINALIZED'), 30_000);
+    // Each outbox item retries on its own backoff: the thread's co-author patch may land after the messages'.
+    await until(
+      'payloads landed',
+      () =>
+        addresses.every((a) => points.get(a)?.status === 'FINALIZED') &&
+        threadPatches.get(thread.toBase58())?.co_authors !== undefined,
+      30_000,
+    );
     const { rows } = await db.pool.query('SELECT address, slot FROM messages');
     for (const r of rows) expect(points.get(r.address)?.slot).toBe(Number(r.slot));
     expect(threadPatches.get(thread.toBase58())?.co_authors).toEqual([

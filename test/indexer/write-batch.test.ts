@@ -18,6 +18,8 @@ import {
 } from './fixtures.js';
 
 const STREAM = 'test';
+/** Code-unit order, as Postgres's "C" collation sorts (localeCompare puts 'a' before 'B'; base58 mixes cases). */
+const byCodeUnits = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 const identity = { genesisHash: 'genesis', programId: 'program' };
 
 /** A small history: a thread, a message, a spec approved by both co-authors (the author joins), a divest. */
@@ -216,13 +218,13 @@ describe('writeBatch on real Postgres (synthetic updates)', () => {
     await writeBatch(pool, STREAM, [messageUpdate(inA, 52), messageUpdate(inB, 52), slotUpdate(52, 'processed')], null);
 
     const { rows: messages } = await pool.query(
-      'SELECT address, thread_address, content_hash, approvals, denials FROM messages ORDER BY thread_address',
+      'SELECT address, thread_address, content_hash, approvals, denials FROM messages ORDER BY thread_address COLLATE "C"',
     );
     expect(messages).toEqual(
       [
         { address: inA.address, thread_address: a.address, content_hash: hashHex(inA), approvals: 1, denials: 0 },
         { address: inB.address, thread_address: b.address, content_hash: hashHex(inB), approvals: 0, denials: 1 },
-      ].sort((x, y) => x.thread_address.localeCompare(y.thread_address)),
+      ].sort((x, y) => byCodeUnits(x.thread_address, y.thread_address)),
     );
     const { rows: votes } = await pool.query('SELECT message_address, approve FROM votes ORDER BY approve');
     expect(votes).toEqual([
@@ -246,12 +248,14 @@ describe('writeBatch on real Postgres (synthetic updates)', () => {
     inB.denials = 0b11;
     await writeBatch(pool, STREAM, [messageUpdate(inB, 53), slotUpdate(53, 'processed')], null);
     await writeBatch(pool, STREAM, [slotUpdate(53, 'dead')], null);
-    const { rows: after } = await pool.query('SELECT address, approvals, denials FROM messages ORDER BY address');
+    const { rows: after } = await pool.query(
+      'SELECT address, approvals, denials FROM messages ORDER BY address COLLATE "C"',
+    );
     expect(after).toEqual(
       [
         { address: inA.address, approvals: 1, denials: 0 },
         { address: inB.address, approvals: 0, denials: 1 },
-      ].sort((x, y) => x.address.localeCompare(y.address)),
+      ].sort((x, y) => byCodeUnits(x.address, y.address)),
     );
     expect((await pool.query('SELECT count(*)::int AS n FROM votes')).rows[0].n).toBe(2);
   });
