@@ -9,6 +9,6 @@ if (!file) {
   console.error('usage: run-ts <file.ts> [args...]');
   process.exit(2);
 }
-register('@swc-node/register/esm', import.meta.url);
+register('./ts-loader.mjs', import.meta.url);
 process.argv = [process.argv[0], resolve(file), ...rest];
 await import(pathToFileURL(resolve(file)).href);
