@@ -108,12 +108,16 @@ describe('StreamOrder', () => {
     expect(order.atSlotEnd).toBe(false); // the slot's status has not come
     feed(order, [status(11)]);
     expect(order.atSlotEnd).toBe(true);
-    feed(order, [status(10, 'confirmed')]);
-    expect(order.atSlotEnd).toBe(false); // not a processed status: more of the stream may follow
-    feed(order, [account(13, 'held')]);
+    feed(order, [status(10, 'confirmed'), status(9, 'finalized')]);
+    expect(order.atSlotEnd).toBe(true); // older slots' statuses in the same burst keep the end
+    feed(order, [account(12, 'b')]);
+    expect(order.atSlotEnd).toBe(false); // the next slot's data: its status has not come
     feed(order, [status(12)]);
-    expect(order.atSlotEnd).toBe(false); // slot 13's update is held behind its own status
+    expect(order.atSlotEnd).toBe(true);
+    feed(order, [account(14, 'held')]);
     feed(order, [status(13)]);
+    expect(order.atSlotEnd).toBe(false); // slot 14's update is held behind its own status
+    feed(order, [status(14)]);
     expect(order.atSlotEnd).toBe(true);
   });
 });

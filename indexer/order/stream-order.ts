@@ -49,7 +49,7 @@ export class StreamOrder {
   /** queue[0, readyCount) may be committed. */
   private readyCount = 0;
   private gapFound: Gap | null = null;
-  /** The newest accepted update was a processed slot status. */
+  /** A processed slot status came after the newest account or transaction update. */
   private lastWasProcessed = false;
 
   /** `cursor`: the last slot whose changes are committed; the stream resumes after it. */
@@ -70,7 +70,10 @@ export class StreamOrder {
       }
       this.seenProcessed.add(update.slot);
     }
-    this.lastWasProcessed = update.kind === 'slot' && update.status === 'processed';
+    // Statuses of older slots (confirmed, finalized) come in the same burst as the processed one (the devnet sends
+    // processed(s), confirmed(s-1), finalized(s-k) on one tick): they keep the slot's end. Data reopens it.
+    if (update.kind !== 'slot') this.lastWasProcessed = false;
+    else if (update.status === 'processed') this.lastWasProcessed = true;
     if (update.kind === 'slot' && (update.status === 'processed' || update.status === 'dead')) {
       if (update.slot > this.accepted) this.accepted = update.slot;
     }
@@ -94,8 +97,8 @@ export class StreamOrder {
   }
 
   /**
-   * The stream is at the end of a slot with nothing held: its processed status came last (after the slot's accounts
-   * and transactions), so nothing more is expected until the next block. A batch need not wait to fill — on a live
+   * The stream is at the end of a slot with nothing held: its processed status came after the slot's accounts and
+   * transactions (other slots' statuses may follow it), so nothing more is expected until the next block. A batch need not wait to fill — on a live
    * chain that wait is pure latency between the block and its events.
    */
   get atSlotEnd(): boolean {

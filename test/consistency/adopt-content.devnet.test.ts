@@ -51,8 +51,12 @@ describe('adopting the text of records written straight to the chain', () => {
     const t = thread.toBase58();
     const texts = ['seeded one', 'seeded two', 'seeded three'];
     const addresses = texts.map((text) => chain.submitMessage(thread, text));
-    await until('records indexed', async () => {
-      const { rowCount } = await s.pool.query('SELECT 1 FROM messages WHERE address = ANY ($1::text[])', [addresses]);
+    // Adoption takes records indexed at confirmed (what reconcile reads the chain at), not merely processed.
+    await until('records confirmed', async () => {
+      const { rowCount } = await s.pool.query(
+        `SELECT 1 FROM messages WHERE address = ANY ($1::text[]) AND commitment IN ('CONFIRMED', 'FINALIZED')`,
+        [addresses],
+      );
       return rowCount === 3;
     });
     expect((await syncThread(s.deps, t)).differences.map((d) => d.kind)).toEqual([
