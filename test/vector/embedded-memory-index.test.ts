@@ -11,7 +11,7 @@ import { normaliseFilter } from '../../src/vector/filter.js';
 import type { VectorFilter, VectorPoint, VectorStore } from '../../src/vector/types.js';
 import { seededRandom } from '../embed/synthetic-text.js';
 import { ALICE, BOB, CAROL, message, THREAD_A, THREAD_B } from './fixtures.js';
-import { freshInMemoryDatabase } from './fresh-database.js';
+import { closeFileDatabase, sharedInMemoryDatabase } from './fresh-database.js';
 import { runVectorStoreContract } from './vector-store.contract.js';
 
 const DIM = 24;
@@ -247,14 +247,16 @@ describe('embedded store with the memory index', () => {
 });
 
 // The HNSW path (memory index off) still meets the contract.
+afterAll(closeFileDatabase);
+
 runVectorStoreContract('embedded with HNSW (memory index off)', async () => {
-  const database = await freshInMemoryDatabase();
+  const { database, collection } = await sharedInMemoryDatabase();
   return {
     async open({ dimension, model }) {
       return new EmbeddedVectorStore(
         database,
         {
-          collection: 'messages',
+          collection,
           dimension,
           model,
           maxContentBytes: 65_536,
@@ -267,8 +269,7 @@ runVectorStoreContract('embedded with HNSW (memory index off)', async () => {
         false,
       );
     },
-    async dispose() {
-      await database.close();
-    },
+    // The file's database outlives the test (closed after the file); the test's collection is its own.
+    async dispose() {},
   };
 });

@@ -5,22 +5,23 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isChoirError } from '../../src/errors/index.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createVectorStore } from '../../src/vector/create-vector-store.js';
-import type { EmbeddedDatabase } from '../../src/vector/embedded/database.js';
 import { EmbeddedVectorStore } from '../../src/vector/embedded/embedded-store.js';
 import type { VectorStore } from '../../src/vector/types.js';
 import { axisVector, DIM, MODEL, message } from './fixtures.js';
-import { freshInMemoryDatabase } from './fresh-database.js';
+import { closeFileDatabase, sharedInMemoryDatabase } from './fresh-database.js';
 import { runVectorStoreContract } from './vector-store.contract.js';
 
+afterAll(closeFileDatabase);
+
 runVectorStoreContract('embedded (PGlite + pgvector)', async () => {
-  const database: EmbeddedDatabase = await freshInMemoryDatabase();
+  const { database, collection } = await sharedInMemoryDatabase();
   const stores: VectorStore[] = [];
   return {
     async open({ dimension, model }) {
       const store = new EmbeddedVectorStore(
         database,
         {
-          collection: 'messages',
+          collection,
           dimension,
           model,
           maxContentBytes: 65_536,
@@ -34,9 +35,8 @@ runVectorStoreContract('embedded (PGlite + pgvector)', async () => {
       stores.push(store);
       return store;
     },
-    async dispose() {
-      await database.close();
-    },
+    // The file's database outlives the test (closed after the file); the test's collection is its own.
+    async dispose() {},
   };
 });
 

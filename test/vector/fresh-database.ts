@@ -1,20 +1,22 @@
 /**
- * A fresh in-memory embedded database per test, cloned from one opened per test file: `PGlite.create` + initdb +
- * the store's schema took 2.5–8 s per test (the contract suites open ~70), a clone about half of that.
+ * The in-memory embedded database of a vector-store test file. `PGlite.create` + initdb + the store's schema takes
+ * 2.5–8 s, and a clone per test about half of that (the contract suites run ~25 tests each), so a file opens one
+ * database and gives each test a collection of its own: tests stay apart, as collections are.
  */
-import type { PGlite } from '@electric-sql/pglite';
-import {
-  applySessionSettings,
-  type EmbeddedDatabase,
-  IN_MEMORY,
-  openEmbeddedDatabase,
-} from '../../src/vector/embedded/database.js';
+import { type EmbeddedDatabase, IN_MEMORY, openEmbeddedDatabase } from '../../src/vector/embedded/database.js';
 
-let template: Promise<EmbeddedDatabase> | undefined;
+let database: Promise<EmbeddedDatabase> | undefined;
+let collections = 0;
 
-export async function freshInMemoryDatabase(efSearch = 100): Promise<EmbeddedDatabase> {
-  template ??= openEmbeddedDatabase(IN_MEMORY, efSearch);
-  const db = (await (await template).db.clone()) as PGlite;
-  await applySessionSettings(db, efSearch);
-  return { db, close: () => db.close() };
+/** The file's database and a collection name no other test of the file uses. Close it with `closeFileDatabase`. */
+export async function sharedInMemoryDatabase(): Promise<{ database: EmbeddedDatabase; collection: string }> {
+  database ??= openEmbeddedDatabase(IN_MEMORY, 100);
+  collections += 1;
+  return { database: await database, collection: `messages_${collections}` };
+}
+
+export async function closeFileDatabase(): Promise<void> {
+  const open = database;
+  database = undefined;
+  await (await open)?.close();
 }

@@ -31,8 +31,8 @@ const META_SCHEMA = `
   ALTER TABLE choir_collections ADD COLUMN IF NOT EXISTS schema_version integer NOT NULL DEFAULT 1;
 `;
 
-/** The session settings the store relies on (a clone of a database needs them again: they are not stored). */
-export async function applySessionSettings(db: Pick<PGlite, 'exec'>, efSearch: number): Promise<void> {
+/** The session settings the store relies on (per connection: they are not stored in the database). */
+async function applySessionSettings(db: Pick<PGlite, 'exec'>, efSearch: number): Promise<void> {
   // Filtered HNSW scans keep walking the graph until enough rows pass the filter (pgvector ≥ 0.8); rows may come
   // back slightly out of order, so the store re-sorts them. ef_search trades latency for recall.
   await db.exec(`SET hnsw.iterative_scan = relaxed_order; SET hnsw.ef_search = ${Math.trunc(efSearch)};`);
