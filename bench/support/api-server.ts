@@ -1,5 +1,6 @@
 // Runs the GraphQL API alone (no chain, no indexer) on DATABASE_URL for read benchmarks, in its own process so the
 // load generator does not share its event loop. Prints `LISTENING <url>` once it serves; stops on SIGTERM.
+import { getHeapSpaceStatistics } from 'node:v8';
 import pg from 'pg';
 import { startApi } from '../../test/api/harness.js';
 
@@ -26,7 +27,9 @@ process.on('SIGUSR2', () => {
   gc?.();
   gc?.();
   const { rss, heapUsed, external } = process.memoryUsage();
-  process.stdout.write(`MEMORY ${JSON.stringify({ rss, heapUsed, external, gc: gc !== undefined })}\n`);
+  // Pages each V8 space holds (young generation apart): where an RSS delta sits.
+  const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.physical_space_size]));
+  process.stdout.write(`MEMORY ${JSON.stringify({ rss, heapUsed, external, spaces, gc: gc !== undefined })}\n`);
 });
 process.on('SIGTERM', async () => {
   await api.close();
