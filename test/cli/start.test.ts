@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -8,10 +8,50 @@ import { embeddedPostgresBlocked, skipEmbeddedPostgres } from '../support/embedd
 import { freePort } from '../support/ports.js';
 import { privateStartEnv, useStartDir } from '../support/start-env.js';
 
+/** What one seeded thread (2 messages, 2 specs: one approved, one rejected) produces in the event log. */
+const PER_THREAD = {
+  ThreadCreated: 1,
+  MessagePublished: 2,
+  SpecSubmitted: 2,
+  SpecApproved: 1,
+  SpecRejected: 1,
+  CoAuthorAdded: 1,
+};
+
+/** Events by type (commitment changes aside), and whether every thread's sequence runs 1, 2, 3… without a gap. */
+async function eventCounts(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ type: string; n: number }>(
+      `SELECT type::text, count(*)::int AS n FROM events WHERE type <> 'CommitmentChanged' GROUP BY 1 ORDER BY 1`,
+    );
+    const sequences = await client.query<{ ok: boolean }>(
+      `SELECT bool_and(thread_sequence = rn) AS ok FROM (
+         SELECT thread_sequence, row_number() OVER (PARTITION BY thread_address ORDER BY sequence) AS rn FROM events) s`,
+    );
+    return { counts: Object.fromEntries(rows.map((r) => [r.type, r.n])), perThreadGapFree: sequences.rows[0]?.ok };
+  } finally {
+    await client.end();
+  }
+}
+
+async function waitFor<T>(fn: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await fn();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 300));
+    value = await fn();
+  }
+  return value;
+}
+
+// One stack for all of it (a start costs ~10 s of CPU): ready, a second start refused, the CLI beside it, seeded data
+// indexed and consistent, then a clean restart that neither loses nor repeats an event, a kill -9, a SIGINT.
 describe.skipIf(skipEmbeddedPostgres('choir start'))('choir start with no configuration (embedded Postgres)', () => {
   const { dir, running } = useStartDir('choir-start-');
 
-  it('comes up ready, keeps its data across a clean restart and across a kill -9', async () => {
+  it('comes up ready, refuses a second start, indexes seeded data, keeps it across a clean restart and a kill -9', async () => {
     // Defaults everywhere except what must not collide with other tests or a developer's running instance:
     // ports and data folders.
     const env = await privateStartEnv(dir);
@@ -33,8 +73,19 @@ describe.skipIf(skipEmbeddedPostgres('choir start'))('choir start with no config
       ['indexer', true],
       ['relayer', true],
     ]);
-    const url = proc.output().match(/Postgres +(postgresql:\/\/\S+)/)?.[1];
+    const url = proc.output().match(/Postgres +(postgresql:\/\/\S+)/)?.[1] as string;
     expect(url, proc.output()).toBeDefined();
+
+    // A second `npm start` (or `choir devnet`) in the same checkout must not replay the running devnet's ledger or
+    // open its vector store: it stops at once with the running one's pid and exit code 2.
+    for (const args of [['start'], ['devnet']]) {
+      const second = runChoir(args, env);
+      running.push(second);
+      expect(await second.exited, second.output()).toBe(2);
+      expect(second.output()).toContain(`ALREADY_RUNNING: choir is already running here (pid ${proc.child.pid})`);
+      expect(second.output()).not.toMatch(/devnet started|replay|in use; set/);
+      expect(second.output()).not.toMatch(/\n\s+at /); // no stack trace
+    }
 
     // Another process (an analyst's psql, the CLI) connects while the service runs.
     const client = new pg.Client({ connectionString: url });
@@ -51,7 +102,7 @@ describe.skipIf(skipEmbeddedPostgres('choir start'))('choir start with no config
 
     // Seeded data as a new user makes it: the seed hands its texts to the running service, so sync is clean.
     const rpc = proc.output().match(/Solana RPC +(http:\/\/\S+)/)?.[1] as string;
-    const seeded = runChoir(['devnet', 'seed', '--rpc', rpc, '--threads', '1', '--messages', '2', '--specs', '1'], env);
+    const seeded = runChoir(['devnet', 'seed', '--rpc', rpc, '--threads', '2', '--messages', '2', '--specs', '2'], env);
     const seedCode = await seeded.exited;
     expect(
       seedCode,
@@ -61,15 +112,30 @@ describe.skipIf(skipEmbeddedPostgres('choir start'))('choir start with no config
         .filter((l) => !l.includes('"level":30'))
         .join('\n'),
     ).toBe(0);
+    // devnet → Geyser → indexer → Postgres: the seed's last transactions settle the specs; once both settlements of
+    // both threads are in, all is.
+    const expected = Object.fromEntries(Object.entries(PER_THREAD).map(([type, n]) => [type, n * 2]));
+    const first = await waitFor(
+      () => eventCounts(url),
+      (v) => v.counts.SpecApproved === 2 && v.counts.SpecRejected === 2,
+    );
+    expect(first.counts).toMatchObject(expected);
+    expect(first.counts.VoteCast).toBeGreaterThanOrEqual(4);
+    expect(first.perThreadGapFree).toBe(true);
     const sync = runChoir(['sync', '--json'], env);
     expect(await sync.exited, sync.output()).toBe(0);
     expect(sync.output()).toContain('"consistent":true');
 
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
+    expect(existsSync(join(env.DEVNET_DATA_DIR, 'choir.lock'))).toBe(false);
+    expect(existsSync(join(env.VECTOR_DATA_DIR, 'choir.lock'))).toBe(false);
 
+    // A clean restart neither loses nor repeats an event.
     proc = start();
     await waitForStatus(readyz, 200, proc);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect((await eventCounts(url)).counts).toEqual(first.counts);
     proc.child.kill('SIGKILL'); // leaves its Postgres server behind: the next start must cope
     await proc.exited;
 
