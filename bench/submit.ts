@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Keypair, PublicKey } from '@solana/web3.js';
 import pg from 'pg';
@@ -257,6 +258,9 @@ try {
   const chainCpu = () => (devnet.pid === process.pid ? 0 : processCpuSeconds(devnet.pid));
   const cpuBefore = { own: ownThreadsCpuSeconds(), postgres: sumCpuSeconds(await backends()), chain: chainCpu() };
   countStatements = true;
+  // How long the process's event loop was blocked at a time (what delays every step on it, the indexer's included).
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const started = performance.now();
   const inflight: Promise<void>[] = [];
   for (let sent = 0; sent < TOTAL; ) {
@@ -285,6 +289,7 @@ try {
   polling = false;
   await poller;
   const cpuAfter = { own: ownThreadsCpuSeconds(), postgres: sumCpuSeconds(await backends()), chain: chainCpu() };
+  loopDelay.disable();
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     writeFileSync(process.env.BENCH_PROFILE as string, JSON.stringify(profile));
@@ -361,6 +366,9 @@ try {
   console.log(`submit → CONFIRMED p50 ${figures.confirmedMs.p50} ms  p99 ${figures.confirmedMs.p99} ms`);
   console.log(`vector store: ${JSON.stringify(figures.vectorStore)}`);
   const us = figures.cpuUsPerSubmission;
+  console.log(
+    `event loop delay: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`,
+  );
   console.log(
     `CPU during the run: main thread ${figures.cpuSeconds.main} s, other threads ${figures.cpuSeconds.others} s, Postgres ${figures.cpuSeconds.postgres} s, chain process ${figures.cpuSeconds.chain} s (load average ${figures.loadAverage.join(' ')})`,
   );

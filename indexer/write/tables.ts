@@ -30,8 +30,11 @@ export const THREADS = defineTable<ThreadRow>({
   touchesUpdatedAt: true,
   columns: [
     { field: 'address', column: 'address', type: 'text' },
-    { field: 'threadId', column: 'thread_id', type: 'bpchar' },
-    { field: 'creator', column: 'creator', type: 'text' },
+    // The thread's identity (its address is the PDA of these): never rewritten. An upsert that SETs a column of a
+    // unique index locks the row FOR UPDATE, which blocks every foreign-key check on it (a message accepted into
+    // the thread) until the indexer's batch commits; without them it takes FOR NO KEY UPDATE, which does not.
+    { field: 'threadId', column: 'thread_id', type: 'bpchar', keep: true },
+    { field: 'creator', column: 'creator', type: 'text', keep: true },
     { field: 'messageCount', column: 'message_count', type: 'int4', asString: true },
     { field: 'specCount', column: 'spec_count', type: 'int4', asString: true },
     { field: 'contentRoot', column: 'content_root', type: 'bpchar' },
@@ -63,8 +66,10 @@ export const MESSAGES = defineTable<MessageRow>({
   touchesUpdatedAt: true,
   columns: [
     { field: 'address', column: 'address', type: 'text' },
-    { field: 'threadAddress', column: 'thread_address', type: 'text' },
-    { field: 'contentHash', column: 'content_hash', type: 'bpchar' },
+    // The record's identity (its address is the PDA of thread and hash): never rewritten, as the thread's above
+    // (votes reference the message row; their foreign-key checks need not wait for the indexer's batch).
+    { field: 'threadAddress', column: 'thread_address', type: 'text', keep: true },
+    { field: 'contentHash', column: 'content_hash', type: 'bpchar', keep: true },
     { field: 'author', column: 'author', type: 'text' },
     { field: 'kind', column: 'kind', type: 'message_kind' },
     { field: 'status', column: 'status', type: 'message_status' },
