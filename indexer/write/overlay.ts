@@ -84,10 +84,12 @@ export class Overlay {
     await writeVotes(client, [...this.votes.values()]);
     await writeUndo(client, stream, [...this.undo.values()]);
     lap('undo');
-    await appendEvents(client, this.events);
-    lap('events');
     await enqueue(client, this.outbox);
     lap('outbox');
+    // Last: appending takes the event log's lock (append-events.ts), which every writer of events queues for until
+    // this transaction commits; nothing else runs while it is held.
+    await appendEvents(client, this.events);
+    lap('events');
     this.threads.clear();
     this.coAuthorChanged.clear();
     this.messages.clear();

@@ -116,9 +116,10 @@ export async function writeBatchIn(
     timings?.add('status', performance.now() - t);
   }
   await flush();
-  await overlay.flush(client, stream, timings);
   const t = performance.now();
   await advanceCursor(client, stream, cursorSlot, confirmed, finalized, options.gapsHealed ?? 0);
   timings?.add('cursor', performance.now() - t);
+  // The rows and events last: the events' append holds the event log's lock until COMMIT (overlay.ts).
+  await overlay.flush(client, stream, timings);
   return { applied, events, orphans, confirmedSlot: confirmed, finalizedSlot: finalized };
 }
