@@ -154,6 +154,7 @@ interface ApiMemory {
   heapUsed: number;
   external: number;
   spaces: Record<string, number>;
+  v8Malloced: number;
 }
 async function apiMemory(): Promise<ApiMemory> {
   const before = apiOutput.length;
@@ -221,7 +222,8 @@ try {
   console.log(
     `  RSS growth by where it sits: V8 pages +${(heapPages / 2 ** 20).toFixed(1)} MB (young generation +${grew('new_space')}, ` +
       `old +${grew('old_space')}; used +${((memoryAfter.heapUsed - memoryBefore.heapUsed) / 2 ** 20).toFixed(1)}), ` +
-      `external (buffers) +${((memoryAfter.external - memoryBefore.external) / 2 ** 20).toFixed(1)} MB, outside V8's heap +${((memoryAfter.rss - memoryBefore.rss - heapPages) / 2 ** 20).toFixed(1)} MB`,
+      `external (buffers) +${((memoryAfter.external - memoryBefore.external) / 2 ** 20).toFixed(1)} MB, outside V8's heap +${((memoryAfter.rss - memoryBefore.rss - heapPages) / 2 ** 20).toFixed(1)} MB ` +
+      `(of which V8's own malloc +${((memoryAfter.v8Malloced - memoryBefore.v8Malloced) / 2 ** 20).toFixed(1)} MB)`,
   );
   console.log(
     `${subscribed} subscriptions in ${subscribeMs} ms; API memory per subscription: RSS ${(rssPerSub / 1024).toFixed(2)} KB, ` +
