@@ -39,6 +39,8 @@ const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
 const PER_CONNECTION = Number(process.env.BENCH_PER_CONNECTION ?? 100);
 const FANOUT_ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 5);
 const CHAIN_ROUNDS = Number(process.env.BENCH_CHAIN_ROUNDS ?? 20);
+// How long the API process is left quiet before each memory reading (before and after the subscribe burst).
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 20_000);
 
 const now = () => performance.timeOrigin + performance.now();
 /** CPU seconds (user + system) a process has used, from /proc (Linux). */
@@ -195,6 +197,9 @@ try {
   // --- 1. fan-out to 10,000 subscriptions of one thread ---
   const fanThread = Keypair.generate().publicKey.toBase58();
   await commitEvent(fanThread, 0); // the marker each subscription replays first: proof its live listener is up
+  // Read at rest, as after subscribing: V8 sizes its young generation to recent allocation and returns unused pages
+  // only after a quiet while (its memory reducer), so a reading taken in a different state would count that.
+  await sleep(SETTLE_MS);
   const memoryBefore = await apiMemory();
   const subscribedAt = Date.now();
   const subscribed = await subscribeAll(
@@ -208,7 +213,7 @@ try {
   const subscribeMs = Date.now() - subscribedAt;
   // Let the subscribe burst's garbage go (V8's memory reducer returns freed pages to the OS after a quiet while),
   // so RSS shows what the subscriptions hold rather than the burst's high-water mark.
-  await sleep(5_000);
+  await sleep(SETTLE_MS);
   const memoryAfter = await apiMemory();
   const rssPerSub = (memoryAfter.rss - memoryBefore.rss) / subscribed;
   const heapPerSub =
