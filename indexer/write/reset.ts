@@ -5,11 +5,10 @@
  * subscribers see the re-indexed history after it.
  */
 import type pg from 'pg';
+import { inTransaction } from '../../src/db/transaction.js';
 
 export async function resetIndexedData(pool: pg.Pool, stream: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     await client.query('DELETE FROM votes');
     await client.query('DELETE FROM messages WHERE content IS NULL');
     await client.query(
@@ -26,11 +25,5 @@ export async function resetIndexedData(pool: pg.Pool, stream: string): Promise<v
     await client.query('DELETE FROM indexer_slots WHERE stream = $1', [stream]);
     await client.query('DELETE FROM indexer_undo WHERE stream = $1', [stream]);
     await client.query('DELETE FROM indexer_cursors WHERE stream = $1', [stream]);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

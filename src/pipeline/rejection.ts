@@ -6,6 +6,7 @@
  * The event is the durable record of the rejection (completing the item clears its `last_error`).
  */
 import type pg from 'pg';
+import { inTransaction } from '../db/transaction.js';
 import type { ChoirError } from '../errors/index.js';
 import { appendEvents } from '../events/index.js';
 import type { ChainRelayWork } from './kinds.js';
@@ -27,15 +28,5 @@ export async function recordRejection(pool: pg.Pool, item: ClaimedItem<ChainRela
             approve: w.approve,
           },
         };
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await appendEvents(client, [{ ...event, type: 'MessageRolledBack' }]);
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+  await inTransaction(pool, (client) => appendEvents(client, [{ ...event, type: 'MessageRolledBack' }]));
 }

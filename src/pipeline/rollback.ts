@@ -4,6 +4,7 @@
  * event tells subscribers to drop their optimistic entry. Rows the chain has meanwhile recorded are left alone.
  */
 import type pg from 'pg';
+import { inTransaction } from '../db/transaction.js';
 import { appendEvents } from '../events/index.js';
 import type { VectorStore } from '../vector/types.js';
 
@@ -23,9 +24,7 @@ export async function rollBack(
 ): Promise<number> {
   if (items.length === 0) return 0;
   await store.deletePoints({ messageAddresses: items.map((i) => i.address) });
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ address: string }>(
       `UPDATE messages m SET status = 'ROLLED_BACK', last_error = r.reason || ': ' || r.message, updated_at = now()
          FROM unnest($1::text[], $2::text[], $3::text[]) AS r(address, reason, message)
@@ -44,12 +43,6 @@ export async function rollBack(
           payload: { messageAddress: i.address, contentHash: i.contentHash, reason: i.reason, message: i.message },
         })),
     );
-    await client.query('COMMIT');
     return done.size;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -24,6 +24,7 @@ import {
 import type { Relayer } from '../chain/relayer.js';
 import { RpcFailure } from '../chain/rpc-client.js';
 import { transactionFailed } from '../chain/transaction-error.js';
+import { inTransaction } from '../db/transaction.js';
 import { ChoirError } from '../errors/index.js';
 import { withFlow } from '../observability/flow.js';
 import { createAcceptQueue } from './accept-messages.js';
@@ -53,21 +54,6 @@ export interface SubmissionServiceOptions {
 }
 
 const MAX_TITLE_CHARS = 200;
-
-async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
-}
 
 function nonNegative(field: string, value: unknown, max: bigint): bigint {
   if (typeof value !== 'bigint' || value < 0n || value > max) {
