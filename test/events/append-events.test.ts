@@ -51,6 +51,26 @@ describe('appendEvents on real Postgres', () => {
     expect((await readEventsAfter(pool, 3n, { threadAddress: A })).map((e) => e.payload.n)).toEqual([5]);
   });
 
+  it('numbers a large batch and a small one after it alike, each continuing the other', async () => {
+    const before = await readEventsAfter(pool, 0n, { limit: 10_000 });
+    const base = BigInt(before.length);
+    const tail = (t: string) => BigInt(before.filter((e) => e.threadAddress === t).length);
+    // 250 events alternating between the threads.
+    const large = Array.from({ length: 250 }, (_, i) => ({ ...ev(i % 2 ? A : B, 1_000 + i), slot: null }));
+    const copied = await inTx((c) => appendEvents(c, large));
+    const small = await inTx((c) => appendEvents(c, [ev(A, 2_000), ev(B, 2_001)]));
+    expect(copied.map((e) => e.sequence)).toEqual(large.map((_, i) => base + BigInt(i + 1)));
+    expect(copied.at(-1)?.threadSequence).toBe(tail(A) + 125n); // the last (i = 249) is A's 125th
+    expect(small.map((e) => [e.sequence, e.threadSequence])).toEqual([
+      [base + 251n, tail(A) + 126n],
+      [base + 252n, tail(B) + 126n],
+    ]);
+    const stored = await readEventsAfter(pool, base, { limit: 1_000 });
+    expect(stored.map((e) => [e.sequence, e.threadSequence, e.payload.n, e.slot])).toEqual(
+      [...copied, ...small].map((e) => [e.sequence, e.threadSequence, (e.payload as { n: number }).n, e.slot ?? null]),
+    );
+  });
+
   it('keeps the identity default ahead of explicit sequences', async () => {
     const { rows } = await pool.query(
       `INSERT INTO events (thread_address, thread_sequence, type, payload) VALUES ('other', 1, 'Recovered', '{}')
