@@ -5,6 +5,7 @@
  *   validation, then makes its dispatch throw, which the glue answers with 4500 Internal Server Error and a
  *   console.error. PROTOCOL.md closes a message that has no business there with 4400: done here, before the glue
  *   sees it.
+ * - Each message reaches the glue as text (see below).
  * - A frame ws refuses (past maxPayload, invalid UTF-8, a bad opcode): ws closes the socket with the right status
  *   (1009, 1007, 1002) and emits 'error', which the glue prints with console.error — any client could fill the
  *   logs. Those go to the service's logger at debug instead.
@@ -41,7 +42,10 @@ export function guardConnection(ws: WebSocket, logger: Logger): void {
     if (event === 'message') {
       return (data, ...rest) => {
         const type = serverOnlyType(data as RawData);
-        if (type === undefined) return listener(data, ...rest);
+        // As text, which is what the glue makes of it anyway (`String(event)`): its handler stays suspended for a
+        // subscription's whole life holding its argument, and a frame's Buffer (object, bytes and the string made
+        // from it) would stay with every subscription.
+        if (type === undefined) return listener(String(data), ...rest);
         ws.close(4400, `Invalid message received: "${type}" is sent by servers only`);
       };
     }
