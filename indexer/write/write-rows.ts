@@ -4,6 +4,7 @@
  * only chain-derived columns; backend-owned ones (a message's content, a thread's title) are never touched.
  */
 import type pg from 'pg';
+import { compareCodeUnits } from '../../src/db/lock-order.js';
 import { columnArrays, insertMissingSql, upsertSql } from '../../src/db/table.js';
 import type { UndoEntry } from './apply.js';
 import type { CoAuthorRow, MessageRow, ThreadRow, VoteRow } from './rows.js';
@@ -54,7 +55,7 @@ async function writeCoAuthors(client: pg.ClientBase, rows: readonly ThreadRow[])
  */
 export async function writeMessages(client: pg.ClientBase, rows: readonly MessageRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const ordered = [...rows].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const ordered = [...rows].sort((a, b) => compareCodeUnits(a.address, b.address));
   await client.query(MESSAGES_UPSERT, columnArrays(MESSAGES, ordered));
 }
 

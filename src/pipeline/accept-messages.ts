@@ -12,6 +12,7 @@
  * fails unexpectedly is retried message by message, so an error reaches only the message that caused it.
  */
 import type pg from 'pg';
+import { compareCodeUnits } from '../db/lock-order.js';
 import { ChoirError } from '../errors/index.js';
 import { appendEvents } from '../events/index.js';
 import { withFlow } from '../observability/flow.js';
@@ -144,7 +145,7 @@ export function createAcceptQueue(pool: pg.Pool, o: AcceptQueueOptions = {}): Ac
     if (members.length === 0) return outcomes;
     // Rows locked in address order, as the indexer writes them (write-rows.ts): two writers of the same rows then
     // queue behind each other instead of deadlocking.
-    members.sort((x, y) => (x.a.work.address < y.a.work.address ? -1 : x.a.work.address > y.a.work.address ? 1 : 0));
+    members.sort((x, y) => compareCodeUnits(x.a.work.address, y.a.work.address));
 
     const client = await pool.connect();
     try {

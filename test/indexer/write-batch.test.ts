@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { StreamUpdate } from '../../indexer/decode/types.js';
 import { createCursor } from '../../indexer/write/cursor.js';
 import { writeBatch } from '../../indexer/write/write-batch.js';
+import { compareCodeUnits } from '../../src/db/lock-order.js';
 import { readEventsAfter } from '../../src/events/index.js';
 import { useMigratedPool } from '../support/migrated-pool.js';
 import { snapshot } from './db-snapshot.js';
@@ -18,8 +19,6 @@ import {
 } from './fixtures.js';
 
 const STREAM = 'test';
-/** Code-unit order, as Postgres's "C" collation sorts (localeCompare puts 'a' before 'B'; base58 mixes cases). */
-const byCodeUnits = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 const identity = { genesisHash: 'genesis', programId: 'program' };
 
 /** A small history: a thread, a message, a spec approved by both co-authors (the author joins), a divest. */
@@ -224,7 +223,7 @@ describe('writeBatch on real Postgres (synthetic updates)', () => {
       [
         { address: inA.address, thread_address: a.address, content_hash: hashHex(inA), approvals: 1, denials: 0 },
         { address: inB.address, thread_address: b.address, content_hash: hashHex(inB), approvals: 0, denials: 1 },
-      ].sort((x, y) => byCodeUnits(x.thread_address, y.thread_address)),
+      ].sort((x, y) => compareCodeUnits(x.thread_address, y.thread_address)),
     );
     const { rows: votes } = await pool.query('SELECT message_address, approve FROM votes ORDER BY approve');
     expect(votes).toEqual([
@@ -255,7 +254,7 @@ describe('writeBatch on real Postgres (synthetic updates)', () => {
       [
         { address: inA.address, approvals: 1, denials: 0 },
         { address: inB.address, approvals: 0, denials: 1 },
-      ].sort((x, y) => byCodeUnits(x.address, y.address)),
+      ].sort((x, y) => compareCodeUnits(x.address, y.address)),
     );
     expect((await pool.query('SELECT count(*)::int AS n FROM votes')).rows[0].n).toBe(2);
   });
