@@ -72,9 +72,6 @@ class MappedIterator<T> implements AsyncIterableIterator<T> {
   }
 }
 
-const mapIterator = <T>(source: AsyncIterator<unknown>, map: (value: unknown) => T | Promise<T>) =>
-  new MappedIterator(source, map);
-
 export function createSharedSubscribe(): SharedSubscribe {
   // Results by event record (the hub's object, alive while it is being delivered), then by what was asked.
   const results = new WeakMap<object, Map<string, Result>>();
@@ -113,8 +110,8 @@ export function createSharedSubscribe(): SharedSubscribe {
       const iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
       const run = (payload: unknown): Result => execute({ ...args, rootValue: payload });
       const key = keyOf(args);
-      if (key === null) return mapIterator(iterator, run);
-      return mapIterator(iterator, (payload) => {
+      if (key === null) return new MappedIterator(iterator, run);
+      return new MappedIterator(iterator, (payload) => {
         if (typeof payload !== 'object' || payload === null) return run(payload);
         let byKey = results.get(payload);
         if (!byKey) {
