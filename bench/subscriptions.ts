@@ -31,6 +31,7 @@ import { silentLogger } from '../src/observability/logger.js';
 import { testSettings } from '../test/devnet/support.js';
 import { launch } from '../test/indexer/harness.js';
 import { createMigratedDatabase } from '../test/support/postgres.js';
+import { describeGrowth, readApiMemory } from './support/api-memory.js';
 import { startChild } from './support/child.js';
 
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 10_000);
@@ -150,23 +151,7 @@ let apiOutput = '';
 api.child.stdout?.on('data', (c: Buffer) => {
   apiOutput += c.toString();
 });
-/** The API process's memory after two full GCs (its SIGUSR2 handler prints it). */
-interface ApiMemory {
-  rss: number;
-  heapUsed: number;
-  external: number;
-  spaces: Record<string, number>;
-  v8Malloced: number;
-}
-async function apiMemory(): Promise<ApiMemory> {
-  const before = apiOutput.length;
-  api.child.kill('SIGUSR2');
-  for (;;) {
-    const line = apiOutput.slice(before).match(/MEMORY (\{.*\})/);
-    if (line) return JSON.parse(line[1] as string);
-    await sleep(20);
-  }
-}
+const apiMemory = () => readApiMemory(api.child, () => apiOutput);
 
 const workers = await Promise.all(
   Array.from({ length: WORKERS }, () =>
@@ -218,18 +203,7 @@ try {
   const rssPerSub = (memoryAfter.rss - memoryBefore.rss) / subscribed;
   const heapPerSub =
     (memoryAfter.heapUsed + memoryAfter.external - memoryBefore.heapUsed - memoryBefore.external) / subscribed;
-  const grew = (space: string) =>
-    (((memoryAfter.spaces[space] ?? 0) - (memoryBefore.spaces[space] ?? 0)) / 2 ** 20).toFixed(1);
-  const heapPages = Object.keys(memoryAfter.spaces).reduce(
-    (n, k) => n + (memoryAfter.spaces[k] ?? 0) - (memoryBefore.spaces[k] ?? 0),
-    0,
-  );
-  console.log(
-    `  RSS growth by where it sits: V8 pages +${(heapPages / 2 ** 20).toFixed(1)} MB (young generation +${grew('new_space')}, ` +
-      `old +${grew('old_space')}; used +${((memoryAfter.heapUsed - memoryBefore.heapUsed) / 2 ** 20).toFixed(1)}), ` +
-      `external (buffers) +${((memoryAfter.external - memoryBefore.external) / 2 ** 20).toFixed(1)} MB, outside V8's heap +${((memoryAfter.rss - memoryBefore.rss - heapPages) / 2 ** 20).toFixed(1)} MB ` +
-      `(of which V8's own malloc +${((memoryAfter.v8Malloced - memoryBefore.v8Malloced) / 2 ** 20).toFixed(1)} MB)`,
-  );
+  console.log(`  ${describeGrowth(memoryBefore, memoryAfter)}`);
   console.log(
     `${subscribed} subscriptions in ${subscribeMs} ms; API memory per subscription: RSS ${(rssPerSub / 1024).toFixed(2)} KB, ` +
       `heap+external ${(heapPerSub / 1024).toFixed(2)} KB (RSS ${(memoryBefore.rss / 2 ** 20).toFixed(0)} → ${(memoryAfter.rss / 2 ** 20).toFixed(0)} MB)`,
