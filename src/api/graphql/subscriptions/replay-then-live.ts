@@ -8,6 +8,10 @@
  * directly. Sequences increase in commit order (the event log's advisory lock), so "after the last delivered
  * sequence" is exact: any event the replay could not see yet is one the listener has or will receive.
  *
+ * The replay stops at the hub's position: an event the hub has not read yet reaches this stream through the
+ * listener, after the hub's `beforeDeliver` dropped the process's caches (cache/api-caches.ts). Were the replay to
+ * hand it out first, a client could read, from this process, cached state older than an event it already holds.
+ *
  * A client that cannot keep up (more than `bufferMax` events queued) gets SUBSCRIPTION_FAILED and resumes from
  * the cursor of the last event it received; the server does not hold unbounded memory for it.
  */
@@ -69,13 +73,18 @@ export function replayThenLive(options: {
     for (;;) {
       if (out.closed) return;
       const page = await eventsAfter(sql, last, REPLAY_PAGE, filter.replay);
+      // Read after the await: every event up to it has passed the hub (its loop is synchronous per event).
+      const hubHas = hub.position;
+      let reachedHub = false;
       for (const e of page) {
-        if (!filter.match(e)) continue;
+        if (e.sequence > hubHas) {
+          reachedHub = true;
+          break;
+        }
         last = e.sequence;
-        out.push(e);
+        if (filter.match(e)) out.push(e);
       }
-      if (page.length > 0) last = page[page.length - 1]?.sequence ?? last;
-      if (page.length < REPLAY_PAGE) break;
+      if (reachedHub || page.length < REPLAY_PAGE) break;
       // Let the client drain before reading the next page (replay is bounded by the consumer, not memory).
       while (out.size > REPLAY_PAGE && !out.closed) await new Promise((r) => setTimeout(r, 5));
     }
