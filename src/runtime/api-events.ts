@@ -27,6 +27,7 @@ export async function startApiEvents(o: {
     logger: o.logger.child({ component: 'events' }),
     ...(caches ? { beforeDeliver: caches.onEvent } : {}),
   });
+  caches?.hubStartedAt(events.position);
   o.lifecycle.onClose('event-hub', () => events.close());
   registerEventHubMetrics(o.metrics, events);
   if (caches) registerCacheMetrics(o.metrics, caches);

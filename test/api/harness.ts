@@ -54,6 +54,7 @@ export async function startApi(
     reconnectMs: 50,
     ...(caches ? { beforeDeliver: caches.onEvent } : {}),
   });
+  caches?.hubStartedAt(hub.position);
   const mount: GraphqlMount = await mountGraphql(http, await buildApiSchema(), {
     health,
     logger: silentLogger,

@@ -25,7 +25,20 @@ export interface ApiCaches {
   readonly coAuthors: ReadCache<string[]>;
   readonly search: ReadCache<readonly CachedHit[]>;
   /** Drops what an event of `threadAddress` may have changed. Called by the event hub before delivery. */
-  onEvent(event: { readonly threadAddress: string }): void;
+  onEvent(event: CachedEvent): void;
+  /**
+   * Called by a query about to return events read from the log (`events`, `Thread.events`): those the hub has not
+   * passed yet drop their entries now, so the caller cannot then read state from before an event it holds.
+   */
+  handingOut(events: readonly CachedEvent[]): void;
+  /** The hub's first position (the log's tail when it started): events up to it changed nothing cached here. */
+  hubStartedAt(sequence: bigint): void;
+}
+
+/** What an event tells the caches: its place in the log and its thread. */
+export interface CachedEvent {
+  readonly sequence: bigint;
+  readonly threadAddress: string;
 }
 
 export const threadTag = (address: string) => `thread:${address}`;
@@ -37,15 +50,29 @@ export function createApiCaches(settings: { cacheTtlMs: number; cacheEntries: nu
   const threads = new ReadCache<ThreadRecord | null>(options);
   const coAuthors = new ReadCache<string[]>(options);
   const search = new ReadCache<readonly CachedHit[]>(options);
+  /** The last event the hub passed: any later one read from the log is ahead of it. */
+  let hubPassed = -1n;
+  const drop = (threadAddress: string) => {
+    const tag = threadTag(threadAddress);
+    threads.invalidate([tag]);
+    coAuthors.invalidate([tag]);
+    search.invalidate([tag, ALL_TAG]);
+  };
   return {
     threads,
     coAuthors,
     search,
     onEvent(event) {
-      const tag = threadTag(event.threadAddress);
-      threads.invalidate([tag]);
-      coAuthors.invalidate([tag]);
-      search.invalidate([tag, ALL_TAG]);
+      if (event.sequence > hubPassed) hubPassed = event.sequence;
+      drop(event.threadAddress);
+    },
+    handingOut(events) {
+      const ahead = new Set<string>();
+      for (const e of events) if (e.sequence > hubPassed) ahead.add(e.threadAddress);
+      for (const thread of ahead) drop(thread);
+    },
+    hubStartedAt(sequence) {
+      if (sequence > hubPassed) hubPassed = sequence;
     },
   };
 }

@@ -187,6 +187,7 @@ export function createLoaders(db: Sql, signal?: AbortSignal, caches?: ApiCaches)
           await Promise.all(
             [...groups.entries()].map(async ([id, g]) => {
               for (const [thread, page] of await eventPagesByThread(sql, g.threads, g.args)) {
+                caches?.handingOut(page.items);
                 pages.set(`${thread}|${id}`, page);
               }
             }),

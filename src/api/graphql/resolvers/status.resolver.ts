@@ -68,6 +68,7 @@ export class StatusResolver {
       types,
       threadAddress: optionalKey('threadAddress', threadAddress),
     });
+    ctx.caches?.handingOut(page.items);
     return new EventConnection({ ...page, items: page.items.map(toEventView) as never });
   }
 }
