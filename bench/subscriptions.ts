@@ -314,6 +314,14 @@ try {
       toPostgres.push(commit.at - t0);
       for (const l of latencies) fromPostgres.push(l - (commit.at - t0));
     }
+    // One line per round: a p99 over all rounds is decided by its slowest one or two, and this shows which hop.
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const at = (x: number | undefined) => (x === undefined ? '?' : x.toFixed(1));
+    console.log(
+      `  round ${r}: p50 ${at(quantile(sorted, 0.5))} p99 ${at(quantile(sorted, 0.99))} max ${at(sorted.at(-1))} ms; ` +
+        `indexer received +${at(written && written.arrivedAt - t0)} committed +${at(written && written.committedAt - t0)} ` +
+        `NOTIFY seen +${at(commit && commit.at - t0)} ms`,
+    );
   }
   await listener.end();
   const p = (xs: number[], q: number) =>

@@ -18,6 +18,7 @@ import {
   voteCanonicalMessage,
 } from '../../programs/choir/client/browser.js';
 import type { ChoirError } from '../errors/index.js';
+import { fromBase64, publicKeyArg, toBase64, toHex } from './encoding.js';
 import { toClientError, uiError } from './errors.js';
 import {
   CreateThreadDocument,
@@ -73,26 +74,6 @@ export interface CreateThreadParams {
   threadId?: Uint8Array;
 }
 
-function publicKey(field: string, value: string): PublicKey {
-  try {
-    return new PublicKey(value);
-  } catch {
-    throw uiError(`${field} must be a base58 public key, got ${JSON.stringify(value)}`, undefined, { field });
-  }
-}
-
-const toHex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-
-function base64(bytes: Uint8Array): string {
-  let raw = '';
-  for (const b of bytes) raw += String.fromCharCode(b);
-  return btoa(raw);
-}
-
-function fromBase64(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-}
-
 export class ChoirClient {
   readonly http: HttpTransport;
   readonly ws: WsTransport;
@@ -104,7 +85,7 @@ export class ChoirClient {
 
   constructor(private readonly options: ChoirClientOptions) {
     this.signer = options.signer ?? null;
-    this.programId = options.programId ? publicKey('programId', options.programId) : CHOIR_PROGRAM_ID;
+    this.programId = options.programId ? publicKeyArg('programId', options.programId) : CHOIR_PROGRAM_ID;
     const raw = createHttpTransport({ url: options.url, ...(options.fetch ? { fetch: options.fetch } : {}) });
     this.sessions = new Sessions(raw, {
       storage: options.sessionStorage ?? memorySessionStorage(),
@@ -212,8 +193,8 @@ export class ChoirClient {
 
   async createThread(params: CreateThreadParams = {}) {
     const signer = this.requireSigner();
-    const others = (params.coAuthors ?? []).map((k, i) => publicKey(`coAuthors[${i}]`, k));
-    const coAuthors = [publicKey('signer', signer.publicKey), ...others];
+    const others = (params.coAuthors ?? []).map((k, i) => publicKeyArg(`coAuthors[${i}]`, k));
+    const coAuthors = [publicKeyArg('signer', signer.publicKey), ...others];
     const threadId = params.threadId ?? globalThis.crypto.getRandomValues(new Uint8Array(32));
     const minStake = params.minStake ?? 0n;
     const specLifetime = params.specLifetime ?? 0n;
@@ -241,7 +222,7 @@ export class ChoirClient {
 
   /** The message's record address (its identity): the Message PDA of the thread and the content's sha256. */
   messageAddress(threadAddress: string, content: string): string {
-    const thread = publicKey('threadAddress', threadAddress);
+    const thread = publicKeyArg('threadAddress', threadAddress);
     return findMessageAddress(thread, contentHash(content), this.programId)[0].toBase58();
   }
 
@@ -252,7 +233,7 @@ export class ChoirClient {
   async submitMessage(threadAddress: string, content: string): Promise<ServerMessage> {
     const signer = this.requireSigner();
     if (content.trim() === '') throw uiError('a message cannot be empty', undefined, { field: 'content' });
-    const thread = publicKey('threadAddress', threadAddress);
+    const thread = publicKeyArg('threadAddress', threadAddress);
     const hash = contentHash(content);
     const address = findMessageAddress(thread, hash, this.programId)[0].toBase58();
     const store = this.stores.get(thread.toBase58())?.store;
@@ -280,7 +261,7 @@ export class ChoirClient {
 
   async vote(messageAddress: string, approve: boolean) {
     const signer = this.requireSigner();
-    const message = publicKey('messageAddress', messageAddress);
+    const message = publicKeyArg('messageAddress', messageAddress);
     const signature = encodeSignature(await this.sign(signer, voteCanonicalMessage(message, approve), 'the vote'));
     const { vote } = await this.request(VoteDocument, {
       input: { messageAddress: message.toBase58(), approve, voter: signer.publicKey, signature },
@@ -352,7 +333,7 @@ export class ChoirClient {
     } catch (err) {
       throw uiError(`the wallet did not sign the transaction: ${(err as Error).message}`, err);
     }
-    const { sendTransaction } = await this.request(SendTransactionDocument, { signed: base64(signed) });
+    const { sendTransaction } = await this.request(SendTransactionDocument, { signed: toBase64(signed) });
     return sendTransaction.signature;
   }
 
@@ -368,7 +349,7 @@ export class ChoirClient {
 
   /** The live store of a thread, started; shared by every caller until each has released it. */
   watchThread(address: string): ThreadStore {
-    const key = publicKey('threadAddress', address).toBase58();
+    const key = publicKeyArg('threadAddress', address).toBase58();
     let entry = this.stores.get(key);
     if (!entry) {
       const store = new ThreadStore(key, this.source, {

@@ -19,9 +19,11 @@ import { backoffDelay, type ChoirError } from '../../errors/index.js';
 import { staleStateError, toClientError } from '../errors.js';
 import { EntityReads } from './entity-reads.js';
 import { applyEvent, fromServer, type StoreState, touchedMessages } from './reducer.js';
+import { ReopeningStream } from './reopening-stream.js';
 import type { ThreadSnapshot, ThreadSource } from './source.js';
 import { StallCheck } from './stall-check.js';
 import type { MessageEntry, ServerMessage, StorePhase, ThreadEvent, ThreadStoreOptions, ThreadView } from './types.js';
+import { byCreation, phaseOf } from './view.js';
 
 export type { ThreadStoreOptions } from './types.js';
 
@@ -43,21 +45,15 @@ export class ThreadStore {
   private reloading: Reload | null = null;
   private readonly reads: EntityReads;
   private readonly stall: StallCheck;
-  private stopStream: (() => void) | null = null;
-  private streamDown = false;
-  private attempts = 0;
-  private reopenTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly stream: ReopeningStream;
   private listeners = new Set<() => void>();
   private view: ThreadView | null = null;
   private notifyQueued = false;
   private error: ChoirError | null = null;
   private reloads = 0;
-  private reconnects = 0;
   private recent: readonly ThreadEvent[] = [];
   private closed = false;
   private started = false;
-  /** The stream has been opened once (a snapshot-log source opens it after the first snapshot). */
-  private streaming = false;
   private readonly policy: { baseDelayMs: number; maxDelayMs: number; random?: () => number };
 
   constructor(
@@ -78,17 +74,26 @@ export class ThreadStore {
       readDelayMs: options.readDelayMs ?? 16,
       readConcurrency: options.readConcurrency ?? 4,
     });
+    this.stream = new ReopeningStream(
+      source,
+      address,
+      () => this.cursor,
+      {
+        next: (e) => this.onEvent(e),
+        ended: (err) => this.streamEnded(err),
+        downChanged: () => this.updatePhase(),
+        closed: () => this.closed,
+      },
+      this.policy,
+    );
     this.stall = new StallCheck(
       {
-        live: () => !this.closed && !this.reloading && !this.streamDown && this.stopStream !== null,
+        live: () => !this.closed && !this.reloading && !this.stream.down && this.stream.isOpen,
         closed: () => this.closed,
         delivered: () => this.seq,
         eventCount: () => this.source.eventCount(this.address),
-        reopen: () => {
-          // Reopened from the cursor: replay-then-live sends what this stream never delivered.
-          this.stopStream?.();
-          this.openStream();
-        },
+        // Reopened from the cursor: replay-then-live sends what this stream never delivered.
+        reopen: () => this.stream.reopen(),
         report: (error) => this.report(error),
       },
       options.verifyIntervalMs ?? 30_000,
@@ -101,7 +106,7 @@ export class ThreadStore {
     this.started = true;
     this.startReload('initial');
     // Without a log position in its snapshots, the stream starts at once, from the thread's first event.
-    if (!this.source.snapshotLog) this.openStream();
+    if (!this.source.snapshotLog) this.stream.open();
     this.stall.start();
     return this;
   }
@@ -109,9 +114,7 @@ export class ThreadStore {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.stopStream?.();
-    this.stopStream = null;
-    if (this.reopenTimer) clearTimeout(this.reopenTimer);
+    this.stream.close();
     this.reads.close();
     this.stall.stop();
     this.phase = 'closed';
@@ -131,7 +134,7 @@ export class ThreadStore {
       threadSequence: this.seq,
       error: this.error,
       reloads: this.reloads,
-      reconnects: this.reconnects,
+      reconnects: this.stream.reconnects,
       recentEvents: this.recent,
     };
     return this.view;
@@ -148,7 +151,7 @@ export class ThreadStore {
    * Together with an up-to-date threadSequence, the view then equals the server's state.
    */
   isSettled(): boolean {
-    return !this.reloading && !this.streamDown && this.stopStream !== null && this.reads.idle();
+    return !this.reloading && !this.stream.down && this.stream.isOpen && this.reads.idle();
   }
 
   message(address: string): MessageEntry | undefined {
@@ -238,28 +241,8 @@ export class ThreadStore {
 
   // ── The event stream ───────────────────────────────────────────────────────────────────────────────────────
 
-  private openStream() {
-    if (this.closed) return;
-    this.streaming = true;
-    this.stopStream = this.source.events(this.address, () => this.cursor, {
-      next: (e) => {
-        this.attempts = 0;
-        this.onEvent(e);
-      },
-      error: (err) => this.streamEnded(err),
-      complete: () => this.streamEnded(null),
-      disconnected: (down) => {
-        if (down === this.streamDown) return;
-        this.streamDown = down;
-        if (down) this.reconnects += 1;
-        this.updatePhase();
-      },
-    });
-  }
-
+  /** The stream ended; it reopens after a backoff delay (reopening-stream.ts), from the cursor as it is then. */
   private streamEnded(err: ChoirError | null) {
-    this.stopStream = null;
-    if (this.closed) return;
     if (err) this.report(err);
     if (err?.code === 'CURSOR_INVALID') {
       // The cursor cannot be resumed from: start over from the beginning; the reload's floor skips the old events.
@@ -267,19 +250,6 @@ export class ThreadStore {
       this.seq = 0;
       this.startReload('cursor');
     }
-    this.streamDown = true;
-    this.reconnects += 1;
-    this.updatePhase();
-    this.attempts += 1;
-    this.reopenTimer = setTimeout(
-      () => {
-        this.reopenTimer = null;
-        this.streamDown = false;
-        this.openStream();
-        this.updatePhase();
-      },
-      backoffDelay(this.attempts, this.policy),
-    );
   }
 
   private onEvent(e: ThreadEvent) {
@@ -367,7 +337,7 @@ export class ThreadStore {
       if (this.closed) return;
       if (r.again) continue; // something newer than this snapshot made it stale already
       this.replaceState(snapshot, count ?? snapshot?.log?.count ?? 0);
-      if (!this.streaming && snapshot?.log) {
+      if (!this.stream.opened && snapshot?.log) {
         // First load from a snapshot-log source: follow the log from exactly where the snapshot stands.
         this.cursor = snapshot.log.cursor;
         this.seq = snapshot.log.count;
@@ -375,7 +345,7 @@ export class ThreadStore {
       break;
     }
     this.reloading = null;
-    if (!this.streaming) this.openStream();
+    if (!this.stream.opened) this.stream.open();
     const buffered = r.buffer;
     for (let i = 0; i < buffered.length; i++) {
       const e = buffered[i] as ThreadEvent;
@@ -410,17 +380,13 @@ export class ThreadStore {
   }
 
   private updatePhase() {
-    const next: StorePhase = this.closed
-      ? 'closed'
-      : this.reloading
-        ? this.state.thread || this.reloads > 0
-          ? 'reloading'
-          : 'loading'
-        : this.streamDown
-          ? 'reconnecting'
-          : this.state.thread
-            ? 'live'
-            : 'missing';
+    const next = phaseOf({
+      closed: this.closed,
+      reloading: this.reloading !== null,
+      hasThread: this.state.thread !== null,
+      reloads: this.reloads,
+      streamDown: this.stream.down,
+    });
     if (next !== this.phase) {
       this.phase = next;
       this.changed();
@@ -437,9 +403,4 @@ export class ThreadStore {
       for (const l of [...this.listeners]) l();
     });
   }
-}
-
-function byCreation(a: MessageEntry, b: MessageEntry): number {
-  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
-  return a.address < b.address ? -1 : a.address > b.address ? 1 : 0;
 }
