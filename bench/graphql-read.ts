@@ -6,7 +6,7 @@
 // ratio is taken per round and reported as median with its spread, beside the load average. Last line:
 // RESULT {json}.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -74,18 +74,50 @@ async function load(url: string, query: string, addresses: string[], warm: boole
 /** CPU seconds (user + system) a process has used, from /proc (Linux): the load-robust cost of a request. */
 function cpuSeconds(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const fields = statFields(pid);
   // utime and stime are fields 14 and 15 of stat; after "pid (comm) " they are at 11 and 12.
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** A load run and the CPU its server spent per request. */
+/**
+ * CPU seconds Postgres has used: every process the postmaster started (backends come and go with the servers'
+ * pools, so a backend's own counters would lose what it used before it ended), plus the postmaster's counters of
+ * its ended children. One server is loaded at a time and nothing else uses this Postgres, so the difference over a
+ * run is what that server's statements cost Postgres: the other half of the machine's work per request.
+ */
+async function postgresCpuSeconds(): Promise<number> {
+  const { rows } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const postmaster = statFields(rows[0]?.pid as number)[1] as string;
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const f = statFields(Number(entry));
+      if (f[1] === postmaster) total += (Number(f[11]) + Number(f[12])) / 100;
+    } catch {
+      // A process that ended between the listing and the read.
+    }
+  }
+  const own = statFields(Number(postmaster));
+  // utime, stime, cutime, cstime.
+  return total + (Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14])) / 100;
+}
+
+/** The fields of /proc/<pid>/stat after "pid (comm) ": state, ppid, … (utime and stime at 11 and 12). */
+function statFields(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+}
+
+/** A load run and the CPU its server, and Postgres for it, spent per request. */
 async function measured(url: string, query: string, addresses: string[], warm: boolean, pid: number | undefined) {
   if (warm) await load(url, query, addresses, true).catch(() => undefined);
   const before = cpuSeconds(pid);
+  const postgresBefore = await postgresCpuSeconds();
   const result = await load(url, query, addresses, false);
-  const cpuMsPerRequest = ((cpuSeconds(pid) - before) * 1000) / Math.max(1, result.requests.average * SECONDS);
-  return Object.assign(result, { cpuMsPerRequest });
+  const requests = Math.max(1, result.requests.average * SECONDS);
+  const cpuMsPerRequest = ((cpuSeconds(pid) - before) * 1000) / requests;
+  const postgresCpuMsPerRequest = (((await postgresCpuSeconds()) - postgresBefore) * 1000) / requests;
+  return Object.assign(result, { cpuMsPerRequest, postgresCpuMsPerRequest });
 }
 
 /**
@@ -137,6 +169,7 @@ const median = (xs: number[]) => {
 
 interface Measured extends AutocannonResult {
   cpuMsPerRequest: number;
+  postgresCpuMsPerRequest: number;
 }
 
 interface Round {
@@ -226,8 +259,9 @@ try {
       rounds.push({ choir: choirResult, peer: peerResult, ratio });
       console.log(
         `round ${r + 1}: choir ${choirResult.requests.average.toFixed(0)} req/s p99 ${choirResult.latency.p99} ms ` +
-          `${choirResult.cpuMsPerRequest.toFixed(2)} CPU ms/req, postgraphile ${peerResult.requests.average.toFixed(0)} req/s ` +
-          `p99 ${peerResult.latency.p99} ms ${peerResult.cpuMsPerRequest.toFixed(2)} CPU ms/req, ratio ${ratio.toFixed(2)}`,
+          `${choirResult.cpuMsPerRequest.toFixed(2)} CPU ms/req (+ Postgres ${choirResult.postgresCpuMsPerRequest.toFixed(2)}), ` +
+          `postgraphile ${peerResult.requests.average.toFixed(0)} req/s p99 ${peerResult.latency.p99} ms ` +
+          `${peerResult.cpuMsPerRequest.toFixed(2)} CPU ms/req (+ Postgres ${peerResult.postgresCpuMsPerRequest.toFixed(2)}), ratio ${ratio.toFixed(2)}`,
       );
     }
     const loadAfter = loadavg()[0] as number;
@@ -239,18 +273,20 @@ try {
       non2xx: rounds.reduce((n, r) => n + r.choir.non2xx, 0),
       errors: rounds.reduce((n, r) => n + r.choir.errors, 0),
       cpuMsPerRequest: median(rounds.map((r) => r.choir.cpuMsPerRequest)),
+      postgresCpuMsPerRequest: median(rounds.map((r) => r.choir.postgresCpuMsPerRequest)),
     };
     const theirs = {
       reqPerSec: median(rounds.map((r) => r.peer.requests.average)),
       p99Ms: median(rounds.map((r) => r.peer.latency.p99)),
       non2xx: rounds.reduce((n, r) => n + r.peer.non2xx, 0),
       cpuMsPerRequest: median(rounds.map((r) => r.peer.cpuMsPerRequest)),
+      postgresCpuMsPerRequest: median(rounds.map((r) => r.peer.postgresCpuMsPerRequest)),
     };
     console.log(
-      `choir        ${ours.reqPerSec.toFixed(0)} req/s  p99 ${ours.p99Ms} ms  ${ours.cpuMsPerRequest.toFixed(2)} CPU ms/req  non-2xx ${ours.non2xx} (medians)`,
+      `choir        ${ours.reqPerSec.toFixed(0)} req/s  p99 ${ours.p99Ms} ms  ${ours.cpuMsPerRequest.toFixed(2)} CPU ms/req + Postgres ${ours.postgresCpuMsPerRequest.toFixed(2)}  non-2xx ${ours.non2xx} (medians)`,
     );
     console.log(
-      `postgraphile ${theirs.reqPerSec.toFixed(0)} req/s  p99 ${theirs.p99Ms} ms  ${theirs.cpuMsPerRequest.toFixed(2)} CPU ms/req  non-2xx ${theirs.non2xx}`,
+      `postgraphile ${theirs.reqPerSec.toFixed(0)} req/s  p99 ${theirs.p99Ms} ms  ${theirs.cpuMsPerRequest.toFixed(2)} CPU ms/req + Postgres ${theirs.postgresCpuMsPerRequest.toFixed(2)}  non-2xx ${theirs.non2xx}`,
     );
     // The ceiling of this stack without HTTP: the same operation through graphql-js `execute` on the built schema.
     const bare = await bareExecution(pool, addresses);

@@ -149,6 +149,44 @@ describe('GraphQL queries over Postgres', () => {
     }
   });
 
+  it("folds the vote fields the operation's votes read, and every votes selection of the operation gets its fields", async () => {
+    const t = threads[14] as SeededThread;
+    type Vote = { voter: string; approve: boolean; slot?: string; signature?: string | null; createdAt?: string };
+    const newest = t.messages[t.messages.length - 1] as SeededThread['messages'][number];
+    api.statements.length = 0;
+    const slim = await gql<{ thread: { messages: { nodes: { address: string; votes: Vote[] }[] } } }>(
+      api.url,
+      'query ($a: ID!) { thread(address: $a) { messages(first: 3) { nodes { address votes { voter approve } } } } }',
+      { a: t.address },
+    );
+    expect(slim.errors).toBeUndefined();
+    expect(api.statements).toHaveLength(1);
+    expect(api.statements[0]).not.toContain("'txSignature'");
+    // The same page beside another `votes` asking for more: the folded votes serve both, so they carry the union.
+    api.statements.length = 0;
+    const both = await gql<{
+      thread: { messages: { nodes: { address: string; votes: Vote[] }[] } };
+      message: { votes: Vote[] };
+    }>(
+      api.url,
+      `query ($a: ID!, $m: ID!) { thread(address: $a) { messages(first: 3) { nodes { address votes { voter approve } } } }
+        message(address: $m) { votes { voter slot signature createdAt } } }`,
+      { a: t.address, m: newest.address },
+    );
+    expect(both.errors).toBeUndefined();
+    expect(api.statements.find((st) => st.includes('rel_messages'))).toContain("'txSignature'");
+    const alone = await votesByMessage(db.pool, [newest.address]);
+    const expected = (alone.get(newest.address) ?? []).map((v) => ({
+      voter: v.voter,
+      slot: v.slot,
+      signature: v.txSignature,
+      createdAt: v.createdAt,
+    }));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(both.data?.message.votes).toEqual(expected);
+    expect(both.data?.thread.messages.nodes).toEqual(slim.data?.thread.messages.nodes);
+  });
+
   it('records folded with some fields are not primed as whole messages', async () => {
     const t = threads[12] as SeededThread;
     const loaders = createLoaders(db.pool);

@@ -73,7 +73,44 @@ function threadRelations(sets: SelectionSetNode[], info: GraphQLResolveInfo, rul
   const key = JSON.stringify(messages);
   const group = messageFields.filter((f) => f === first || JSON.stringify(argsOf(f)) === key);
   const read = new Set(nodeSets(group, info).flatMap((s) => fields(s, info).map((f) => f.name.value)));
-  return { coAuthors, messages, votes: read.has('votes'), messageFields: recordFields(read), lastEvent };
+  const votes = read.has('votes');
+  return {
+    coAuthors,
+    messages,
+    votes,
+    messageFields: recordFields(read),
+    voteFields: votes ? operationVoteFields(info) : null,
+    lastEvent,
+  };
+}
+
+/** Vote fields whose record field has another name. */
+const VOTE_READS: Record<string, string> = { signature: 'txSignature' };
+
+const voteFieldsByOperation = new WeakMap<object, readonly string[]>();
+
+/**
+ * The VoteRecord fields read by every `votes` selection anywhere in the operation (fragments included): folded
+ * votes prime the request's votes loader, which all of them read. Kept per parsed operation (Apollo reuses the
+ * parsed document of a query it has seen), so a repeated query walks its document once.
+ */
+function operationVoteFields(info: GraphQLResolveInfo): readonly string[] {
+  const known = voteFieldsByOperation.get(info.operation);
+  if (known) return known;
+  const out = new Set<string>(['voter']);
+  const visit = (set: SelectionSetNode | undefined, depth: number) => {
+    if (!set || depth > 40) return;
+    for (const f of fields(set, info)) {
+      if (f.name.value === 'votes') {
+        for (const v of fields(f.selectionSet, info)) out.add(VOTE_READS[v.name.value] ?? v.name.value);
+      }
+      visit(f.selectionSet, depth + 1);
+    }
+  };
+  visit(info.operation.selectionSet, 0);
+  const list = [...out].sort();
+  voteFieldsByOperation.set(info.operation, list);
+  return list;
 }
 
 /**

@@ -113,7 +113,9 @@ export const MESSAGE_JSON = (extra: Record<string, string> = {}, fields: readonl
   const added = Object.entries(extra).map(([field, sql]) => `, '${field}', ${sql}`);
   return { sql: base.sql.replace(/\)$/, `${added.join('')})`), shape: base.shape };
 };
-export const VOTE_JSON = jsonRecord(VOTES, 'v', { createdAt: iso('v.created_at') }).sql;
+/** A vote as JSON keyed like VoteRecord: every field, or only `fields` (what the operation's `votes` select). */
+export const VOTE_JSON = (fields: readonly string[] | null = null) =>
+  jsonRecord(VOTES, 'v', { createdAt: iso('v.created_at') }, fields ? new Set(fields) : null);
 
 // biome-ignore lint/suspicious/noExplicitAny: raw rows straight from pg
 type Raw = any;

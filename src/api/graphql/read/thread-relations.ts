@@ -21,6 +21,11 @@ export interface ThreadRelations {
    */
   readonly messageFields: readonly string[] | null;
   /**
+   * The VoteRecord fields the operation reads from any vote (null or absent: all). The folded votes go into the
+   * request's votes loader, which every `votes` field of the operation reads: so this is the union over all of them.
+   */
+  readonly voteFields?: readonly string[] | null;
+  /**
    * The thread's last event (Thread.lastEventCursor, Thread.eventCount), read in the thread's own statement: a
    * client that loads a thread and then subscribes from that cursor misses nothing and sees nothing twice, since
    * the rows read with it (and any read after) reflect every event up to it.
@@ -91,9 +96,10 @@ export function relationColumns(
   if (args) {
     const b = build(args, offset + 1);
     // Each message a JSON object keyed like MessageRecord (its votes under `votes` when asked), in page order.
-    const votes: Record<string, string> = relations.votes
+    const vote = relations.votes ? VOTE_JSON(relations.voteFields ?? null) : null;
+    const votes: Record<string, string> = vote
       ? {
-          votes: `(SELECT coalesce(json_agg(${VOTE_JSON} ORDER BY v.voter), '[]') FROM votes v
+          votes: `(SELECT coalesce(json_agg(${vote.sql} ORDER BY v.voter), '[]') FROM votes v
                     WHERE v.message_address = m.address)`,
         }
       : {};
@@ -102,7 +108,8 @@ export function relationColumns(
                   WHERE m.thread_address = t.address AND ${b.where} ${b.order} LIMIT $${offset + 1}) p)
                   AS rel_messages`);
     values.push(args.first + 1, ...b.values);
-    shape += `m${b.shape}${relations.votes ? 'v' : ''}${relations.messageFields ? `f${json.shape}` : ''}`;
+    shape += `m${b.shape}${vote ? 'v' : ''}${relations.messageFields ? `f${json.shape}` : ''}`;
+    if (vote && relations.voteFields) shape += `w${vote.shape}`;
   }
   return { sql: items.map((i) => `, ${i}`).join(''), values, shape };
 }
