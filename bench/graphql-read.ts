@@ -6,7 +6,7 @@
 // ratio is taken per round and reported as median with its spread, beside the load average. Last line:
 // RESULT {json}.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import { silentLogger } from '../src/observability/logger.js';
 import { seedThreads } from '../test/api/seed.js';
 import { createMigratedDatabase } from '../test/support/postgres.js';
 import { startChild } from './support/child.js';
+import { parentPid, processCpuSeconds, processTreeCpuSeconds } from './support/cpu-time.js';
 
 const peerDir = fileURLToPath(new URL('./peers/postgraphile/', import.meta.url));
 if (!existsSync(`${peerDir}node_modules/postgraphile`)) {
@@ -71,41 +72,18 @@ async function load(url: string, query: string, addresses: string[], warm: boole
   return autocannon({ ...options, duration: SECONDS });
 }
 
-/** CPU seconds (user + system) a process has used, from /proc (Linux): the load-robust cost of a request. */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  const fields = statFields(pid);
-  // utime and stime are fields 14 and 15 of stat; after "pid (comm) " they are at 11 and 12.
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
+/** CPU seconds (user + system) a server process has used: the load-robust cost of a request. */
+const cpuSeconds = (pid: number | undefined) => (pid === undefined ? null : processCpuSeconds(pid)) ?? Number.NaN;
 
 /**
- * CPU seconds Postgres has used: every process the postmaster started (backends come and go with the servers'
- * pools, so a backend's own counters would lose what it used before it ended), plus the postmaster's counters of
- * its ended children. One server is loaded at a time and nothing else uses this Postgres, so the difference over a
- * run is what that server's statements cost Postgres: the other half of the machine's work per request.
+ * CPU seconds Postgres has used (the postmaster and every backend, ended ones included). One server is loaded at a
+ * time and nothing else uses this Postgres, so the difference over a run is what that server's statements cost
+ * Postgres: the other half of the machine's work per request. NaN when Postgres runs on another host.
  */
 async function postgresCpuSeconds(): Promise<number> {
   const { rows } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  const postmaster = statFields(rows[0]?.pid as number)[1] as string;
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const f = statFields(Number(entry));
-      if (f[1] === postmaster) total += (Number(f[11]) + Number(f[12])) / 100;
-    } catch {
-      // A process that ended between the listing and the read.
-    }
-  }
-  const own = statFields(Number(postmaster));
-  // utime, stime, cutime, cstime.
-  return total + (Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14])) / 100;
-}
-
-/** The fields of /proc/<pid>/stat after "pid (comm) ": state, ppid, … (utime and stime at 11 and 12). */
-function statFields(pid: number): string[] {
-  return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const postmaster = parentPid(rows[0]?.pid as number);
+  return (postmaster === null ? null : processTreeCpuSeconds(postmaster)) ?? Number.NaN;
 }
 
 /** A load run and the CPU its server, and Postgres for it, spent per request. */

@@ -6,7 +6,6 @@
 // cursor). Reports updates/s end to end, the batch commit latency p99, and the resume time after a kill (an
 // indexer abandoned mid-stream without cleanup; a new one starts from the committed cursor: time from start to
 // its first committed batch). Readable lines first; the LAST line is `RESULT {json}`.
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +30,7 @@ import { testSettings } from '../test/devnet/support.js';
 import { createMigratedDatabase } from '../test/support/postgres.js';
 import { ownThreadsCpuSeconds, processCpuSeconds, sumCpuSeconds } from './support/cpu-time.js';
 import { indexerAlone, within } from './support/indexer-alone.js';
+import { spawnJsonLineChild } from './support/json-line-child.js';
 import { measureClientCeiling } from './support/yellowstone-client.js';
 
 const UPDATES = Number(process.argv[2] ?? 200_000);
@@ -146,35 +146,16 @@ interface ChainInfo {
 }
 
 function spawnChain() {
-  const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
-  const child = spawn(process.execPath, [runTs, fileURLToPath(import.meta.url), String(UPDATES), '--chain'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const waiting: ((info: ChainInfo) => void)[] = [];
-  let buffered = '';
-  child.stdout.on('data', (chunk) => {
-    buffered += String(chunk);
-    let nl = buffered.indexOf('\n');
-    while (nl >= 0) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      if (line.startsWith('{')) waiting.shift()?.(JSON.parse(line) as ChainInfo);
-      nl = buffered.indexOf('\n');
-    }
-  });
-  const next = () => new Promise<ChainInfo>((resolve) => waiting.push(resolve));
+  const child = spawnJsonLineChild<ChainInfo>(fileURLToPath(import.meta.url), [String(UPDATES), '--chain']);
   return {
-    pid: child.pid as number,
-    ready: next(),
+    pid: child.pid,
+    ready: child.next(),
     more: (updates: number) => {
-      const info = next();
-      child.stdin.write(`${updates}\n`);
+      const info = child.next();
+      child.send(String(updates));
       return info;
     },
-    close: () => {
-      child.stdin.end();
-      return new Promise((r) => child.on('exit', r));
-    },
+    close: () => child.close(),
   };
 }
 

@@ -9,7 +9,6 @@
 // BENCH_THREADS threads. Per submission: submit → accepted (the API's answer), → RECORDED (its transaction landed) and
 // → CONFIRMED (the indexer saw its slot confirmed), observed by reading the event log every 20 ms (so each latency
 // may read up to 20 ms late). Goals: ≥ 200 submissions/s end to end (all confirmed), submit → CONFIRMED p99 < 2 s.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -35,6 +34,7 @@ import { percentile, printResult } from '../test/embed/synthetic-text.js';
 import { messageRequest, threadRequest } from '../test/pipeline/harness.js';
 import { createMigratedDatabase } from '../test/support/postgres.js';
 import { ownThreadsCpuSeconds, processCpuSeconds, sumCpuSeconds } from './support/cpu-time.js';
+import { spawnJsonLineChild } from './support/json-line-child.js';
 
 const TOTAL = Number(process.argv[2] ?? process.env.BENCH_SUBMISSIONS ?? 5_000);
 const RATE = Number(process.env.BENCH_RATE ?? 250);
@@ -94,27 +94,8 @@ async function openChain(): Promise<{ rpcUrl: string; geyserUrl: string; pid: nu
     const devnet = await startChain();
     return { rpcUrl: devnet.rpcUrl, geyserUrl: devnet.geyserUrl, pid: process.pid, close: () => devnet.close() };
   }
-  const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
-  const child = spawn(process.execPath, [runTs, fileURLToPath(import.meta.url), '--chain'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const endpoints = await new Promise<{ rpcUrl: string; geyserUrl: string }>((resolve, reject) => {
-    let buffered = '';
-    child.stdout.on('data', (chunk) => {
-      buffered += String(chunk);
-      const line = buffered.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve(JSON.parse(line));
-    });
-    child.on('exit', (code) => reject(new Error(`the chain process exited (${code})`)));
-  });
-  return {
-    ...endpoints,
-    pid: child.pid as number,
-    close: () => {
-      child.stdin.end();
-      return new Promise((r) => child.on('exit', () => r()));
-    },
-  };
+  const child = spawnJsonLineChild<{ rpcUrl: string; geyserUrl: string }>(fileURLToPath(import.meta.url), ['--chain']);
+  return { ...(await child.next()), pid: child.pid, close: () => child.close() };
 }
 console.log(
   `submit: ${TOTAL} submissions offered at ${RATE}/s over ${THREADS} threads; devnet slots of ${SLOT_MS} ms${process.env.BENCH_CHAIN === 'same' ? ' (in this process)' : ' (own process)'}; ` +

@@ -9,9 +9,7 @@
 //      The devnet's clock is driven by hand there: t0 is the tick that produces the block holding the transaction.
 // Goals (issue 13): fan-out p99 < 500 ms, < 10 KB per subscription, chain commit → 1,000 subscribers p99 < 50 ms.
 // Last line: RESULT {json} with goals [{ name, target, value, pass }].
-import { type ChildProcess, fork } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Keypair, Transaction, type TransactionInstruction } from '@solana/web3.js';
@@ -33,6 +31,8 @@ import { launch } from '../test/indexer/harness.js';
 import { createMigratedDatabase } from '../test/support/postgres.js';
 import { describeGrowth, readApiMemory } from './support/api-memory.js';
 import { startChild } from './support/child.js';
+import { processCpuSeconds } from './support/cpu-time.js';
+import { deliveries, startWorker, subscribeAll } from './support/ws-workers.js';
 
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 10_000);
 const CHAIN_SUBSCRIBERS = Number(process.env.BENCH_CHAIN_SUBSCRIBERS ?? 1_000);
@@ -45,83 +45,11 @@ const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 20_000);
 
 const now = () => performance.timeOrigin + performance.now();
 /** CPU seconds (user + system) a process has used, from /proc (Linux). */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
+const cpuSeconds = (pid: number | undefined) => (pid === undefined ? null : processCpuSeconds(pid)) ?? Number.NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const quantile = (sorted: number[], q: number) =>
   sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number) : Number.NaN;
 const round1 = (x: number) => Math.round(x * 10) / 10;
-
-/** A forked worker and a request/reply call over its IPC channel. */
-interface Worker {
-  child: ChildProcess;
-  call<T>(command: Record<string, unknown>): Promise<T>;
-}
-
-async function startWorker(runTs: string, file: string): Promise<Worker> {
-  const child = fork(runTs, [file], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  let next = 1;
-  const pending = new Map<number, (m: unknown) => void>();
-  await new Promise<void>((resolve, reject) => {
-    child.once('error', reject);
-    child.on('message', (m: { id?: number; ready?: boolean }) => {
-      if (m.ready) resolve();
-      if (m.id !== undefined) {
-        pending.get(m.id)?.(m);
-        pending.delete(m.id);
-      }
-    });
-  });
-  return {
-    child,
-    call<T>(command: Record<string, unknown>) {
-      const id = next++;
-      return new Promise<T>((resolve) => {
-        pending.set(id, resolve as (m: unknown) => void);
-        child.send({ ...command, id });
-      });
-    },
-  };
-}
-
-/** Spreads `total` subscriptions over the workers, `perConnection` per connection. */
-async function subscribeAll(
-  workers: Worker[],
-  url: string,
-  total: number,
-  perConnection: number,
-  query: string,
-  variables: Record<string, unknown>,
-) {
-  const connections = Math.ceil(total / perConnection);
-  const replies = await Promise.all(
-    workers.map((w, i) => {
-      const mine = Math.floor(connections / workers.length) + (i < connections % workers.length ? 1 : 0);
-      return w.call<{ subscribed: number; errors: number }>({
-        cmd: 'subscribe',
-        url,
-        connections: mine,
-        perConnection,
-        query,
-        variables,
-      });
-    }),
-  );
-  return replies.reduce((n, r) => n + r.subscribed, 0);
-}
-
-/** Waits until `expected` receipts of `key` are in (or 10 s), and returns their latencies from `t0`. */
-async function deliveries(workers: Worker[], key: string, expected: number, t0: number) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const replies = await Promise.all(workers.map((w) => w.call<{ times: number[] }>({ cmd: 'collect', key })));
-    const times = replies.flatMap((r) => r.times);
-    if (times.length >= expected || Date.now() > deadline) return times.map((t) => t - t0);
-  }
-}
 
 const db = await createMigratedDatabase();
 const pool = new pg.Pool({ connectionString: db.url, max: 4 });

@@ -5,15 +5,43 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ: 100 on every Linux architecture Node supports
 
-function ticks(statPath: string): number | null {
+/** The fields of a stat file after the command name (which may hold spaces): state, ppid, … */
+function statFields(statPath: string): string[] | null {
   try {
     const stat = readFileSync(statPath, 'utf8');
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
+}
+
+/** utime + stime (the 12th and 13th fields after the name), in ticks. */
+function ticks(statPath: string): number | null {
+  const fields = statFields(statPath);
+  return fields ? Number(fields[11]) + Number(fields[12]) : null;
+}
+
+/** A process's parent (e.g. a Postgres backend's postmaster), null where /proc cannot be read. */
+export function parentPid(pid: number): number | null {
+  const fields = statFields(`/proc/${pid}/stat`);
+  return fields ? Number(fields[1]) : null;
+}
+
+/**
+ * CPU seconds of a process and its children, the ended ones included (cutime + cstime: what the parent has reaped).
+ * For a server whose workers come and go — Postgres's backends under the postmaster — a sum over the workers alive
+ * at the end would lose what the ended ones used.
+ */
+export function processTreeCpuSeconds(parent: number): number | null {
+  const own = statFields(`/proc/${parent}/stat`);
+  if (!own) return null;
+  let total = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = statFields(`/proc/${entry}/stat`);
+    if (fields && Number(fields[1]) === parent) total += Number(fields[11]) + Number(fields[12]);
+  }
+  return total / TICKS_PER_SECOND;
 }
 
 /** CPU seconds a process has used so far (all its threads). */
