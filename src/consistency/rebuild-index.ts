@@ -15,6 +15,7 @@ import { findMessageAddress } from '../../programs/choir/client/index.js';
 import type { Embedder } from '../embed/types.js';
 import type { Logger } from '../observability/logger.js';
 import { physicalNameFor } from '../vector/collection-names.js';
+import { MESSAGE_POINT_COLUMNS, type MessagePointRow, messagePointPayload } from '../vector/message-point.js';
 import { isContentHash, isRecordAddress, sha256Hex } from '../vector/point-id.js';
 import type { PointPayload, VectorPoint, VectorStore } from '../vector/types.js';
 
@@ -59,39 +60,8 @@ export interface RebuildReport {
 const LOOK_BACK_SECONDS = 10;
 const CATCH_UP_ROUNDS = 5;
 
-interface MessageRow {
-  address: string;
-  thread_address: string;
-  content_hash: string;
-  author: string;
-  content: string | null;
-  status: string;
-  slot: string | null;
-  created_at: Date;
-  co_authors: string[] | null;
-}
-
-const MESSAGE_COLUMNS = `m.address, m.thread_address, m.content_hash, m.author, m.content, m.status, m.slot::text AS slot,
-  m.created_at, (SELECT array_agg(c.pubkey ORDER BY c.position) FROM thread_co_authors c
-                  WHERE c.thread_address = m.thread_address) AS co_authors`;
-
 /** Rows whose point belongs in the collection (the others' points, if any, are removed by a catch-up). */
 const LIVE = `m.content IS NOT NULL AND m.status <> 'ROLLED_BACK'`;
-
-function messagePayload(r: MessageRow): PointPayload {
-  return {
-    message_address: r.address,
-    content_hash: r.content_hash,
-    thread_id: r.thread_address,
-    author: r.author,
-    co_authors: r.co_authors ?? [],
-    status: r.status === 'PENDING' ? 'STORED' : r.status,
-    slot: Number(r.slot ?? 0),
-    created_at: r.created_at.getTime(),
-    kind: 'message',
-    content: r.content ?? '',
-  };
-}
 
 async function embedInto(target: VectorStore, embedder: RebuildDeps['embedder'], payloads: readonly PointPayload[]) {
   if (payloads.length === 0) return;
@@ -115,14 +85,14 @@ async function copyMessages(deps: RebuildDeps, target: VectorStore, batch: numbe
   let done = 0;
   let after = '';
   for (;;) {
-    const { rows } = await deps.pool.query<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE ${LIVE} AND m.address > $1 ORDER BY m.address LIMIT $2`,
+    const { rows } = await deps.pool.query<MessagePointRow>(
+      `SELECT ${MESSAGE_POINT_COLUMNS} FROM messages m WHERE ${LIVE} AND m.address > $1 ORDER BY m.address LIMIT $2`,
       [after, batch],
     );
     if (rows.length === 0) break;
-    await embedInto(target, deps.embedder, rows.map(messagePayload));
+    await embedInto(target, deps.embedder, rows.map(messagePointPayload));
     done += rows.length;
-    after = (rows[rows.length - 1] as MessageRow).address;
+    after = (rows[rows.length - 1] as MessagePointRow).address;
     await o.onProgress?.({ phase: 'copy', done, total: Math.max(total, done) });
   }
   return done;
@@ -209,8 +179,8 @@ async function carryOver(deps: RebuildDeps, target: VectorStore, batch: number, 
  */
 async function catchUp(deps: RebuildDeps, target: VectorStore, since: Date, batch: number) {
   const { rows: now } = await deps.pool.query<{ now: Date }>('SELECT now() AS now');
-  const { rows } = await deps.pool.query<MessageRow>(
-    `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.updated_at >= $1`,
+  const { rows } = await deps.pool.query<MessagePointRow>(
+    `SELECT ${MESSAGE_POINT_COLUMNS} FROM messages m WHERE m.updated_at >= $1`,
     [since],
   );
   const live = rows.filter((r) => r.content !== null && r.status !== 'ROLLED_BACK');
@@ -218,7 +188,7 @@ async function catchUp(deps: RebuildDeps, target: VectorStore, since: Date, batc
   // if any, was carried over.
   const gone = rows.filter((r) => r.status === 'ROLLED_BACK').map((r) => r.address);
   for (let i = 0; i < live.length; i += batch) {
-    await embedInto(target, deps.embedder, live.slice(i, i + batch).map(messagePayload));
+    await embedInto(target, deps.embedder, live.slice(i, i + batch).map(messagePointPayload));
   }
   if (gone.length > 0) await target.deletePoints({ messageAddresses: gone });
   const { rows: threads } = await deps.pool.query<{ address: string; co_authors: string[] | null }>(

@@ -21,6 +21,7 @@ import type { Embedder } from '../embed/types.js';
 import { ChoirError, isRetryable } from '../errors/index.js';
 import type { ChoirMetrics } from '../observability/choir-metrics.js';
 import type { Logger } from '../observability/logger.js';
+import { MESSAGE_POINT_COLUMNS, type MessagePointRow, messagePointPayload } from '../vector/message-point.js';
 import type { VectorStore } from '../vector/types.js';
 import { accountsExist } from './chain-accounts.js';
 import { reportConfirmed, reportRejected } from './confirmed.js';
@@ -55,23 +56,9 @@ export interface MessageWorkerDeps {
   readonly metrics?: ChoirMetrics;
 }
 
-interface Row {
-  address: string;
-  thread_address: string;
-  content_hash: string;
-  author: string;
-  content: string | null;
-  status: string;
-  slot: string | null;
-  created_at: Date;
-  co_authors: string[] | null;
-}
+type Row = MessagePointRow;
 
-const ROWS_SQL = `
-SELECT m.address, m.thread_address, m.content_hash, m.author, m.content, m.status, m.slot, m.created_at,
-       (SELECT array_agg(c.pubkey ORDER BY c.position) FROM thread_co_authors c WHERE c.thread_address = m.thread_address)
-         AS co_authors
-  FROM messages m WHERE m.address = ANY ($1::text[])`;
+const ROWS_SQL = `SELECT ${MESSAGE_POINT_COLUMNS} FROM messages m WHERE m.address = ANY ($1::text[])`;
 
 /** Chain rounds per batch: a transaction failing on one item is re-sent without it. */
 const MAX_ROUNDS = 6;
@@ -112,18 +99,7 @@ async function store(deps: MessageWorkerDeps, rows: Row[]): Promise<{ row: Row; 
     await deps.store.upsert(
       good.map((row, i) => ({
         vector: vectors[i] as Float32Array,
-        payload: {
-          message_address: row.address,
-          content_hash: row.content_hash,
-          thread_id: row.thread_address,
-          author: row.author,
-          co_authors: row.co_authors ?? [],
-          status: row.status === 'PENDING' ? 'STORED' : row.status,
-          slot: Number(row.slot ?? 0),
-          created_at: row.created_at.getTime(),
-          kind: 'message' as const,
-          content: row.content ?? '',
-        },
+        payload: messagePointPayload(row),
       })),
     );
     await setStatus(
