@@ -10,6 +10,7 @@
 import type { EventStreamHandlers, ThreadSnapshot, ThreadSource } from '../../src/client/store/source.js';
 import type { ServerMessage, ThreadEvent, ThreadHeader } from '../../src/client/store/types.js';
 import { FakeEventLog } from './fake-event-log.js';
+import { serverMessage } from './server-message.js';
 
 type Row = ServerMessage;
 type Distribute<T> = T extends unknown
@@ -89,25 +90,7 @@ export class FakeThreadServer implements ThreadSource {
     const createdAt = this.now();
     const next: Row = row
       ? { ...row, content, status: row.status === 'ROLLED_BACK' ? 'PENDING' : row.status, rollbackReason: null }
-      : {
-          address,
-          hash: `h-${address}`,
-          threadAddress: this.address,
-          author,
-          content,
-          kind: 'MESSAGE',
-          status: 'PENDING',
-          chainStatus: null,
-          stake: '0',
-          expiresAt: null,
-          approvals: 0,
-          denials: 0,
-          commitment: null,
-          indexInThread: null,
-          createdAt,
-          rollbackReason: null,
-          votes: [],
-        };
+      : serverMessage(address, { threadAddress: this.address, author, content, createdAt });
     this.rows.set(address, next);
     const e = this.append({
       __typename: 'MessageSubmitted',

@@ -32,7 +32,8 @@ const COMMITMENT_RANK: Record<Commitment, number> = { PROCESSED: 0, CONFIRMED: 1
 
 export const ZERO_ROOT = '0'.repeat(64);
 
-function blankMessage(address: string, threadAddress: string, hash: string, author: string, createdAt: string) {
+/** A message known only by what its first event (or the user's own submission) says: the rest at its defaults. */
+export function blankMessage(address: string, threadAddress: string, hash: string, author: string, createdAt: string) {
   const entry: MessageEntry = {
     address,
     hash,

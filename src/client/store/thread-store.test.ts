@@ -1,5 +1,6 @@
 /** ThreadStore against a scripted source: each read answers when the test says, each event arrives when sent. */
 import { describe, expect, it } from 'vitest';
+import { serverMessage } from '../../../test/support/server-message.js';
 import { networkError } from '../errors.js';
 import type { EventStreamHandlers, ThreadSnapshot, ThreadSource } from './source.js';
 import { ThreadStore } from './thread-store.js';
@@ -21,26 +22,14 @@ const header: ThreadHeader = {
   createdAt: '2026-01-01T00:00:00.000Z',
 };
 
-const row = (address: string, fields: Partial<ServerMessage> = {}): ServerMessage => ({
-  address,
-  hash: `h-${address}`,
-  threadAddress: 'T',
-  author: 'creator',
-  content: `content of ${address}`,
-  kind: 'MESSAGE',
-  status: 'PENDING',
-  chainStatus: null,
-  stake: '0',
-  expiresAt: null,
-  approvals: 0,
-  denials: 0,
-  commitment: null,
-  indexInThread: null,
-  createdAt: '2026-01-01T00:00:01.000Z',
-  rollbackReason: null,
-  votes: [],
-  ...fields,
-});
+const row = (address: string, fields: Partial<ServerMessage> = {}): ServerMessage =>
+  serverMessage(address, {
+    threadAddress: 'T',
+    author: 'creator',
+    content: `content of ${address}`,
+    createdAt: '2026-01-01T00:00:01.000Z',
+    ...fields,
+  });
 
 type Deferred<T> = { resolve(value: T): void; promise: Promise<T> };
 function deferred<T>(): Deferred<T> {

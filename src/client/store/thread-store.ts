@@ -18,7 +18,7 @@
 import { backoffDelay, type ChoirError } from '../../errors/index.js';
 import { staleStateError, toClientError } from '../errors.js';
 import { EntityReads } from './entity-reads.js';
-import { applyEvent, fromServer, type StoreState, touchedMessages } from './reducer.js';
+import { applyEvent, blankMessage, fromServer, type StoreState, touchedMessages } from './reducer.js';
 import { ReopeningStream } from './reopening-stream.js';
 import type { ThreadSnapshot, ThreadSource } from './source.js';
 import { StallCheck } from './stall-check.js';
@@ -184,18 +184,10 @@ export class ThreadStore {
   beginOptimistic(m: Pick<MessageEntry, 'address' | 'hash' | 'author' | 'content' | 'kind' | 'stake'>): void {
     if (this.state.messages.has(m.address)) return;
     this.state.messages.set(m.address, {
-      ...m,
-      threadAddress: this.address,
-      status: 'PENDING',
-      chainStatus: null,
-      expiresAt: null,
-      approvals: 0,
-      denials: 0,
-      commitment: null,
-      indexInThread: null,
-      createdAt: new Date().toISOString(),
-      votes: {},
-      reason: null,
+      ...blankMessage(m.address, this.address, m.hash, m.author, new Date().toISOString()),
+      content: m.content,
+      kind: m.kind,
+      stake: m.stake,
       local: 'sending',
     });
     // The mutation's answer is a read like any other: events applied before it arrives are replayed on it.
