@@ -9,6 +9,7 @@ import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createApiCaches } from '../../src/api/graphql/cache/api-caches.js';
+import { eventCursor } from '../../src/api/graphql/read/cursor.js';
 import { appendEvents } from '../../src/events/append-events.js';
 import type { NewEvent } from '../../src/events/types.js';
 import type { StoredPoint, VectorQuery } from '../../src/vector/types.js';
@@ -141,6 +142,58 @@ describe('caches: no stale read after the event that changed the state was deliv
       }
     } finally {
       sub.close();
+    }
+  }, 60_000);
+
+  it('events a query returns before the hub has read them drop the caches first (events, Thread.events)', async () => {
+    // An API whose hub goes deaf: its LISTEN connection is ended and it waits an hour to listen again, so events
+    // reach it only through queries. The file's other API reconnects within 50 ms.
+    const deaf = await startApi(db, {
+      caches: createApiCaches({ cacheTtlMs: 600_000, cacheEntries: 1_000 }),
+      hubReconnectMs: 3_600_000,
+    });
+    try {
+      const [t] = await seedThreads(db.pool, 1, { messagesPerThread: 0 });
+      const thread = (t as { address: string }).address;
+      const read = async () =>
+        (await gql<{ thread: { balance: string } }>(deaf.url, THREAD, { a: thread })).data?.thread.balance;
+      const { rows } = await db.pool.query<{ s: string }>('SELECT coalesce(max(sequence), 0)::text AS s FROM events');
+      const after = eventCursor(BigInt(rows[0]?.s ?? '0'));
+      await until('deaf hub caught up', () => deaf.hub.position >= BigInt(rows[0]?.s ?? '0'));
+      expect(await read()).toBe('0');
+      await db.pool.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'choir-events' AND datname = current_database()",
+      );
+
+      const rounds = [
+        { balance: 5_000, ask: 'query ($after: String) { events(after: $after) { nodes { sequence } } }' },
+        {
+          balance: 6_000,
+          ask: `query ($t: ID!, $after: String) { thread(address: $t) { events(after: $after) { nodes { sequence } } } }`,
+        },
+      ];
+      let cursor = after;
+      for (const round of rounds) {
+        const sequence = await commit(
+          { threadAddress: thread, type: 'Divested', payload: { coAuthor: thread, amount: '1' } },
+          async (c) => {
+            await c.query('UPDATE threads SET lamports = $2 WHERE address = $1', [thread, round.balance]);
+          },
+        );
+        await new Promise((r) => setTimeout(r, 300));
+        expect(deaf.hub.position).toBeLessThan(BigInt(sequence)); // the hub really has not read it
+        expect(await read()).not.toBe(String(round.balance)); // and the cache still answers from before it
+        const got = await gql<{
+          events?: { nodes: { sequence: string }[] };
+          thread?: { events: { nodes: { sequence: string }[] } };
+        }>(deaf.url, round.ask, { after: cursor, t: thread });
+        const nodes = got.data?.events?.nodes ?? got.data?.thread?.events.nodes ?? [];
+        expect(nodes.map((n) => n.sequence)).toContain(sequence);
+        expect(await read()).toBe(String(round.balance));
+        cursor = eventCursor(BigInt(sequence));
+      }
+    } finally {
+      await deaf.close();
     }
   }, 60_000);
 

@@ -27,7 +27,13 @@ export interface RunningApi {
 
 export async function startApi(
   db: { url: string; pool: pg.Pool },
-  options: { env?: Record<string, string>; services?: Partial<ApiServices>; caches?: ApiCaches } = {},
+  options: {
+    env?: Record<string, string>;
+    services?: Partial<ApiServices>;
+    caches?: ApiCaches;
+    /** How long the event hub waits before listening again after its connection drops (default 50 ms). */
+    hubReconnectMs?: number;
+  } = {},
 ): Promise<RunningApi> {
   const statements: string[] = [];
   const sql: Sql = {
@@ -51,7 +57,7 @@ export async function startApi(
     url: db.url,
     sql: db.pool,
     logger: silentLogger,
-    reconnectMs: 50,
+    reconnectMs: options.hubReconnectMs ?? 50,
     ...(caches ? { beforeDeliver: caches.onEvent } : {}),
   });
   caches?.hubStartedAt(hub.position);
