@@ -27,7 +27,11 @@ import { runChoir } from '../test/support/choir-process.js';
 import { freePort } from '../test/support/ports.js';
 import { createMigratedDatabase } from '../test/support/postgres.js';
 import { inProcessStackEnv } from '../test/support/start-env.js';
+import { until as waitUntil } from '../test/support/until.js';
 import { processCpuSeconds, sumCpuSeconds } from './support/cpu-time.js';
+
+/** This file's waits: 300_000 ms at most, polled every 100 ms. */
+const until = <T>(what: string, probe: () => T | Promise<T>, ms = 300_000) => waitUntil(what, probe, ms, 100);
 
 const MESSAGES = Number(process.argv[2] ?? 1_000);
 const SUBSCRIPTIONS = Number(process.argv[3] ?? 5_000);
@@ -37,14 +41,6 @@ console.log(
     .map((l) => l.toFixed(1))
     .join(' ')}`,
 );
-
-async function until(what: string, probe: () => Promise<boolean> | boolean, ms = 300_000) {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function backendPids(pool: pg.Pool): Promise<number[]> {
   const { rows } = await pool.query<{ pid: number }>(

@@ -33,6 +33,7 @@ import { createVectorStore } from '../src/vector/create-vector-store.js';
 import { percentile, printResult } from '../test/embed/synthetic-text.js';
 import { messageRequest, threadRequest } from '../test/pipeline/harness.js';
 import { createMigratedDatabase } from '../test/support/postgres.js';
+import { until } from '../test/support/until.js';
 import { ownThreadsCpuSeconds, processCpuSeconds, sumCpuSeconds } from './support/cpu-time.js';
 import { spawnJsonLineChild } from './support/json-line-child.js';
 
@@ -62,14 +63,6 @@ if (process.env.BENCH_QUERIES) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (x: number, digits = 0) => Number(x.toFixed(digits));
-
-async function until(what: string, probe: () => Promise<boolean>, ms: number) {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 const startChain = () =>
   startDevnet(

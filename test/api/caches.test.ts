@@ -14,8 +14,12 @@ import { appendEvents } from '../../src/events/append-events.js';
 import type { NewEvent } from '../../src/events/types.js';
 import type { StoredPoint, VectorQuery } from '../../src/vector/types.js';
 import { useMigratedPool } from '../support/migrated-pool.js';
+import { until as waitUntil } from '../support/until.js';
 import { gql, type RunningApi, sha, startApi } from './harness.js';
 import { type SeededThread, seedThreads } from './seed.js';
+
+/** This file's waits: 10_000 ms at most, polled every 5 ms. */
+const until = <T>(what: string, probe: () => T | Promise<T>, ms = 10_000) => waitUntil(what, probe, ms, 5);
 
 const THREAD = `query ($a: ID!) { thread(address: $a) { balance messageCount coAuthors } }`;
 const SEARCH = `query ($q: String!, $t: ID) { search(query: $q, threadAddress: $t) { hits { message { address } } } }`;
@@ -77,14 +81,6 @@ describe('caches: no stale read after the event that changed the state was deliv
       { next: (r) => r.data && seen.push(r.data.threadEvents.sequence), error: () => {}, complete: () => {} },
     );
     return { seen, close: () => client.dispose() };
-  }
-
-  async function until(what: string, probe: () => boolean, ms = 10_000) {
-    const deadline = Date.now() + ms;
-    while (!probe()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
   }
 
   /** Until the hub has delivered every committed event (seeding appends some). */

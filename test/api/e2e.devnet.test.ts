@@ -16,8 +16,12 @@ import { threadRequest } from '../pipeline/harness.js';
 import { type ChoirProcess, runChoir, waitForStatus } from '../support/choir-process.js';
 import { freePort } from '../support/ports.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
+import { until as waitUntil } from '../support/until.js';
 import { gql } from './harness.js';
 import { walletSign } from './sign.js';
+
+/** This file's waits: 60_000 ms at most, polled every 150 ms. */
+const until = <T>(what: string, probe: () => T | Promise<T>, ms = 60_000) => waitUntil(what, probe, ms, 150);
 
 interface SeenEvent {
   cursor: string;
@@ -31,20 +35,6 @@ const THREAD_EVENTS = `subscription ($t: ID!, $after: String) { threadEvents(thr
 
 const SUBMIT = `mutation ($input: SubmitMessageInput!) { submitMessage(input: $input) { address status hash } }`;
 const CREATE = `mutation ($input: CreateThreadInput!) { createThread(input: $input) { address created } }`;
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  ms = 60_000,
-) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 describe('the API end to end on devnet, indexer, vector store and pipeline', () => {
   const dir = mkdtempSync(join(tmpdir(), 'choir-api-e2e-'));

@@ -4,7 +4,11 @@ import WebSocket from 'ws';
 import { appendEvents } from '../../src/events/append-events.js';
 import type { NewEvent } from '../../src/events/types.js';
 import { useMigratedPool } from '../support/migrated-pool.js';
+import { until as waitUntil } from '../support/until.js';
 import { key, type RunningApi, startApi } from './harness.js';
+
+/** This file's waits: 15_000 ms at most, polled every 20 ms. */
+const until = <T>(what: string, probe: () => T | Promise<T>, ms = 15_000) => waitUntil(what, probe, ms, 20);
 
 const SUB = `subscription ($t: ID!, $after: String) { threadEvents(threadAddress: $t, after: $after) {
   cursor sequence ... on MessagePublished { messageAddress } } }`;
@@ -54,14 +58,6 @@ describe('subscriptions: replay then live over graphql-ws', () => {
       },
     );
     return { seen, errors, client, stop };
-  }
-
-  async function until(what: string, probe: () => boolean, ms = 15_000) {
-    const deadline = Date.now() + ms;
-    while (!probe()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
   }
 
   beforeAll(async () => {

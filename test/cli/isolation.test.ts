@@ -10,6 +10,7 @@ import { CHOIR_PROGRAM_SO_PATH } from '../../programs/choir/client/index.js';
 import { type ChoirProcess, runChoir, waitForStatus } from '../support/choir-process.js';
 import { skipEmbeddedPostgres } from '../support/embedded-reachable.js';
 import { privateStartEnv, useStartDir } from '../support/start-env.js';
+import { until as waitUntil } from '../support/until.js';
 
 /** The node child processes of `pid` running a part's entry file. */
 function partPid(pid: number, part: 'devnet' | 'indexer'): number | null {
@@ -18,15 +19,9 @@ function partPid(pid: number, part: 'devnet' | 'indexer'): number | null {
   return line ? Number(line.trim().split(/\s+/)[0]) : null;
 }
 
-async function until<T>(what: string, check: () => Promise<T | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => null);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** Waits up to a minute, polling every 200 ms; a probe that throws (the service not up yet) counts as not yet. */
+const until = <T>(what: string, check: () => Promise<T | null | false>, ms = 60_000) =>
+  waitUntil(what, () => check().catch(() => null), ms, 200);
 
 describe.skipIf(skipEmbeddedPostgres('isolation'))('choir start with its parts in child processes', () => {
   const { dir, running } = useStartDir('choir-parts-');

@@ -17,6 +17,7 @@ import { YellowstoneClient as Client } from '../../src/devnet/geyser/official-cl
 import { type Devnet, type DevnetOptions, startDevnet } from '../../src/devnet/index.js';
 import { decodeTransaction } from '../../src/devnet/ledger/wire.js';
 import { silentLogger } from '../../src/observability/logger.js';
+import { until as waitUntil } from '../support/until.js';
 
 /** Settings for a test devnet: ephemeral ports, no slot clock (tests call `tick`), a short finality depth. */
 export function testSettings(overrides: Partial<DevnetSettings> = {}): DevnetSettings {
@@ -44,15 +45,7 @@ export async function testDevnet(
 }
 
 /** Waits until `check` holds, polling on the event loop (no wall-clock assertions: a timeout only fails the test). */
-export async function until<T>(check: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export const until = <T>(check: () => T, what: string, timeoutMs = 10_000) => waitUntil(what, check, timeoutMs, 10);
 
 export interface CollectedStream {
   readonly updates: SubscribeUpdate[];

@@ -48,19 +48,7 @@ export const identity = (devnet: Devnet) => ({
   programId: CHOIR_PROGRAM_ID.toBase58(),
 });
 
-export async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  ms = 30_000,
-) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { until } from '../support/until.js';
 
 export function openPool(url: string) {
   return new pg.Pool({ connectionString: url, max: 6 });

@@ -24,22 +24,12 @@ import { walletSign } from '../api/sign.js';
 import { threadRequest } from '../pipeline/harness.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
 import { inProcessStackEnv } from '../support/start-env.js';
+import { until as waitUntil } from '../support/until.js';
+
+/** This file's waits: 90_000 ms at most, polled every 150 ms. */
+const until = <T>(what: string, probe: () => T | Promise<T>, ms = 90_000) => waitUntil(what, probe, ms, 150);
 
 type LogLine = Record<string, unknown> & { msg?: string; requestId?: string };
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  ms = 90_000,
-) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 /** The value of the sample `name{labels…}` (labels a subset of the sample's), or undefined when absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isChoirError } from '../../src/errors/index.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { supervise } from '../../src/runtime/parts/supervisor.js';
+import { until } from '../support/until.js';
 
 const entry = join(import.meta.dirname, 'fake-part.ts');
 
@@ -26,14 +27,6 @@ function fake(options: Record<string, unknown>, restartWith?: Record<string, unk
     onRestarted: (info) => backs.push(info),
   });
   return { part, lines, reports, downs, backs };
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('supervise', () => {

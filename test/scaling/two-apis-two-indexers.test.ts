@@ -17,20 +17,14 @@ import { messageRequest } from '../pipeline/harness.js';
 import { type ChoirProcess, runChoir } from '../support/choir-process.js';
 import { useMigratedPool } from '../support/migrated-pool.js';
 import { freePort } from '../support/ports.js';
+import { until as waitUntil } from '../support/until.js';
+
+/** This file's waits: 60_000 ms at most, polled every 50 ms. */
+const until = <T>(what: string, probe: () => T | Promise<T>, ms = 60_000) => waitUntil(what, probe, ms, 50);
 
 interface Seen {
   sequence: string;
   type: string;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function readiness(url: string) {
