@@ -17,6 +17,12 @@ import type { Logger } from '../observability/logger.js';
 import { physicalNameFor } from '../vector/collection-names.js';
 import { MESSAGE_POINT_COLUMNS, type MessagePointRow, messagePointPayload } from '../vector/message-point.js';
 import { isContentHash, isRecordAddress, sha256Hex } from '../vector/point-id.js';
+import {
+  THREAD_POINT_COLUMNS,
+  type ThreadPointRow,
+  threadPointPayload,
+  threadRegistration,
+} from '../vector/register-thread.js';
 import type { PointPayload, VectorPoint, VectorStore } from '../vector/types.js';
 
 export interface RebuildDeps {
@@ -100,39 +106,12 @@ async function copyMessages(deps: RebuildDeps, target: VectorStore, batch: numbe
 
 /** One point per thread (kind `thread`), searchable by its title, as `registerThread` writes it. */
 async function copyThreads(deps: RebuildDeps, target: VectorStore) {
-  const { rows } = await deps.pool.query<{
-    address: string;
-    creator: string;
-    title: string | null;
-    commitment: string;
-    slot: string;
-    created_at: Date;
-    co_authors: string[] | null;
-  }>(
-    `SELECT t.address, t.creator, t.title, t.commitment::text, t.slot::text, t.created_at,
-            (SELECT array_agg(c.pubkey ORDER BY c.position) FROM thread_co_authors c WHERE c.thread_address = t.address)
-              AS co_authors
-       FROM threads t`,
-  );
+  const { rows } = await deps.pool.query<ThreadPointRow>(`SELECT ${THREAD_POINT_COLUMNS} FROM threads t`);
   for (let i = 0; i < rows.length; i += 256) {
     await embedInto(
       target,
       deps.embedder,
-      rows.slice(i, i + 256).map((t) => {
-        const content = t.title?.trim() ? t.title : `thread ${t.address}`;
-        return {
-          message_address: t.address,
-          content_hash: sha256Hex(content),
-          thread_id: t.address,
-          author: t.creator,
-          co_authors: t.co_authors ?? [],
-          status: t.commitment,
-          slot: Number(t.slot),
-          created_at: t.created_at.getTime(),
-          kind: 'thread' as const,
-          content,
-        };
-      }),
+      rows.slice(i, i + 256).map((t) => threadPointPayload(threadRegistration(t))),
     );
   }
   return rows.length;

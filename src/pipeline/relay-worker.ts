@@ -24,7 +24,12 @@ import { ChoirError, isRetryable } from '../errors/index.js';
 import type { ChoirMetrics } from '../observability/choir-metrics.js';
 import { flowOf, runInFlow } from '../observability/flow.js';
 import type { Logger } from '../observability/logger.js';
-import { registerThread } from '../vector/register-thread.js';
+import {
+  registerThread,
+  THREAD_POINT_COLUMNS,
+  type ThreadPointRow,
+  threadRegistration,
+} from '../vector/register-thread.js';
 import type { VectorStore } from '../vector/types.js';
 import { accountsExist } from './chain-accounts.js';
 import { reportConfirmed, reportRejected } from './confirmed.js';
@@ -51,32 +56,14 @@ function notYet(message: string, threadAddress: string): ChoirError {
 /** Registers the thread's point once its creation is confirmed (an unconfirmed one may still be dropped). */
 async function registerConfirmed(deps: RelayWorkerDeps, w: Extract<ChainRelayWork, { action: 'createThread' }>) {
   if (!deps.vectors) return;
-  const { rows } = await deps.pool.query<{
-    creator: string;
-    title: string | null;
-    commitment: string;
-    slot: string;
-    created_at: Date;
-    co_authors: string[] | null;
-  }>(
-    `SELECT t.creator, t.title, t.commitment::text, t.slot::text, t.created_at,
-            (SELECT array_agg(c.pubkey ORDER BY c.position) FROM thread_co_authors c WHERE c.thread_address = t.address)
-              AS co_authors
-       FROM threads t WHERE t.address = $1`,
+  const { rows } = await deps.pool.query<ThreadPointRow>(
+    `SELECT ${THREAD_POINT_COLUMNS} FROM threads t WHERE t.address = $1`,
     [w.address],
   );
   const t = rows[0];
   if (!t) throw notYet(`thread ${w.address} is on chain but not indexed yet`, w.address);
   if (t.commitment === 'PROCESSED') throw notYet(`thread ${w.address} is not confirmed yet`, w.address);
-  await registerThread(deps.vectors.store, deps.vectors.embedder, {
-    threadId: w.address,
-    creator: t.creator,
-    coAuthors: t.co_authors ?? [],
-    ...(t.title ? { title: t.title } : {}),
-    status: t.commitment,
-    slot: Number(t.slot),
-    createdAt: t.created_at.getTime(),
-  });
+  await registerThread(deps.vectors.store, deps.vectors.embedder, threadRegistration(t));
 }
 
 async function relayThread(deps: RelayWorkerDeps, w: Extract<ChainRelayWork, { action: 'createThread' }>) {
