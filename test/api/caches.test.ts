@@ -157,9 +157,16 @@ describe('caches: no stale read after the event that changed the state was deliv
       const after = eventCursor(BigInt(rows[0]?.s ?? '0'));
       await until('deaf hub caught up', () => deaf.hub.position >= BigInt(rows[0]?.s ?? '0'));
       expect(await read()).toBe('0');
-      await db.pool.query(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'choir-events' AND datname = current_database()",
+      const { rows: ended } = await db.pool.query<{ pid: number }>(
+        "SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'choir-events' AND datname = current_database()",
       );
+      // Gone, not just signalled: no NOTIFY can reach the deaf hub after this.
+      await until('the LISTEN backends to end', async () => {
+        const { rows: left } = await db.pool.query('SELECT 1 FROM pg_stat_activity WHERE pid = ANY($1::int[])', [
+          ended.map((r) => r.pid),
+        ]);
+        return left.length === 0;
+      });
 
       const rounds = [
         { balance: 5_000, ask: 'query ($after: String) { events(after: $after) { nodes { sequence } } }' },
