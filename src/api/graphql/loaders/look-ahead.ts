@@ -87,16 +87,12 @@ function threadRelations(sets: SelectionSetNode[], info: GraphQLResolveInfo, rul
 /** Vote fields whose record field has another name. */
 const VOTE_READS: Record<string, string> = { signature: 'txSignature' };
 
-const voteFieldsByOperation = new WeakMap<object, readonly string[]>();
-
 /**
  * The VoteRecord fields read by every `votes` selection anywhere in the operation (fragments included): folded
- * votes prime the request's votes loader, which all of them read. Kept per parsed operation (Apollo reuses the
- * parsed document of a query it has seen), so a repeated query walks its document once.
+ * votes prime the request's votes loader, which all of them read. A walk of the operation's nodes (a few dozen for
+ * a page), once per folded thread read.
  */
 function operationVoteFields(info: GraphQLResolveInfo): readonly string[] {
-  const known = voteFieldsByOperation.get(info.operation);
-  if (known) return known;
   const out = new Set<string>(['voter']);
   const visit = (set: SelectionSetNode | undefined, depth: number) => {
     if (!set || depth > 40) return;
@@ -108,9 +104,7 @@ function operationVoteFields(info: GraphQLResolveInfo): readonly string[] {
     }
   };
   visit(info.operation.selectionSet, 0);
-  const list = [...out].sort();
-  voteFieldsByOperation.set(info.operation, list);
-  return list;
+  return [...out].sort();
 }
 
 /**
