@@ -6,158 +6,25 @@
 // cursor). Reports updates/s end to end, the batch commit latency p99, and the resume time after a kill (an
 // indexer abandoned mid-stream without cleanup; a new one starts from the committed cursor: time from start to
 // its first committed batch). Readable lines first; the LAST line is `RESULT {json}`.
-import { createHash, randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { PublicKey, Transaction } from '@solana/web3.js';
 import pg from 'pg';
 import { startIndexer } from '../indexer/indexer.js';
 import { createCursor } from '../indexer/write/cursor.js';
-import {
-  CHOIR_PROGRAM_ID,
-  createThreadInstruction,
-  findThreadAddress,
-  submitMessageInstruction,
-} from '../programs/choir/client/index.js';
+import { CHOIR_PROGRAM_ID } from '../programs/choir/client/index.js';
 import { readSection } from '../src/config/section.js';
 import { indexerSection } from '../src/config/sections/indexer.js';
-import { type Devnet, startDevnet } from '../src/devnet/index.js';
-import { Signer } from '../src/devnet/ledger/signer.js';
-import { transferTransaction } from '../src/devnet/ledger/system-tx.js';
-import { decodeTransaction } from '../src/devnet/ledger/wire.js';
 import { silentLogger } from '../src/observability/logger.js';
-import { testSettings } from '../test/devnet/support.js';
 import { createMigratedDatabase } from '../test/support/postgres.js';
 import { ownThreadsCpuSeconds, processCpuSeconds, sumCpuSeconds } from './support/cpu-time.js';
 import { indexerAlone, within } from './support/indexer-alone.js';
-import { spawnJsonLineChild } from './support/json-line-child.js';
+import { spawnChain } from './support/ingest-chain.js';
 import { measureClientCeiling } from './support/yellowstone-client.js';
 
 const UPDATES = Number(process.argv[2] ?? 200_000);
 // The official client's own ceiling on this machine (issue 7: 16,000–20,000 updates/s whatever the server) bounds
 // any indexer fed by it, so the throughput goal is a ratio to that ceiling, measured in the same run.
 const GOALS = { ceilingRatio: 0.8, commitP99Ms: 500, resumeSeconds: 1 };
-const THREADS = 64;
-const TX_PER_SLOT = 250;
-const PER_TX = 8;
-
-function send(devnet: Devnet, payer: Signer, ...ixs: ReturnType<typeof submitMessageInstruction>[]) {
-  const tx = new Transaction({
-    feePayer: new PublicKey(payer.publicKey),
-    recentBlockhash: devnet.ledger.chain.latestBlockhash('processed').blockhash,
-  }).add(...ixs);
-  const message = tx.compileMessage().serialize();
-  const wire = Buffer.concat([Uint8Array.of(1), payer.sign(message), message]);
-  const out = devnet.ledger.send(decodeTransaction(wire));
-  if (!out.landed || out.record.err !== null) throw new Error('transaction failed');
-}
-
-async function generate(devnet: Devnet, updates: number, seed = 0) {
-  const payer = Signer.generate();
-  const fund = transferTransaction(
-    devnet.ledger.faucet,
-    payer.address,
-    10n ** 15n,
-    devnet.ledger.chain.latestBlockhash('processed').blockhash,
-  );
-  devnet.ledger.send(decodeTransaction(fund));
-  const me = new PublicKey(payer.publicKey);
-  const threads: PublicKey[] = [];
-  for (let i = 0; i < THREADS; i++) {
-    const threadId = randomBytes(32);
-    send(devnet, payer, createThreadInstruction({ payer: me, creator: me, threadId, coAuthors: [me], minStake: 0n }));
-    threads.push(findThreadAddress(threadId)[0]);
-  }
-  devnet.tick();
-  // Several messages of one thread per transaction: the thread account is written once per transaction, each
-  // message account once, so a transaction streams PER_TX + 1 program account updates.
-  let produced = 0;
-  let txs = 0;
-  for (let n = 0; produced < updates - THREADS; n++) {
-    const thread = threads[n % THREADS] as PublicKey;
-    const ixs = Array.from({ length: PER_TX }, (_, j) =>
-      submitMessageInstruction({
-        payer: me,
-        author: me,
-        thread,
-        contentHash: createHash('sha256').update(`bench ${seed} ${n} ${j}`).digest(),
-      }),
-    );
-    send(devnet, payer, ...ixs);
-    produced += PER_TX + 1;
-    if (++txs % TX_PER_SLOT === 0) devnet.tick();
-    if (txs % 200 === 0) await new Promise((r) => setImmediate(r));
-  }
-  devnet.tick(4);
-  return { updates: THREADS + produced, messages: (produced / (PER_TX + 1)) * PER_TX };
-}
-
 const p = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-
-/**
- * The chain runs in its own process (`--chain`), as the devnet or a provider would: otherwise the Geyser server's
- * encoding and the indexer share one event loop and the figures measure both. The chain process generates the
- * workload, prints its endpoints as one JSON line, and on each stdin line generates that many more updates.
- */
-async function chainProcess() {
-  const devnet = await startDevnet(testSettings({ finalityDepth: 2, subscriberBuffer: 10_000_000 }), silentLogger, {
-    inMemory: true,
-  });
-  const started = performance.now();
-  const first = await generate(devnet, UPDATES);
-  let messages = first.messages;
-  const report = (updates: number) =>
-    process.stdout.write(
-      `${JSON.stringify({
-        geyserUrl: devnet.geyserUrl,
-        rpcUrl: devnet.rpcUrl,
-        genesisHash: devnet.ledger.genesisHash,
-        openSlot: devnet.ledger.chain.slotFor('processed'),
-        updates,
-        messages,
-        threads: THREADS,
-        seconds: (performance.now() - started) / 1000,
-      })}\n`,
-    );
-  report(first.updates);
-  let round = 1;
-  process.stdin.on('data', (chunk) => {
-    void (async () => {
-      for (const line of String(chunk).trim().split('\n')) {
-        const more = await generate(devnet, Number(line), round++);
-        messages += more.messages;
-        report(more.updates);
-      }
-    })();
-  });
-  process.stdin.on('end', () => void devnet.close().then(() => process.exit(0)));
-}
-
-interface ChainInfo {
-  geyserUrl: string;
-  rpcUrl: string;
-  genesisHash: string;
-  openSlot: number;
-  updates: number;
-  /** Message accounts on chain so far (every round). */
-  messages: number;
-  threads: number;
-  seconds: number;
-}
-
-function spawnChain() {
-  const child = spawnJsonLineChild<ChainInfo>(fileURLToPath(import.meta.url), [String(UPDATES), '--chain']);
-  return {
-    pid: child.pid,
-    ready: child.next(),
-    more: (updates: number) => {
-      const info = child.next();
-      child.send(String(updates));
-      return info;
-    },
-    close: () => child.close(),
-  };
-}
 
 /** CPU seconds used during the ingest by the indexer's threads, the chain process and this database's backends. */
 async function cpuSeconds(
@@ -184,7 +51,7 @@ async function main() {
   // updates (bench/support/yellowstone-client.ts), the same number of updates as the indexer run.
   const ceiling = await measureClientCeiling(UPDATES);
   console.log(`official client ceiling (trivial pre-encoded server, own process): ${Math.round(ceiling)} updates/s`);
-  const chain = spawnChain();
+  const chain = spawnChain(UPDATES);
   const db = await createMigratedDatabase();
   // Idle connections stay open so every backend's CPU time can be read at the end.
   const pool = new pg.Pool({ connectionString: db.url, max: 6, idleTimeoutMillis: 0 });
@@ -402,8 +269,5 @@ async function main() {
   }
 }
 
-if (process.argv.includes('--chain')) await chainProcess();
-else {
-  await main();
-  process.exit(0);
-}
+await main();
+process.exit(0);
