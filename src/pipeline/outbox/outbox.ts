@@ -59,7 +59,13 @@ export async function enqueue(client: pg.ClientBase, entries: readonly OutboxEnt
   );
 }
 
-/** Claims up to `limit` runnable items of `kind`: pending and due, or running with an expired lease. */
+/**
+ * Claims up to `limit` runnable items of `kind`: pending and due, or running with an expired lease.
+ *
+ * "Due" allows half a millisecond: the times are kept in milliseconds, rounded (timestamptz(3)), so an item made due
+ * `now()` (enqueued, re-armed, or retried with no delay) can read up to 0.5 ms ahead of a `now()` taken just after
+ * its commit, and would wait for the next poll.
+ */
 export async function claim<P = unknown>(db: pg.Pool | pg.ClientBase, o: ClaimOptions): Promise<ClaimedItem<P>[]> {
   const { rows } = await db.query<{ id: string; kind: string; key: string; payload: P; attempts: number }>(
     `UPDATE outbox o
@@ -68,7 +74,7 @@ export async function claim<P = unknown>(db: pg.Pool | pg.ClientBase, o: ClaimOp
       WHERE o.id IN (
             SELECT id FROM outbox
              WHERE kind = $1
-               AND ((state = 'PENDING' AND next_attempt_at <= now()) OR (state = 'RUNNING' AND locked_until < now()))
+               AND ((state = 'PENDING' AND next_attempt_at <= now() + interval '0.5 milliseconds') OR (state = 'RUNNING' AND locked_until < now()))
              ORDER BY id
              LIMIT $3
                FOR UPDATE SKIP LOCKED)

@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { useMigratedPool } from '../../../test/support/migrated-pool.js';
-import { silentLogger } from '../../observability/logger.js';
-import { claim, complete, enqueue, fail, outboxCounts } from './outbox.js';
-import { startOutboxWorker } from './worker.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { claim, complete, enqueue, fail, outboxCounts } from '../../src/pipeline/outbox/outbox.js';
+import { startOutboxWorker } from '../../src/pipeline/outbox/worker.js';
+import { useMigratedPool } from '../support/migrated-pool.js';
 
 const KIND = 'test.work';
 const retry = { maxAttempts: 3, baseDelayMs: 0, maxDelayMs: 0 };
@@ -25,6 +25,19 @@ describe('outbox on real Postgres', () => {
     c.release();
     const items = await claim(pool, { kind: KIND, worker: 'w', limit: 10, leaseMs: 60_000 });
     expect(items.map((i) => i.key)).toEqual(['b']);
+  });
+
+  it('an item is claimable as soon as its enqueue commits, every time (times are kept in rounded milliseconds)', async () => {
+    for (let i = 0; i < 300; i++) {
+      await enqueue(pool as unknown as pg.ClientBase, [{ kind: KIND, key: `now${i}`, payload: i }]);
+      const [item] = await claim(pool, { kind: KIND, worker: 'w', limit: 1, leaseMs: 60_000 });
+      expect(item?.key).toBe(`now${i}`);
+      // Failed with no delay: due again at once.
+      await fail(pool, item ? [item] : [], 'again', { maxAttempts: 5, baseDelayMs: 0, maxDelayMs: 0 });
+      const [again] = await claim(pool, { kind: KIND, worker: 'w', limit: 1, leaseMs: 60_000 });
+      expect(again?.key).toBe(`now${i}`);
+      await complete(pool, again ? [again] : []);
+    }
   });
 
   it('never hands one item to two concurrent claimers', async () => {
