@@ -48,7 +48,10 @@ function spawnPipeline(devnet: Devnet, env: Record<string, string>): ChoirProces
 }
 
 async function successfulSignatures(rpc: RpcClient, address: string): Promise<number> {
-  const list = await rpc.call<{ err: unknown }[]>('getSignaturesForAddress', [address, { limit: 100 }]);
+  const list = await rpc.call<{ err: unknown }[]>('getSignaturesForAddress', [
+    address,
+    { limit: 100, commitment: 'confirmed' },
+  ]);
   return list.filter((s) => s.err === null).length;
 }
 
@@ -163,13 +166,18 @@ describe('kill -9 of the write path', () => {
     expect(rolledBack).toEqual(intruders);
     const kept = rows.filter((r) => r.status !== 'ROLLED_BACK').map((r) => r.address);
 
-    // The chain: exactly the kept messages, each recorded by exactly one successful transaction.
+    // The chain: exactly the kept messages, each recorded by exactly one successful transaction. Read at
+    // `confirmed`, as the rows settled at (the RPC's default, finalized, can still lack the last ones).
     const rpc = createRpcClient(devnet.rpcUrl);
     const onChain = new Set<string>();
     for (const thread of threads) {
       const accounts = await rpc.call<{ pubkey: string }[]>('getProgramAccounts', [
         CHOIR_PROGRAM_ID.toBase58(),
-        { encoding: 'base64', filters: [{ dataSize: 168 }, { memcmp: { offset: 16, bytes: thread.toBase58() } }] },
+        {
+          encoding: 'base64',
+          commitment: 'confirmed',
+          filters: [{ dataSize: 168 }, { memcmp: { offset: 16, bytes: thread.toBase58() } }],
+        },
       ]);
       for (const a of accounts) onChain.add(a.pubkey);
     }
