@@ -22,7 +22,7 @@ import { silentLogger } from '../src/observability/logger.js';
 import { seedThreads } from '../test/api/seed.js';
 import { createMigratedDatabase } from '../test/support/postgres.js';
 import { startChild } from './support/child.js';
-import { parentPid, processCpuSeconds, processTreeCpuSeconds } from './support/cpu-time.js';
+import { childCpuSeconds, parentPid, processTreeCpuSeconds } from './support/cpu-time.js';
 
 const peerDir = fileURLToPath(new URL('./peers/postgraphile/', import.meta.url));
 if (!existsSync(`${peerDir}node_modules/postgraphile`)) {
@@ -72,9 +72,6 @@ async function load(url: string, query: string, addresses: string[], warm: boole
   return autocannon({ ...options, duration: SECONDS });
 }
 
-/** CPU seconds (user + system) a server process has used: the load-robust cost of a request. */
-const cpuSeconds = (pid: number | undefined) => (pid === undefined ? null : processCpuSeconds(pid)) ?? Number.NaN;
-
 /**
  * CPU seconds Postgres has used (the postmaster and every backend, ended ones included). One server is loaded at a
  * time and nothing else uses this Postgres, so the difference over a run is what that server's statements cost
@@ -89,11 +86,11 @@ async function postgresCpuSeconds(): Promise<number> {
 /** A load run and the CPU its server, and Postgres for it, spent per request. */
 async function measured(url: string, query: string, addresses: string[], warm: boolean, pid: number | undefined) {
   if (warm) await load(url, query, addresses, true).catch(() => undefined);
-  const before = cpuSeconds(pid);
+  const before = childCpuSeconds(pid);
   const postgresBefore = await postgresCpuSeconds();
   const result = await load(url, query, addresses, false);
   const requests = Math.max(1, result.requests.average * SECONDS);
-  const cpuMsPerRequest = ((cpuSeconds(pid) - before) * 1000) / requests;
+  const cpuMsPerRequest = ((childCpuSeconds(pid) - before) * 1000) / requests;
   const postgresCpuMsPerRequest = (((await postgresCpuSeconds()) - postgresBefore) * 1000) / requests;
   return Object.assign(result, { cpuMsPerRequest, postgresCpuMsPerRequest });
 }

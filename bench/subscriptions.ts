@@ -31,7 +31,7 @@ import { launch } from '../test/indexer/harness.js';
 import { createMigratedDatabase } from '../test/support/postgres.js';
 import { describeGrowth, readApiMemory } from './support/api-memory.js';
 import { startChild } from './support/child.js';
-import { processCpuSeconds } from './support/cpu-time.js';
+import { childCpuSeconds } from './support/cpu-time.js';
 import { deliveries, startWorker, subscribeAll } from './support/ws-workers.js';
 
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 10_000);
@@ -44,8 +44,6 @@ const CHAIN_ROUNDS = Number(process.env.BENCH_CHAIN_ROUNDS ?? 20);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 20_000);
 
 const now = () => performance.timeOrigin + performance.now();
-/** CPU seconds (user + system) a process has used, from /proc (Linux). */
-const cpuSeconds = (pid: number | undefined) => (pid === undefined ? null : processCpuSeconds(pid)) ?? Number.NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const quantile = (sorted: number[], q: number) =>
   sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number) : Number.NaN;
@@ -147,10 +145,10 @@ try {
   let fanoutMissing = 0;
   for (let r = 1; r <= FANOUT_ROUNDS; r++) {
     await sleep(500);
-    const cpuBefore = cpuSeconds(api.child.pid);
+    const cpuBefore = childCpuSeconds(api.child.pid);
     const { sequence, t0 } = await commitEvent(fanThread, r);
     const latencies = await deliveries(workers, sequence, subscribed, t0);
-    const serverCpuMs = (cpuSeconds(api.child.pid) - cpuBefore) * 1000;
+    const serverCpuMs = (childCpuSeconds(api.child.pid) - cpuBefore) * 1000;
     fanoutServerCpu.push(serverCpuMs);
     fanoutMissing += subscribed - latencies.length;
     const sorted = [...latencies].sort((a, b) => a - b);

@@ -21,6 +21,11 @@ function ticks(statPath: string): number | null {
   return fields ? Number(fields[11]) + Number(fields[12]) : null;
 }
 
+/** A child process's CPU seconds for a before/after difference: NaN (not null) when it has no pid or no /proc. */
+export function childCpuSeconds(pid: number | undefined): number {
+  return (pid === undefined ? null : processCpuSeconds(pid)) ?? Number.NaN;
+}
+
 /** A process's parent (e.g. a Postgres backend's postmaster), null where /proc cannot be read. */
 export function parentPid(pid: number): number | null {
   const fields = statFields(`/proc/${pid}/stat`);
